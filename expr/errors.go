@@ -1,0 +1,109 @@
+package expr
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Position is a place in a source text, for people: a file name, a line and
+// a column (both counted from 1; the column counts characters, not bytes).
+type Position struct {
+	Filename string
+	Offset   int // byte offset, from 0
+	Line     int
+	Column   int
+}
+
+func (p Position) String() string {
+	s := fmt.Sprintf("%d:%d", p.Line, p.Column)
+	if p.Filename != "" {
+		s = p.Filename + ":" + s
+	}
+	return s
+}
+
+// Position converts a byte offset in src to a Position.
+func position(filename, src string, offset int) Position {
+	offset = min(max(offset, 0), len(src))
+	line := 1 + strings.Count(src[:offset], "\n")
+	start := strings.LastIndexByte(src[:offset], '\n') + 1
+	return Position{Filename: filename, Offset: offset, Line: line, Column: 1 + utf8.RuneCountInString(src[start:offset])}
+}
+
+// An Error is a problem with a program, at a place in its source. Its
+// message shows the source line and a caret under the place.
+type Error struct {
+	Pos  Position
+	Msg  string
+	Line string // the source line the error is on, without its newline
+}
+
+func (e *Error) Error() string {
+	if e.Line == "" && e.Pos.Line == 0 {
+		return e.Msg
+	}
+	return fmt.Sprintf("%s: %s\n%s", e.Pos, e.Msg, e.Caret())
+}
+
+// Caret returns the source line of the error and, under it, a caret at the
+// error's column.
+func (e *Error) Caret() string {
+	line := strings.ReplaceAll(e.Line, "\t", " ")
+	pad := strings.Repeat(" ", max(e.Pos.Column-1, 0))
+	return "    " + line + "\n    " + pad + "^"
+}
+
+// ErrorList is a list of errors, in source order. Its Err method returns nil
+// for an empty list, so that a function can return list.Err().
+type ErrorList []*Error
+
+// MaxErrors is the number of errors after which parsing stops.
+const MaxErrors = 10
+
+func (l ErrorList) Error() string {
+	switch len(l) {
+	case 0:
+		return "no errors"
+	case 1:
+		return l[0].Error()
+	}
+	var b strings.Builder
+	for i, e := range l {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+// Err returns l as an error, or nil if l is empty.
+func (l ErrorList) Err() error {
+	if len(l) == 0 {
+		return nil
+	}
+	return l
+}
+
+// Unwrap returns the errors of the list, for errors.As and errors.Is.
+func (l ErrorList) Unwrap() []error {
+	errs := make([]error, len(l))
+	for i, e := range l {
+		errs[i] = e
+	}
+	return errs
+}
+
+// errorAt makes an Error at byte offset off of src.
+func errorAt(filename, src string, off int, format string, args ...any) *Error {
+	pos := position(filename, src, off)
+	start := strings.LastIndexByte(src[:pos.Offset], '\n') + 1
+	end := strings.IndexByte(src[start:], '\n')
+	if end < 0 {
+		end = len(src)
+	} else {
+		end += start
+	}
+	return &Error{Pos: pos, Msg: fmt.Sprintf(format, args...), Line: strings.TrimRight(src[start:end], "\r")}
+}

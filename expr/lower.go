@@ -1,0 +1,338 @@
+package expr
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/gobackprop/backprop/ir"
+	"github.com/gobackprop/backprop/op"
+)
+
+// Parse parses and lowers a program: the definitions in src become
+// functions of one hash-consed expression DAG. All errors, syntax and
+// semantic, are returned together as an ErrorList (up to MaxErrors).
+func Parse(filename, src string) (*ir.Program, error) {
+	f, err := ParseFile(filename, src)
+	if err != nil {
+		return nil, err
+	}
+	return Lower(f)
+}
+
+// Lower builds the program of a parsed file on a new graph. It reports
+// duplicate and reserved names, unknown functions and variables, wrong
+// numbers of arguments and recursive definitions.
+func Lower(f *File) (*ir.Program, error) {
+	return LowerInto(ir.NewGraph(), f)
+}
+
+// LowerInto is Lower on an existing graph g, so that several programs can
+// share nodes.
+func LowerInto(g *ir.Graph, f *File) (*ir.Program, error) {
+	l := &lowerer{file: f, g: g, funcs: make(map[string]*ir.Func), calls: make(map[*ir.Func][]callSite)}
+	prog := &ir.Program{Graph: g, Source: f.Src}
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(bailout); !ok {
+				panic(r)
+			}
+		}
+	}()
+	// Declare every function first, so that bodies may call definitions
+	// that come later in the text.
+	var defs []*Def
+	for _, d := range f.Defs {
+		if fn := l.declare(d); fn != nil {
+			prog.Funcs = append(prog.Funcs, fn)
+			defs = append(defs, d)
+		}
+	}
+	for i, d := range defs {
+		fn := prog.Funcs[i]
+		l.current, l.params = fn, make(map[string]ir.ID)
+		for j, p := range d.Params {
+			l.params[p.Name] = fn.Params[j]
+		}
+		fn.Body = l.expr(d.Body)
+	}
+	if f.Expr != nil {
+		name := "f"
+		if l.funcs[name] != nil {
+			name = "main"
+		}
+		fn := &ir.Func{Name: name, Span: ir.Span{Start: int(f.Expr.Pos()), End: int(f.Expr.End())}}
+		l.current, l.params, l.free = fn, make(map[string]ir.ID), fn
+		fn.Body = l.expr(f.Expr)
+		prog.Funcs = append(prog.Funcs, fn)
+	}
+	l.checkRecursion(prog.Funcs)
+	if err := l.errs.Err(); err != nil {
+		sort.SliceStable(l.errs, func(i, j int) bool { return l.errs[i].Pos.Offset < l.errs[j].Pos.Offset })
+		return nil, l.errs
+	}
+	return prog, nil
+}
+
+type callSite struct {
+	callee *ir.Func
+	at     Pos
+}
+
+type lowerer struct {
+	file  *File
+	g     *ir.Graph
+	errs  ErrorList
+	funcs map[string]*ir.Func
+	calls map[*ir.Func][]callSite
+
+	current *ir.Func
+	params  map[string]ir.ID
+	free    *ir.Func // the bare expression, whose free variables become parameters
+}
+
+func (l *lowerer) errorAt(pos Pos, format string, args ...any) {
+	l.errs = append(l.errs, errorAt(l.file.Filename, l.file.Src, int(pos), format, args...))
+	if len(l.errs) >= MaxErrors {
+		l.errs = append(l.errs, &Error{Msg: fmt.Sprintf("too many errors (stopped after %d)", MaxErrors)})
+		panic(bailout{})
+	}
+}
+
+func isConstName(name string) bool { return name == "pi" || name == "e" }
+
+// reserved returns why name cannot name a function or parameter, or "".
+func reserved(name string) string {
+	if isConstName(name) {
+		return name + " is a constant"
+	}
+	if _, ok := op.Lookup(name); ok {
+		return name + " is a built-in function"
+	}
+	return ""
+}
+
+func (l *lowerer) declare(d *Def) *ir.Func {
+	name := d.Name.Name
+	if why := reserved(name); why != "" {
+		l.errorAt(d.Name.At, "cannot define %s: %s", name, why)
+		return nil
+	}
+	if prev := l.funcs[name]; prev != nil {
+		l.errorAt(d.Name.At, "%s is defined twice (first at %s)", name, position(l.file.Filename, l.file.Src, prev.Span.Start))
+		return nil
+	}
+	fn := &ir.Func{Name: name, Span: ir.Span{Start: int(d.Name.Pos()), End: int(d.Body.End())}}
+	seen := make(map[string]bool)
+	for _, p := range d.Params {
+		switch why := reserved(p.Name); {
+		case why != "":
+			l.errorAt(p.At, "cannot use %s as a parameter of %s: %s", p.Name, name, why)
+		case seen[p.Name]:
+			l.errorAt(p.At, "parameter %s of %s is named twice", p.Name, name)
+		}
+		seen[p.Name] = true
+		id := l.g.Var(p.Name)
+		l.g.SetSpan(id, ir.Span{Start: int(p.At), End: int(p.End())})
+		fn.Params = append(fn.Params, id)
+	}
+	l.funcs[name] = fn
+	return fn
+}
+
+func (l *lowerer) span(x Expr, id ir.ID) ir.ID {
+	l.g.SetSpan(id, ir.Span{Start: int(x.Pos()), End: int(x.End())})
+	return id
+}
+
+// expr lowers x. After an error it returns a placeholder constant, so that
+// lowering goes on and finds further errors.
+func (l *lowerer) expr(x Expr) ir.ID {
+	switch x := x.(type) {
+	case *Number:
+		return l.span(x, l.g.Const(x.Value))
+	case *Paren:
+		return l.expr(x.X)
+	case *Unary:
+		if n, ok := x.X.(*Number); ok {
+			return l.span(x, l.g.Const(-n.Value))
+		}
+		return l.span(x, l.g.Apply(op.Neg, l.expr(x.X), ir.None))
+	case *Binary:
+		a := l.expr(x.X)
+		b := l.expr(x.Y)
+		return l.span(x, l.g.Apply(x.Op, a, b))
+	case *Ident:
+		return l.span(x, l.ident(x))
+	case *CallExpr:
+		return l.span(x, l.call(x))
+	}
+	panic(fmt.Sprintf("expr: unexpected expression %T", x))
+}
+
+func (l *lowerer) ident(x *Ident) ir.ID {
+	switch x.Name {
+	case "pi":
+		return l.g.Const(math.Pi)
+	case "e":
+		return l.g.Const(math.E)
+	}
+	if id, ok := l.params[x.Name]; ok {
+		return id
+	}
+	if fn := l.funcs[x.Name]; fn != nil {
+		l.errorAt(x.At, "%s is a function of %d arguments: call it as %s(…)", x.Name, len(fn.Params), x.Name)
+		return l.g.Const(0)
+	}
+	if _, ok := op.Lookup(x.Name); ok {
+		l.errorAt(x.At, "%s is a built-in function: call it as %s(…)", x.Name, x.Name)
+		return l.g.Const(0)
+	}
+	if l.free != nil {
+		id := l.g.Var(x.Name)
+		l.params[x.Name] = id
+		l.free.Params = append(l.free.Params, id)
+		return id
+	}
+	l.errorAt(x.At, "undefined variable %s in %s (its parameters are %s)", x.Name, l.current.Name, l.paramList())
+	return l.g.Const(0)
+}
+
+func (l *lowerer) paramList() string {
+	names := l.current.ParamNames(l.g)
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func (l *lowerer) call(x *CallExpr) ir.ID {
+	name := x.Fun.Name
+	args := make([]ir.ID, len(x.Args))
+	for i, a := range x.Args {
+		args[i] = l.expr(a)
+	}
+	if o, ok := op.Lookup(name); ok {
+		if len(args) != o.Arity() {
+			l.errorAt(x.Fun.At, "%s: expected %s, got %d", name, plural(o.Arity(), "argument"), len(args))
+			return l.g.Const(0)
+		}
+		y := ir.None
+		if o.Arity() == 2 {
+			y = args[1]
+		}
+		return l.g.Apply(o, args[0], y)
+	}
+	fn := l.funcs[name]
+	if fn == nil {
+		switch {
+		case isConstName(name):
+			l.errorAt(x.Fun.At, "%s is a constant, not a function", name)
+		case l.isParam(name):
+			l.errorAt(x.Fun.At, "%s is a variable, not a function", name)
+		default:
+			l.errorAt(x.Fun.At, "undefined function %s%s", name, l.suggest(name))
+		}
+		return l.g.Const(0)
+	}
+	if len(args) != len(fn.Params) {
+		l.errorAt(x.Fun.At, "%s: expected %s, got %d", name, plural(len(fn.Params), "argument"), len(args))
+		return l.g.Const(0)
+	}
+	l.calls[l.current] = append(l.calls[l.current], callSite{callee: fn, at: x.Fun.At})
+	return l.g.Call(fn, args...)
+}
+
+func (l *lowerer) isParam(name string) bool {
+	_, ok := l.params[name]
+	return ok
+}
+
+// suggest proposes a defined or built-in function whose name is close to
+// name.
+func (l *lowerer) suggest(name string) string {
+	best, dist := "", 3
+	try := func(c string) {
+		if d := editDistance(name, c); d < dist || d == dist && c < best {
+			best, dist = c, d
+		}
+	}
+	for c := range l.funcs {
+		try(c)
+	}
+	for _, o := range op.All() {
+		if o.Info().Notation == op.Function {
+			try(o.String())
+		}
+	}
+	try("ln")
+	if best == "" || dist > len(name)/2 {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %s?)", best)
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// checkRecursion reports each cycle of calls once, at the call that closes
+// it.
+func (l *lowerer) checkRecursion(funcs []*ir.Func) {
+	state := make(map[*ir.Func]int) // 0 unvisited, 1 on the path, 2 done
+	var path []*ir.Func
+	var visit func(fn *ir.Func)
+	visit = func(fn *ir.Func) {
+		state[fn] = 1
+		path = append(path, fn)
+		for _, c := range l.calls[fn] {
+			switch state[c.callee] {
+			case 0:
+				visit(c.callee)
+			case 1:
+				var names []string
+				for i := len(path) - 1; i >= 0; i-- {
+					if path[i] == c.callee {
+						for _, p := range path[i:] {
+							names = append(names, p.Name)
+						}
+						break
+					}
+				}
+				names = append(names, c.callee.Name)
+				l.errorAt(c.at, "recursive definition: %s (backprop functions cannot call themselves)", strings.Join(names, " calls "))
+			}
+		}
+		path = path[:len(path)-1]
+		state[fn] = 2
+	}
+	for _, fn := range funcs {
+		if state[fn] == 0 {
+			visit(fn)
+		}
+	}
+}

@@ -1,0 +1,3 @@
+module github.com/gobackprop/backprop
+
+go 1.26

@@ -1,0 +1,58 @@
+package ir
+
+import "fmt"
+
+// A Func is a user-defined function: named parameters and a body. The
+// parameters are Var nodes of the graph the body lives in; applying the
+// function binds them to the values of the arguments.
+type Func struct {
+	Name   string
+	Params []ID // the Var node of each parameter, in order
+	Body   ID
+	// Span is where the function was defined in the source; Spans[i] is
+	// where parameter i was named.
+	Span Span
+}
+
+// ParamNames returns the names of the parameters of fn in g.
+func (fn *Func) ParamNames(g *Graph) []string {
+	names := make([]string, len(fn.Params))
+	for i, p := range fn.Params {
+		names[i] = g.Node(p).Name
+	}
+	return names
+}
+
+// Program is a graph with the functions defined on it, in the order they
+// were defined.
+type Program struct {
+	Graph *Graph
+	Funcs []*Func
+	// Source is the text the program was parsed from, if any.
+	Source string
+}
+
+// Func returns the function called name, or nil.
+func (p *Program) Func(name string) *Func {
+	for _, f := range p.Funcs {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// Target returns the function a program computes: the one called name, or
+// the last one defined when name is empty.
+func (p *Program) Target(name string) (*Func, error) {
+	if len(p.Funcs) == 0 {
+		return nil, fmt.Errorf("the program defines no function")
+	}
+	if name == "" {
+		return p.Funcs[len(p.Funcs)-1], nil
+	}
+	if f := p.Func(name); f != nil {
+		return f, nil
+	}
+	return nil, fmt.Errorf("the program defines no function %q", name)
+}

@@ -1,0 +1,184 @@
+package ir
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/gobackprop/backprop/op"
+)
+
+// ID names a node of a Graph: its index in the graph's node list. Nodes are
+// only ever appended, so the arguments of a node always have smaller IDs
+// than the node itself. ID is an alias of int32 so that a Graph is an
+// [op.Builder].
+type ID = int32
+
+// None is the ID of a missing argument (the second argument of a unary
+// primitive).
+const None ID = -1
+
+// Node is one node of the DAG.
+type Node struct {
+	Op   op.Op
+	X, Y ID      // arguments of a primitive; Y is None for unary ones
+	Args []ID    // arguments of a Call
+	Val  float64 // value of a Const
+	Name string  // name of a Var
+	Fn   *Func   // the function a Call applies
+}
+
+// Arity returns the number of arguments of the node.
+func (n *Node) Arity() int {
+	switch {
+	case n.Op == op.Call:
+		return len(n.Args)
+	case n.Op.IsPrimitive():
+		return n.Op.Arity()
+	}
+	return 0
+}
+
+// Arg returns the i-th argument of the node.
+func (n *Node) Arg(i int) ID {
+	if n.Op == op.Call {
+		return n.Args[i]
+	}
+	if i == 0 {
+		return n.X
+	}
+	return n.Y
+}
+
+// Span is a range of byte offsets [Start, End) in the source text a node
+// was parsed from. The zero Span means the node has no source.
+type Span struct{ Start, End int }
+
+// A Graph is a hash-consed expression DAG: building a node that already
+// exists returns the existing one, so structurally identical
+// subexpressions are one node. The zero Graph is not ready for use; call
+// [NewGraph].
+//
+// A Graph is not safe for concurrent mutation; reading a graph that no
+// goroutine modifies is safe.
+type Graph struct {
+	nodes []Node
+	spans []Span
+	index map[key]ID
+	calls map[string]ID
+}
+
+type key struct {
+	op   op.Op
+	x, y ID
+	val  uint64
+	name string
+}
+
+// NewGraph returns an empty graph.
+func NewGraph() *Graph {
+	return &Graph{index: make(map[key]ID), calls: make(map[string]ID)}
+}
+
+// Len returns the number of nodes in the graph.
+func (g *Graph) Len() int { return len(g.nodes) }
+
+// Node returns the node id. The node must not be modified.
+func (g *Graph) Node(id ID) *Node { return &g.nodes[id] }
+
+// Op returns the operation of node id.
+func (g *Graph) Op(id ID) op.Op { return g.nodes[id].Op }
+
+// Span returns the source span of node id, the zero Span if it has none.
+func (g *Graph) Span(id ID) Span { return g.spans[id] }
+
+// SetSpan records where node id was written in the source, unless the node
+// already has a span (a shared node keeps its first occurrence).
+func (g *Graph) SetSpan(id ID, s Span) {
+	if g.spans[id] == (Span{}) {
+		g.spans[id] = s
+	}
+}
+
+func (g *Graph) add(k key, n Node) ID {
+	if id, ok := g.index[k]; ok {
+		return id
+	}
+	id := ID(len(g.nodes))
+	if int(id) != len(g.nodes) || id < 0 {
+		panic("ir: graph has more than 2^31-1 nodes")
+	}
+	g.nodes = append(g.nodes, n)
+	g.spans = append(g.spans, Span{})
+	g.index[k] = id
+	return id
+}
+
+// Const returns the node of the number c.
+func (g *Graph) Const(c float64) ID {
+	if math.IsNaN(c) {
+		c = math.NaN() // one NaN node, whatever the payload
+	}
+	return g.add(key{op: op.Const, x: None, y: None, val: math.Float64bits(c)},
+		Node{Op: op.Const, X: None, Y: None, Val: c})
+}
+
+// Var returns the node of the variable called name.
+func (g *Graph) Var(name string) ID {
+	return g.add(key{op: op.Var, x: None, y: None, name: name},
+		Node{Op: op.Var, X: None, Y: None, Name: name})
+}
+
+// Apply returns the node of the primitive o applied to x, or to x and y if
+// o is binary; y is ignored for unary primitives. It panics if o is not a
+// primitive or an argument is not a node of g.
+func (g *Graph) Apply(o op.Op, x, y ID) ID {
+	if !o.IsPrimitive() {
+		panic(fmt.Sprintf("ir: Apply of non-primitive %v", o))
+	}
+	g.check(x)
+	if o.Arity() == 1 {
+		y = None
+	} else {
+		g.check(y)
+	}
+	return g.add(key{op: o, x: x, y: y}, Node{Op: o, X: x, Y: y})
+}
+
+// Call returns the node of fn applied to args. It panics if the number of
+// arguments is not the number of fn's parameters: callers that take
+// user input check arities first and report them as errors.
+func (g *Graph) Call(fn *Func, args ...ID) ID {
+	if len(args) != len(fn.Params) {
+		panic(fmt.Sprintf("ir: %s expects %d arguments, got %d", fn.Name, len(fn.Params), len(args)))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%p", fn)
+	for _, a := range args {
+		g.check(a)
+		b.WriteByte(',')
+		b.WriteString(strconv.Itoa(int(a)))
+	}
+	k := b.String()
+	if id, ok := g.calls[k]; ok {
+		return id
+	}
+	id := ID(len(g.nodes))
+	g.nodes = append(g.nodes, Node{Op: op.Call, X: None, Y: None, Args: append([]ID(nil), args...), Fn: fn})
+	g.spans = append(g.spans, Span{})
+	g.calls[k] = id
+	return id
+}
+
+func (g *Graph) check(id ID) {
+	if id < 0 || int(id) >= len(g.nodes) {
+		panic(fmt.Sprintf("ir: node %d is not in the graph", id))
+	}
+}
+
+// IsConst reports whether node id is a constant, and its value.
+func (g *Graph) IsConst(id ID) (float64, bool) {
+	n := &g.nodes[id]
+	return n.Val, n.Op == op.Const
+}

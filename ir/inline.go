@@ -1,0 +1,103 @@
+package ir
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gobackprop/backprop/op"
+)
+
+// Inline returns a node equal in value to root in which every call of a
+// user function is replaced by the function's body, with its parameters
+// replaced by the call's arguments: the seed's "function breakdown" into
+// primitives. Nodes are rebuilt with b (the graph itself, or a
+// simplifying builder over it); identical calls are inlined once.
+func (g *Graph) Inline(b op.Builder, root ID) ID {
+	in := inliner{g: g, b: b, memo: make(map[string]ID)}
+	return in.rebuild(root, nil)
+}
+
+// Subst returns root with each node in sub replaced by its image, rebuilt
+// with b. Calls are kept as calls.
+func (g *Graph) Subst(b op.Builder, root ID, sub map[ID]ID) ID {
+	order := g.Topo(root)
+	img := make(map[ID]ID, len(order))
+	for _, id := range order {
+		if s, ok := sub[id]; ok {
+			img[id] = s
+			continue
+		}
+		n := &g.nodes[id]
+		switch n.Op {
+		case op.Const, op.Var:
+			img[id] = id
+		case op.Call:
+			args := make([]ID, len(n.Args))
+			for i, a := range n.Args {
+				args[i] = img[a]
+			}
+			img[id] = g.Call(n.Fn, args...)
+		default:
+			y := None
+			if n.Y != None {
+				y = img[n.Y]
+			}
+			img[id] = b.Apply(n.Op, img[n.X], y)
+		}
+	}
+	return img[root]
+}
+
+type inliner struct {
+	g    *Graph
+	b    op.Builder
+	memo map[string]ID // (function, inlined arguments) -> inlined body
+}
+
+// rebuild inlines the calls below root; bind maps the parameters of the
+// function whose body root is (nil at the top) to their images.
+func (in *inliner) rebuild(root ID, bind map[ID]ID) ID {
+	g := in.g
+	order := g.Topo(root)
+	img := make(map[ID]ID, len(order))
+	for _, id := range order {
+		n := &g.nodes[id]
+		switch n.Op {
+		case op.Const:
+			img[id] = in.b.Const(n.Val)
+		case op.Var:
+			if s, ok := bind[id]; ok {
+				img[id] = s
+			} else {
+				img[id] = id
+			}
+		case op.Call:
+			args := make([]ID, len(n.Args))
+			var k strings.Builder
+			k.WriteString(n.Fn.Name)
+			for i, a := range n.Args {
+				args[i] = img[a]
+				k.WriteByte(',')
+				k.WriteString(strconv.Itoa(int(args[i])))
+			}
+			key := k.String()
+			r, ok := in.memo[key]
+			if !ok {
+				sub := make(map[ID]ID, len(args))
+				for i, p := range n.Fn.Params {
+					sub[p] = args[i]
+				}
+				r = in.rebuild(n.Fn.Body, sub)
+				in.memo[key] = r
+			}
+			img[id] = r
+		default:
+			y := None
+			if n.Y != None {
+				y = img[n.Y]
+			}
+			img[id] = in.b.Apply(n.Op, img[n.X], y)
+		}
+	}
+	return img[root]
+}
