@@ -50,10 +50,10 @@ type parser struct {
 	errs     ErrorList
 
 	// the current token
-	tok  token
-	pos  Pos
-	lit  string
-	next int // offset of the byte after the current token
+	tok   token
+	pos   Pos
+	lit   string
+	next  int // offset of the byte after the current token
 	depth int
 }
 
