@@ -1,0 +1,122 @@
+package reverse_test
+
+import (
+	"errors"
+	"math"
+	"os"
+	"testing"
+
+	"github.com/gobackprop/backprop/expr"
+	"github.com/gobackprop/backprop/ir"
+	"github.com/gobackprop/backprop/reverse"
+)
+
+func load(t *testing.T, file string) (*ir.Program, *ir.Func) {
+	t.Helper()
+	src, err := os.ReadFile("../examples/" + file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := expr.Parse(file, string(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn, err := p.Target("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, fn
+}
+
+func near(got, want, tol float64) bool {
+	return math.Abs(got-want) <= tol*math.Max(1, math.Abs(want))
+}
+
+func TestSeedFigures(t *testing.T) {
+	tests := []struct {
+		file string
+		x    []float64
+		grad []float64
+	}{
+		{"seed.bp", []float64{2, 3}, []float64{18260.7627311899, 6689.54446941267}},
+		{"section1.bp", []float64{1}, []float64{122.045158140265}},
+		{"appendix.bp", []float64{2, 3}, []float64{0.299580760323820, -0.0846987477622259}},
+	}
+	for _, tt := range tests {
+		for _, level := range []reverse.Level{reverse.Functions, reverse.Primitives} {
+			p, fn := load(t, tt.file)
+			_, grad, err := reverse.Gradient(p.Graph, fn, tt.x, reverse.Options{Level: level, Check: true})
+			if err != nil {
+				t.Fatalf("%s at %v level: %v", tt.file, level, err)
+			}
+			for i := range grad {
+				if !near(grad[i], tt.grad[i], 1e-12) {
+					t.Errorf("%s at %v level: ∂f/∂%s = %.15g, want %.15g", tt.file, level, p.Graph.Node(fn.Params[i]).Name, grad[i], tt.grad[i])
+				}
+			}
+		}
+	}
+}
+
+// TestSeedEdges checks the forward values and edge partials of the seed's
+// section 2.3 at function level.
+func TestSeedEdges(t *testing.T) {
+	p, fn := load(t, "seed.bp")
+	r, err := reverse.Run(p.Graph, fn.Body, map[string]float64{"x_1": 2, "x_2": 3}, reverse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := map[string]float64{}
+	for i, id := range r.Nodes {
+		values[p.Graph.String(id)] = r.Values[i]
+	}
+	for expr, want := range map[string]float64{
+		"f_2(x_2, x_1)":           9,
+		"f_2(x_1, f_2(x_2, x_1))": 512,
+		"f_3(x_1)":                0.693147180559945,
+		"x_1":                     2,
+		"x_2":                     3,
+	} {
+		if got := values[expr]; !near(got, want, 1e-14) {
+			t.Errorf("value of %s = %.15g, want %.15g", expr, got, want)
+		}
+	}
+	if len(r.Nodes) != 6 {
+		t.Errorf("function-level graph has %d nodes, want 6 (x_1, x_2, three calls of f_2/f_3 and f_1)", len(r.Nodes))
+	}
+}
+
+func TestCheck(t *testing.T) {
+	tests := []struct {
+		src  string
+		at   map[string]float64
+		pass string
+		node string
+	}{
+		{"f(x) = log(x) + 1", map[string]float64{"x": -1}, "forward", "log"},
+		{"g(x) = 1/x\nf(x) = g(x) * 2", map[string]float64{"x": 0}, "forward", "/"},
+		{"f(x) = sqrt(x)", map[string]float64{"x": 0}, "backward", "var"},
+	}
+	for _, tt := range tests {
+		p, err := expr.Parse("t.bp", tt.src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn, _ := p.Target("")
+		_, err = reverse.Run(p.Graph, fn.Body, tt.at, reverse.Options{Check: true})
+		var nf *ir.NonFiniteError
+		if !errors.As(err, &nf) {
+			t.Fatalf("%q: got %v, want a NonFiniteError", tt.src, err)
+		}
+		if nf.Pass != tt.pass || nf.Op.String() != tt.node {
+			t.Errorf("%q: got %v pass at %v, want %s pass at %s", tt.src, nf.Pass, nf.Op, tt.pass, tt.node)
+		}
+		if nf.Span == (ir.Span{}) {
+			t.Errorf("%q: error has no source span", tt.src)
+		}
+		// Without the check the pass completes with IEEE results.
+		if _, err := reverse.Run(p.Graph, fn.Body, tt.at, reverse.Options{}); err != nil {
+			t.Errorf("%q without check: %v", tt.src, err)
+		}
+	}
+}
