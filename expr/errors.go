@@ -107,3 +107,10 @@ func errorAt(filename, src string, off int, format string, args ...any) *Error {
 	}
 	return &Error{Pos: pos, Msg: fmt.Sprintf(format, args...), Line: strings.TrimRight(src[start:end], "\r")}
 }
+
+// ErrorAt returns an Error at byte offset off of src, for reporting
+// problems found after parsing (such as a NaN produced by a node) at the
+// place in the source they come from.
+func ErrorAt(filename, src string, off int, msg string) *Error {
+	return errorAt(filename, src, off, "%s", msg)
+}

@@ -31,8 +31,35 @@ func Lower(f *File) (*ir.Program, error) {
 // LowerInto is Lower on an existing graph g, so that several programs can
 // share nodes.
 func LowerInto(g *ir.Graph, f *File) (*ir.Program, error) {
-	l := &lowerer{file: f, g: g, funcs: make(map[string]*ir.Func), calls: make(map[*ir.Func][]callSite)}
-	prog := &ir.Program{Graph: g, Source: f.Src}
+	return lower(&ir.Program{Graph: g, Filename: f.Filename, Source: f.Src}, f)
+}
+
+// Extend parses src and adds its definitions to prog: they may call the
+// functions prog already defines, on the same graph. On error prog is
+// unchanged. A bare expression in src is an error.
+func Extend(prog *ir.Program, filename, src string) error {
+	f, err := ParseFile(filename, src)
+	if err != nil {
+		return err
+	}
+	if f.Expr != nil {
+		return ErrorList{errorAt(filename, src, int(f.Expr.Pos()), "expected a definition such as f(x) = x^2, found an expression")}
+	}
+	ext, err := lower(&ir.Program{Graph: prog.Graph, Funcs: prog.Funcs}, f)
+	if err != nil {
+		return err
+	}
+	prog.Funcs = ext.Funcs
+	return nil
+}
+
+func lower(prog *ir.Program, f *File) (*ir.Program, error) {
+	l := &lowerer{file: f, g: prog.Graph, funcs: make(map[string]*ir.Func), calls: make(map[*ir.Func][]callSite), declared: make(map[*ir.Func]bool)}
+	known := len(prog.Funcs)
+	for _, fn := range prog.Funcs {
+		l.funcs[fn.Name] = fn
+	}
+	prog.Funcs = append([]*ir.Func(nil), prog.Funcs...)
 	defer func() {
 		if r := recover(); r != nil {
 			if _, ok := r.(bailout); !ok {
@@ -50,7 +77,7 @@ func LowerInto(g *ir.Graph, f *File) (*ir.Program, error) {
 		}
 	}
 	for i, d := range defs {
-		fn := prog.Funcs[i]
+		fn := prog.Funcs[known+i]
 		l.current, l.params = fn, make(map[string]ir.ID)
 		for j, p := range d.Params {
 			l.params[p.Name] = fn.Params[j]
@@ -86,6 +113,8 @@ type lowerer struct {
 	errs  ErrorList
 	funcs map[string]*ir.Func
 	calls map[*ir.Func][]callSite
+	// declared holds the functions defined in this file (not earlier).
+	declared map[*ir.Func]bool
 
 	current *ir.Func
 	params  map[string]ir.ID
@@ -120,7 +149,11 @@ func (l *lowerer) declare(d *Def) *ir.Func {
 		return nil
 	}
 	if prev := l.funcs[name]; prev != nil {
-		l.errorAt(d.Name.At, "%s is defined twice (first at %s)", name, position(l.file.Filename, l.file.Src, prev.Span.Start))
+		if prev.Span.End <= len(l.file.Src) && l.declared[prev] {
+			l.errorAt(d.Name.At, "%s is defined twice (first at %s)", name, position(l.file.Filename, l.file.Src, prev.Span.Start))
+		} else {
+			l.errorAt(d.Name.At, "%s is already defined", name)
+		}
 		return nil
 	}
 	fn := &ir.Func{Name: name, Span: ir.Span{Start: int(d.Name.Pos()), End: int(d.Body.End())}}
@@ -138,6 +171,7 @@ func (l *lowerer) declare(d *Def) *ir.Func {
 		fn.Params = append(fn.Params, id)
 	}
 	l.funcs[name] = fn
+	l.declared[fn] = true
 	return fn
 }
 

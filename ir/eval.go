@@ -109,12 +109,19 @@ type Evaluator struct {
 	// Check makes evaluation stop at the first node whose value is not
 	// finite and return a *NonFiniteError.
 	Check  bool
-	bodies map[*Func][]ID
+	bodies map[*Func]*body
+}
+
+// body is the cached evaluation order of a function body and the position
+// of each parameter.
+type body struct {
+	order  []ID
+	params map[ID]int
 }
 
 // NewEvaluator returns an Evaluator of g.
 func NewEvaluator(g *Graph) *Evaluator {
-	return &Evaluator{g: g, bodies: make(map[*Func][]ID)}
+	return &Evaluator{g: g, bodies: make(map[*Func]*body)}
 }
 
 // Eval returns the value of root with each variable bound by name in env.
@@ -156,26 +163,28 @@ func (e *Evaluator) Apply(fn *Func, args []float64) (float64, error) {
 	return e.call(fn, args)
 }
 
-func (e *Evaluator) body(fn *Func) []ID {
-	order, ok := e.bodies[fn]
+func (e *Evaluator) body(fn *Func) *body {
+	b, ok := e.bodies[fn]
 	if !ok {
-		order = e.g.Topo(fn.Body)
-		e.bodies[fn] = order
+		b = &body{order: e.g.Topo(fn.Body), params: make(map[ID]int, len(fn.Params))}
+		for i, p := range fn.Params {
+			b.params[p] = i
+		}
+		e.bodies[fn] = b
 	}
-	return order
+	return b
 }
 
 // call evaluates the body of fn with its parameters bound to args.
 func (e *Evaluator) call(fn *Func, args []float64) (float64, error) {
-	frame := make(map[ID]float64, len(e.body(fn)))
-	err := e.run(e.body(fn), fn,
+	b := e.body(fn)
+	frame := make(map[ID]float64, len(b.order))
+	err := e.run(b.order, fn,
 		func(id ID) float64 { return frame[id] },
 		func(id ID, v float64) { frame[id] = v },
 		func(id ID) (float64, error) {
-			for i, p := range fn.Params {
-				if p == id {
-					return args[i], nil
-				}
+			if i, ok := b.params[id]; ok {
+				return args[i], nil
 			}
 			return 0, fmt.Errorf("%s: no value for variable %s", fn.Name, e.g.nodes[id].Name)
 		})

@@ -28,8 +28,10 @@ func (fn *Func) ParamNames(g *Graph) []string {
 type Program struct {
 	Graph *Graph
 	Funcs []*Func
-	// Source is the text the program was parsed from, if any.
-	Source string
+	// Filename and Source are the name and text of the source the
+	// program was parsed from, if any.
+	Filename string
+	Source   string
 }
 
 // Func returns the function called name, or nil.

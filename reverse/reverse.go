@@ -124,7 +124,7 @@ func Run(g *ir.Graph, root ir.ID, env map[string]float64, opts Options) (*Result
 	if opts.Level == Primitives {
 		root = g.Inline(g, root)
 	}
-	p := &pass{g: g, check: opts.Check, bodies: make(map[*ir.Func][]ir.ID)}
+	p := &pass{g: g, check: opts.Check, bodies: make(map[*ir.Func][]ir.ID), params: make(map[*ir.Func]map[ir.ID]int)}
 	return p.run(root, g.Topo(root), nil, func(id ir.ID) (float64, error) {
 		name := g.Node(id).Name
 		v, ok := env[name]
@@ -156,6 +156,7 @@ type pass struct {
 	g      *ir.Graph
 	check  bool
 	bodies map[*ir.Func][]ir.ID
+	params map[*ir.Func]map[ir.ID]int
 }
 
 // run does the forward and backward pass over order, whose last node is
@@ -245,11 +246,17 @@ func (p *pass) call(fn *ir.Func, args []float64) (*Result, error) {
 		order = p.g.Topo(fn.Body)
 		p.bodies[fn] = order
 	}
-	return p.run(fn.Body, order, fn, func(id ir.ID) (float64, error) {
+	params := p.params[fn]
+	if params == nil {
+		params = make(map[ir.ID]int, len(fn.Params))
 		for k, q := range fn.Params {
-			if q == id {
-				return args[k], nil
-			}
+			params[q] = k
+		}
+		p.params[fn] = params
+	}
+	return p.run(fn.Body, order, fn, func(id ir.ID) (float64, error) {
+		if k, ok := params[id]; ok {
+			return args[k], nil
 		}
 		return 0, fmt.Errorf("%s: no value for variable %s", fn.Name, p.g.Node(id).Name)
 	})

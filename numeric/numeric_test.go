@@ -1,0 +1,245 @@
+package numeric
+
+import (
+	"math"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/gobackprop/backprop/expr"
+	"github.com/gobackprop/backprop/ir"
+	"github.com/gobackprop/backprop/op"
+)
+
+const (
+	section1 = `f_1(x, y) = 3*x^2 + 5*x*y + 4*y^2
+f_2(x) = sin(x)
+f_3(x) = sqrt(x) + e^x
+f(x) = f_1(f_2(x), f_3(x))
+`
+	appendix = `f1(x, y) = x*y
+f2(x, y) = cos(pi*x)/sin(x)
+f3(x, y) = ln(x)/y
+f(x1, x2) = f1(f2(x1, x2), f3(x1, x2))
+`
+)
+
+func parse(t testing.TB, src string) (*ir.Graph, *ir.Func) {
+	t.Helper()
+	p, err := expr.Parse("test.bp", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn, err := p.Target("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Graph, fn
+}
+
+func seed(t testing.TB) string {
+	t.Helper()
+	src, err := os.ReadFile("../examples/seed.bp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(src)
+}
+
+// relErr returns the largest relative error of got against want.
+func relErr(got, want []float64) float64 {
+	var e float64
+	for i := range want {
+		e = math.Max(e, math.Abs(got[i]-want[i])/math.Abs(want[i]))
+	}
+	return e
+}
+
+// TestSeedFigures checks the gradients printed in the seed document, each
+// to the accuracy the formula reaches on it (see the table in doc.go),
+// and that the tolerances are not loose: a worse formula fails them.
+func TestSeedFigures(t *testing.T) {
+	s1 := []float64{122.045158140265}
+	app := []float64{0.299580760323820, -0.0846987477622259}
+	s23 := []float64{18260.7627311899, 6689.54446941267}
+	tests := []struct {
+		name     string
+		src      string
+		x, want  []float64
+		settings *Settings
+		tol      float64
+	}{
+		{"section 1, default", section1, []float64{1}, s1, nil, 1e-10},
+		{"section 1, five-point", section1, []float64{1}, s1, &Settings{Formula: FivePoint}, 2e-12},
+		{"section 1, forward", section1, []float64{1}, s1, &Settings{Formula: Forward}, 1e-7},
+		{"section 1, backward", section1, []float64{1}, s1, &Settings{Formula: Backward}, 1e-7},
+		{"appendix, default", appendix, []float64{2, 3}, app, &Settings{}, 1e-9},
+		{"appendix, five-point", appendix, []float64{2, 3}, app, &Settings{Formula: FivePoint}, 2e-11},
+		{"section 2.3, step 1e-8", seed(t), []float64{2, 3}, s23, &Settings{Step: 1e-8}, 1e-7},
+		{"section 2.3, five-point step 1e-6", seed(t), []float64{2, 3}, s23, &Settings{Formula: FivePoint, Step: 1e-6}, 1e-7},
+		{"section 2.3, default", seed(t), []float64{2, 3}, s23, nil, 5e-3},
+	}
+	for _, tt := range tests {
+		g, fn := parse(t, tt.src)
+		got, err := FuncGradientWith(g, fn, tt.x, nil, tt.settings)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if e := relErr(got, tt.want); e > tt.tol {
+			t.Errorf("%s: gradient %v, want %v: relative error %.2g > %.2g", tt.name, got, tt.want, e, tt.tol)
+		}
+	}
+	// The tolerances are tight enough to tell the formulas apart.
+	g, fn := parse(t, section1)
+	got, _ := FuncGradientWith(g, fn, []float64{1}, nil, &Settings{Formula: Forward})
+	if e := relErr(got, s1); e < 1e-10 {
+		t.Errorf("forward differences have relative error %.2g, expected above central's bound", e)
+	}
+	got, _ = FuncGradientWith(g, fn, []float64{1}, nil, &Settings{Step: 1e-3})
+	if e := relErr(got, s1); e < 1e-10 {
+		t.Errorf("central differences with step 1e-3 have relative error %.2g", e)
+	}
+}
+
+// TestFuncGradientMatchesGradient checks that FuncGradient is Gradient
+// with the Adaptive formula on the function that evaluates fn, and that
+// nil and zero settings agree.
+func TestFuncGradientMatchesGradient(t *testing.T) {
+	g, fn := parse(t, appendix)
+	ev := ir.NewEvaluator(g)
+	f := func(x []float64) float64 {
+		v, err := ev.Apply(fn, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	x := []float64{2, 3}
+	want := Gradient(nil, f, x, &Settings{Formula: Adaptive})
+	zero := Gradient(nil, f, x, nil)
+	if nonzero := Gradient(nil, f, x, &Settings{}); nonzero[0] != zero[0] || nonzero[1] != zero[1] {
+		t.Errorf("nil settings give %v, zero settings %v", zero, nonzero)
+	}
+	got, err := FuncGradient(g, fn, x, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("∂%d: FuncGradient %v, Gradient with adaptive steps %v", i, got[i], want[i])
+		}
+	}
+	if x[0] != 2 || x[1] != 3 {
+		t.Errorf("x modified: %v", x)
+	}
+}
+
+func TestDerivative(t *testing.T) {
+	tests := []struct {
+		name     string
+		f        func(float64) float64
+		x, want  float64
+		settings *Settings
+		tol      float64
+	}{
+		{"sin", math.Sin, 1, math.Cos(1), nil, 1e-10},
+		{"exp", math.Exp, 1, math.E, nil, 1e-10},
+		{"exp five-point", math.Exp, 1, math.E, &Settings{Formula: FivePoint}, 1e-12},
+		{"exp forward", math.Exp, 1, math.E, &Settings{Formula: Forward}, 1e-7},
+		{"exp backward", math.Exp, 1, math.E, &Settings{Formula: Backward}, 1e-7},
+		{"log at 1e6, step scaled by x", math.Log, 1e6, 1e-6, &Settings{Step: 1e6 * 6e-6}, 1e-9},
+		{"log concurrent", math.Log, 2, 0.5, &Settings{Concurrent: true}, 1e-10},
+		{"x^3 five-point is exact", func(x float64) float64 { return x * x * x }, 2, 12, &Settings{Formula: FivePoint}, 1e-12},
+	}
+	for _, tt := range tests {
+		got := Derivative(tt.f, tt.x, tt.settings)
+		if e := math.Abs(got-tt.want) / math.Abs(tt.want); e > tt.tol {
+			t.Errorf("%s: %v, want %v: relative error %.2g > %.2g", tt.name, got, tt.want, e, tt.tol)
+		}
+	}
+	// The step is absolute: the default one is too small for log at 1e6.
+	if e := math.Abs(Derivative(math.Log, 1e6, nil)-1e-6) / 1e-6; e < 1e-6 {
+		t.Errorf("log at 1e6 with the default step: relative error %.2g, expected rounding to dominate", e)
+	}
+}
+
+func TestGradientConcurrent(t *testing.T) {
+	f := func(x []float64) float64 { return math.Sin(x[0]) * math.Exp(x[1]) * x[2] }
+	x := []float64{0.5, -0.25, 3}
+	want := []float64{math.Cos(0.5) * math.Exp(-0.25) * 3, math.Sin(0.5) * math.Exp(-0.25) * 3, math.Sin(0.5) * math.Exp(-0.25)}
+	for _, s := range []*Settings{nil, {Concurrent: true}, {Formula: FivePoint, Concurrent: true}} {
+		dst := make([]float64, 3)
+		got := Gradient(dst, f, x, s)
+		if &got[0] != &dst[0] {
+			t.Error("Gradient did not use dst")
+		}
+		if e := relErr(got, want); e > 1e-9 {
+			t.Errorf("settings %+v: %v, want %v", s, got, want)
+		}
+	}
+}
+
+func TestFuncGradientErrors(t *testing.T) {
+	g, fn := parse(t, appendix)
+	if _, err := FuncGradient(g, fn, []float64{1}, nil); err == nil || !strings.Contains(err.Error(), "expects 2 arguments, got 1") {
+		t.Errorf("wrong number of values: %v", err)
+	}
+	free := &ir.Func{Name: "free", Params: []ir.ID{g.Var("x")}}
+	free.Body = g.Apply(op.Mul, g.Var("x"), g.Var("zz"))
+	if _, err := FuncGradient(g, free, []float64{1}, nil); err == nil || !strings.Contains(err.Error(), "no value for variable zz") {
+		t.Errorf("free variable: %v", err)
+	}
+	// A non-finite value is not an error.
+	got, err := FuncGradient(g, fn, []float64{-1, 3}, nil)
+	if err != nil || !math.IsNaN(got[0]) {
+		t.Errorf("outside the domain: %v, %v", got, err)
+	}
+}
+
+func TestPanics(t *testing.T) {
+	g, fn := parse(t, appendix)
+	f := func(x []float64) float64 { return x[0] }
+	tests := []struct {
+		name string
+		call func()
+	}{
+		{"Gradient dst", func() { Gradient(make([]float64, 2), f, []float64{1}, nil) }},
+		{"FuncGradient dst", func() { FuncGradient(g, fn, []float64{1, 2}, make([]float64, 1)) }},
+		{"negative step", func() { Derivative(math.Sin, 1, &Settings{Step: -1}) }},
+		{"NaN step", func() { Derivative(math.Sin, 1, &Settings{Step: math.NaN()}) }},
+		{"unknown formula", func() { Derivative(math.Sin, 1, &Settings{Formula: 99}) }},
+	}
+	for _, tt := range tests {
+		func() {
+			defer func() {
+				r := recover()
+				if s, ok := r.(string); !ok || !strings.HasPrefix(s, "numeric: ") {
+					t.Errorf("%s: panic %v, want a numeric: message", tt.name, r)
+				}
+			}()
+			tt.call()
+		}()
+	}
+}
+
+func TestFormulaString(t *testing.T) {
+	for f, want := range map[Formula]string{Central: "central", FivePoint: "five-point", Forward: "forward", Backward: "backward", 7: "Formula(7)"} {
+		if got := f.String(); got != want {
+			t.Errorf("Formula(%d).String() = %q, want %q", int(f), got, want)
+		}
+	}
+}
+
+// TestAdaptiveSeed checks that adaptive steps get the seed's fast-varying
+// gradient right, where the default central step does not.
+func TestAdaptiveSeed(t *testing.T) {
+	g, fn := parse(t, seed(t))
+	got, err := FuncGradient(g, fn, []float64{2, 3}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{18260.7627311899, 6689.54446941267}
+	if e := relErr(got, want); e > 1e-7 {
+		t.Errorf("gradient %.15g, want %.15g (relative error %.2g)", got, want, e)
+	}
+}
