@@ -53,7 +53,7 @@ func Extend(prog *ir.Program, filename, src string) error {
 	return nil
 }
 
-func lower(prog *ir.Program, f *File) (*ir.Program, error) {
+func lower(prog *ir.Program, f *File) (_ *ir.Program, err error) {
 	l := &lowerer{file: f, g: prog.Graph, funcs: make(map[string]*ir.Func), calls: make(map[*ir.Func][]callSite), declared: make(map[*ir.Func]bool)}
 	known := len(prog.Funcs)
 	for _, fn := range prog.Funcs {
@@ -65,6 +65,17 @@ func lower(prog *ir.Program, f *File) (*ir.Program, error) {
 			if _, ok := r.(bailout); !ok {
 				panic(r)
 			}
+			err = l.errs // MaxErrors reached
+		}
+		if err != nil {
+			// Source order; the closing "too many errors" has no place and stays last.
+			key := func(e *Error) int {
+				if e.Pos.Line == 0 {
+					return math.MaxInt
+				}
+				return e.Pos.Offset
+			}
+			sort.SliceStable(l.errs, func(i, j int) bool { return key(l.errs[i]) < key(l.errs[j]) })
 		}
 	}()
 	// Declare every function first, so that bodies may call definitions
@@ -95,8 +106,7 @@ func lower(prog *ir.Program, f *File) (*ir.Program, error) {
 		prog.Funcs = append(prog.Funcs, fn)
 	}
 	l.checkRecursion(prog.Funcs)
-	if err := l.errs.Err(); err != nil {
-		sort.SliceStable(l.errs, func(i, j int) bool { return l.errs[i].Pos.Offset < l.errs[j].Pos.Offset })
+	if len(l.errs) > 0 {
 		return nil, l.errs
 	}
 	return prog, nil
@@ -192,6 +202,9 @@ func (l *lowerer) expr(x Expr) ir.ID {
 		if n, ok := x.X.(*Number); ok {
 			return l.span(x, l.g.Const(-n.Value))
 		}
+		if id, ok := x.X.(*Ident); ok && isConstName(id.Name) {
+			return l.span(x, l.g.Const(-l.g.Node(l.ident(id)).Val)) // -pi and -e are numbers, as ir.FormatConst prints them
+		}
 		return l.span(x, l.g.Apply(op.Neg, l.expr(x.X), ir.None))
 	case *Binary:
 		a := l.expr(x.X)
@@ -216,7 +229,7 @@ func (l *lowerer) ident(x *Ident) ir.ID {
 		return id
 	}
 	if fn := l.funcs[x.Name]; fn != nil {
-		l.errorAt(x.At, "%s is a function of %d arguments: call it as %s(…)", x.Name, len(fn.Params), x.Name)
+		l.errorAt(x.At, "%s is a function of %s: call it as %s(…)", x.Name, plural(len(fn.Params), "argument"), x.Name)
 		return l.g.Const(0)
 	}
 	if _, ok := op.Lookup(x.Name); ok {
@@ -338,6 +351,7 @@ func editDistance(a, b string) int {
 // it.
 func (l *lowerer) checkRecursion(funcs []*ir.Func) {
 	state := make(map[*ir.Func]int) // 0 unvisited, 1 on the path, 2 done
+	reported := make(map[string]bool)
 	var path []*ir.Func
 	var visit func(fn *ir.Func)
 	visit = func(fn *ir.Func) {
@@ -358,6 +372,11 @@ func (l *lowerer) checkRecursion(funcs []*ir.Func) {
 					}
 				}
 				names = append(names, c.callee.Name)
+				cycle := strings.Join(names, " calls ")
+				if reported[cycle] {
+					continue
+				}
+				reported[cycle] = true
 				l.errorAt(c.at, "recursive definition: %s (backprop functions cannot call themselves)", strings.Join(names, " calls "))
 			}
 		}

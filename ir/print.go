@@ -98,7 +98,7 @@ func (g *Graph) operand(b *strings.Builder, info *op.Info, a ID, right bool) {
 }
 
 // FormatConst formats a number so that the parser reads it back exactly:
-// the shortest decimal that round-trips, "pi" and "e" for those constants,
+// the shortest decimal that round-trips, "pi" and "e" (and "-pi", "-e") for those constants,
 // and the quotients (0/0), (1/0) and (-1/0) for NaN and the infinities.
 func FormatConst(v float64) string {
 	switch {
@@ -106,6 +106,10 @@ func FormatConst(v float64) string {
 		return "pi"
 	case v == math.E:
 		return "e"
+	case v == -math.Pi:
+		return "-pi"
+	case v == -math.E:
+		return "-e"
 	case math.IsNaN(v):
 		return "(0/0)"
 	case math.IsInf(v, 1):

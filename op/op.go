@@ -324,9 +324,10 @@ var table = [numOps]Info{
 	},
 	Log: {
 		Name: "log", Arity: 1, Prec: PrecAtom, Eval: unary(math.Log), TeX: `\log`,
-		Partials: func(x, _, _ float64) (float64, float64) { return 1 / x, 0 },
-		Rule:     func(b Builder, x, _, _ int32) (int32, int32) { return b.Apply(Div, b.Const(1), x), none },
-		Doc:      "natural logarithm, also written ln",
+		Partials:   func(x, _, _ float64) (float64, float64) { return 1 / x, 0 },
+		Rule:       func(b Builder, x, _, _ int32) (int32, int32) { return b.Apply(Div, b.Const(1), x), none },
+		Doc:        "natural logarithm, also written ln",
+		Convention: "log'(x) = 1/x for every x, also where log(x) is NaN (x < 0), as in JAX",
 	},
 	Sqrt: {
 		Name: "sqrt", Arity: 1, Prec: PrecAtom, Eval: unary(math.Sqrt),

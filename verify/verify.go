@@ -1,0 +1,211 @@
+// Package verify differentiates one function in every mode backprop has
+// and reports how far they disagree.
+//
+// The modes are reverse mode over the DAG (package reverse), forward mode
+// with dual numbers (package dual), symbolic differentiation evaluated at
+// the point (package sym), compiled gradients (package compile) and
+// central differences (package numeric). The first four are exact up to
+// rounding and should agree to about 1e-12 relative; numeric differences
+// agree to about 1e-7 relative where the function is smooth, so
+// disagreements are reported for the exact modes and for numeric
+// differences separately.
+package verify
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gobackprop/backprop/compile"
+	"github.com/gobackprop/backprop/dual"
+	"github.com/gobackprop/backprop/ir"
+	"github.com/gobackprop/backprop/numeric"
+	"github.com/gobackprop/backprop/reverse"
+	"github.com/gobackprop/backprop/sym"
+)
+
+// Mode is a way to compute a gradient.
+type Mode string
+
+// The modes.
+const (
+	Reverse  Mode = "reverse"
+	Forward  Mode = "forward"
+	Symbolic Mode = "symbolic"
+	Compiled Mode = "compiled"
+	Numeric  Mode = "numeric"
+)
+
+// Modes returns every mode, the reference (Reverse) first.
+func Modes() []Mode { return []Mode{Reverse, Forward, Symbolic, Compiled, Numeric} }
+
+// ParseMode returns the mode called name.
+func ParseMode(name string) (Mode, error) {
+	for _, m := range Modes() {
+		if string(m) == name {
+			return m, nil
+		}
+	}
+	return "", fmt.Errorf("unknown mode %q (the modes are reverse, forward, symbolic, compiled, numeric and all)", name)
+}
+
+// Exact reports whether m is exact up to rounding (all modes but Numeric).
+func (m Mode) Exact() bool { return m != Numeric }
+
+// Options configure Gradient and Check. The zero value means function-level
+// reverse mode and no checks.
+type Options struct {
+	// Level is the granularity of reverse mode.
+	Level reverse.Level
+	// Check makes the modes that support it stop at the first non-finite
+	// value or adjoint with an *ir.NonFiniteError.
+	Check bool
+}
+
+// Gradient evaluates fn at x and its gradient in mode m.
+func Gradient(g *ir.Graph, fn *ir.Func, x []float64, m Mode, opts Options) (value float64, grad []float64, err error) {
+	if len(x) != len(fn.Params) {
+		return math.NaN(), nil, fmt.Errorf("%s: expected %d arguments, got %d", fn.Name, len(fn.Params), len(x))
+	}
+	switch m {
+	case Reverse:
+		return reverse.Gradient(g, fn, x, reverse.Options{Level: opts.Level, Check: opts.Check})
+	case Forward:
+		if grad, err = dual.Gradient(g, fn, x, nil); err != nil {
+			return math.NaN(), nil, err
+		}
+		value, err = ir.NewEvaluator(g).Apply(fn, x)
+		return value, grad, err
+	case Symbolic:
+		return symbolic(g, fn, x, opts)
+	case Compiled:
+		p, err := compile.Func(g, fn)
+		if err != nil {
+			return math.NaN(), nil, err
+		}
+		grad = make([]float64, len(x))
+		if opts.Check {
+			value, err = p.Check(grad, x)
+			return value, grad, err
+		}
+		return p.Gradient(grad, x), grad, nil
+	case Numeric:
+		grad, err = numeric.FuncGradient(g, fn, x, nil)
+		if err != nil {
+			return math.NaN(), nil, err
+		}
+		value, err = ir.NewEvaluator(g).Apply(fn, x)
+		return value, grad, err
+	}
+	return math.NaN(), nil, fmt.Errorf("unknown mode %q", m)
+}
+
+func symbolic(g *ir.Graph, fn *ir.Func, x []float64, opts Options) (float64, []float64, error) {
+	env := make(map[string]float64, len(x))
+	for i, name := range fn.ParamNames(g) {
+		env[name] = x[i]
+	}
+	ev := ir.NewEvaluator(g)
+	ev.Check = opts.Check
+	value, err := ev.Eval(fn.Body, env)
+	if err != nil {
+		return math.NaN(), nil, err
+	}
+	roots := sym.Gradient(g, fn.Body, fn.Params)
+	grad := make([]float64, len(roots))
+	for i, r := range roots {
+		if grad[i], err = ev.Eval(r, env); err != nil {
+			return math.NaN(), nil, err
+		}
+	}
+	return value, grad, nil
+}
+
+// Result is the outcome of one mode.
+type Result struct {
+	Mode     Mode
+	Value    float64
+	Gradient []float64
+	Err      error
+}
+
+// Disagreement is the largest relative difference, for one parameter,
+// between a mode and the reference (reverse mode).
+type Disagreement struct {
+	Param string
+	Mode  Mode    // the mode furthest from the reference
+	Diff  float64 // |g_mode - g_ref| / max(|g_ref|, Floor)
+}
+
+// Floor is the absolute floor of relative differences: derivatives smaller
+// than Floor in magnitude are compared absolutely, since relative error
+// means nothing near zero.
+const Floor = 1e-8
+
+// Report is the outcome of Check.
+type Report struct {
+	Params  []string
+	Results []Result // one per mode, in the order of Modes
+	// Exact[i] and Numeric[i] are the worst disagreement on parameter i
+	// among the exact modes, and of numeric differences.
+	Exact   []Disagreement
+	Numeric []Disagreement
+}
+
+// WorstExact returns the largest disagreement among the exact modes.
+func (r *Report) WorstExact() Disagreement { return worst(r.Exact) }
+
+// WorstNumeric returns the largest disagreement of numeric differences.
+func (r *Report) WorstNumeric() Disagreement { return worst(r.Numeric) }
+
+func worst(ds []Disagreement) Disagreement {
+	var w Disagreement
+	for _, d := range ds {
+		if d.Diff > w.Diff || math.IsNaN(d.Diff) || w.Param == "" {
+			w = d
+		}
+	}
+	return w
+}
+
+// Check computes the gradient of fn at x in every mode and compares each
+// with reverse mode.
+func Check(g *ir.Graph, fn *ir.Func, x []float64, opts Options) *Report {
+	r := &Report{Params: fn.ParamNames(g)}
+	for _, m := range Modes() {
+		v, grad, err := Gradient(g, fn, x, m, opts)
+		r.Results = append(r.Results, Result{Mode: m, Value: v, Gradient: grad, Err: err})
+	}
+	ref := r.Results[0]
+	for i, name := range r.Params {
+		ex := Disagreement{Param: name}
+		nu := Disagreement{Param: name, Mode: Numeric}
+		for _, res := range r.Results[1:] {
+			if res.Err != nil || ref.Err != nil {
+				continue
+			}
+			d := RelDiff(res.Gradient[i], ref.Gradient[i])
+			if res.Mode.Exact() {
+				if d > ex.Diff || math.IsNaN(d) || ex.Mode == "" {
+					ex.Mode, ex.Diff = res.Mode, d
+				}
+			} else {
+				nu.Diff = d
+			}
+		}
+		r.Exact = append(r.Exact, ex)
+		r.Numeric = append(r.Numeric, nu)
+	}
+	return r
+}
+
+// RelDiff returns |a-b| / max(|b|, Floor); 0 when a and b are the same
+// infinity or both NaN, and +Inf when only one of them is NaN or infinite.
+func RelDiff(a, b float64) float64 {
+	if a == b || math.IsNaN(a) && math.IsNaN(b) {
+		return 0
+	}
+	if math.IsNaN(a) || math.IsNaN(b) || math.IsInf(a, 0) || math.IsInf(b, 0) {
+		return math.Inf(1)
+	}
+	return math.Abs(a-b) / math.Max(math.Abs(b), Floor)
+}

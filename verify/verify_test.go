@@ -1,0 +1,210 @@
+package verify_test
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"testing"
+
+	"github.com/gobackprop/backprop/expr"
+	"github.com/gobackprop/backprop/ir"
+	"github.com/gobackprop/backprop/op"
+	"github.com/gobackprop/backprop/reverse"
+	"github.com/gobackprop/backprop/verify"
+)
+
+func load(t testing.TB, file string) (*ir.Program, *ir.Func) {
+	t.Helper()
+	src, err := os.ReadFile("../examples/" + file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := expr.Parse(file, string(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn, _ := p.Target("")
+	return p, fn
+}
+
+func TestSeedAllModes(t *testing.T) {
+	tests := []struct {
+		file string
+		x    []float64
+		grad []float64
+	}{
+		{"seed.bp", []float64{2, 3}, []float64{18260.7627311899, 6689.54446941267}},
+		{"section1.bp", []float64{1}, []float64{122.045158140265}},
+		{"appendix.bp", []float64{2, 3}, []float64{0.299580760323820, -0.0846987477622259}},
+	}
+	for _, tt := range tests {
+		for _, level := range []reverse.Level{reverse.Functions, reverse.Primitives} {
+			p, fn := load(t, tt.file)
+			rep := verify.Check(p.Graph, fn, tt.x, verify.Options{Level: level, Check: true})
+			for _, r := range rep.Results {
+				if r.Err != nil {
+					t.Fatalf("%s, %s mode: %v", tt.file, r.Mode, r.Err)
+				}
+				tol := 1e-12
+				if r.Mode == verify.Numeric {
+					tol = 1e-6
+				}
+				for i, g := range r.Gradient {
+					if d := verify.RelDiff(g, tt.grad[i]); d > tol {
+						t.Errorf("%s, %s mode (%v level): ∂/∂%s = %.15g, want %.15g (rel. diff %.1e)", tt.file, r.Mode, level, rep.Params[i], g, tt.grad[i], d)
+					}
+				}
+			}
+			if w := rep.WorstExact(); w.Diff > 1e-12 {
+				t.Errorf("%s: worst exact disagreement %v", tt.file, w)
+			}
+		}
+	}
+}
+
+// TestBuiltins differentiates every primitive in every mode at points
+// inside its domain, including the kinks of abs, relu, min and max.
+func TestBuiltins(t *testing.T) {
+	points := map[op.Op][][2]float64{
+		op.Log: {{0.5, 0}, {3, 0}}, op.Sqrt: {{0.25, 0}, {4, 0}}, op.Log1p: {{-0.5, 0}, {2, 0}},
+		op.Asin: {{-0.5, 0}, {0.3, 0}}, op.Acos: {{-0.5, 0}, {0.3, 0}},
+		op.Pow: {{2, 3}, {0.5, -1.5}, {3, 0.5}},
+		op.Abs: {{-2, 0}, {0, 0}, {1.5, 0}}, op.Relu: {{-1, 0}, {0, 0}, {2, 0}},
+		op.Min: {{1, 2}, {2, 1}, {1.5, 1.5}}, op.Max: {{1, 2}, {2, 1}, {1.5, 1.5}},
+		op.Step: {{-1, 0}, {1, 0}}, op.Sign: {{-1, 0}, {1, 0}},
+	}
+	for _, o := range op.All() {
+		pts, ok := points[o]
+		if !ok {
+			pts = [][2]float64{{-1.3, 0.7}, {0.4, -2}, {1.1, 1.9}}
+		}
+		src := fmt.Sprintf("f(x) = %s(x)", o)
+		if o.Arity() == 2 {
+			src = fmt.Sprintf("f(x, y) = %s(x, y)", o)
+		}
+		switch o {
+		case op.Neg:
+			src = "f(x) = -x"
+		case op.Add, op.Sub, op.Mul, op.Div, op.Pow:
+			src = fmt.Sprintf("f(x, y) = x %s y", o)
+		}
+		p, err := expr.Parse("", src)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		fn, _ := p.Target("")
+		kink := false
+		switch o {
+		case op.Abs, op.Relu, op.Min, op.Max, op.Step, op.Sign:
+			kink = true
+		}
+		for _, pt := range pts {
+			x := pt[:len(fn.Params)]
+			rep := verify.Check(p.Graph, fn, x, verify.Options{})
+			for _, r := range rep.Results {
+				if r.Err != nil {
+					t.Errorf("%s at %v, %s mode: %v", src, x, r.Mode, r.Err)
+				}
+			}
+			if w := rep.WorstExact(); w.Diff > 1e-14 {
+				t.Errorf("%s at %v: exact modes disagree: %+v", src, x, w)
+			}
+			onKink := kink && (x[0] == 0 || len(x) == 2 && x[0] == x[1])
+			if w := rep.WorstNumeric(); !onKink && w.Diff > 1e-6 {
+				t.Errorf("%s at %v: numeric differences disagree: %+v", src, x, w)
+			}
+		}
+	}
+}
+
+// randomProgram builds a random expression DAG over x and y from data, so
+// that fuzzing explores expressions with sharing. It returns the function
+// and whether it uses non-smooth primitives.
+func randomProgram(data []byte) (*ir.Graph, *ir.Func, bool) {
+	g := ir.NewGraph()
+	x, y := g.Var("x"), g.Var("y")
+	nodes := []ir.ID{x, y, g.Const(2), g.Const(0.5)}
+	ops := op.All()
+	smooth := true
+	for i := 0; i+2 < len(data) && len(nodes) < 60; i += 3 {
+		o := ops[int(data[i])%len(ops)]
+		a := nodes[len(nodes)-1-int(data[i+1])%len(nodes)]
+		b := nodes[len(nodes)-1-int(data[i+2])%len(nodes)]
+		switch o {
+		case op.Abs, op.Relu, op.Min, op.Max, op.Step, op.Sign:
+			smooth = false
+		}
+		nodes = append(nodes, g.Apply(o, a, b))
+	}
+	root := nodes[len(nodes)-1]
+	return g, &ir.Func{Name: "f", Params: []ir.ID{x, y}, Body: root}, smooth
+}
+
+// FuzzAgreement checks that symbolic, forward, reverse (both levels) and
+// compiled gradients agree on random expressions to 1e-10 relative (with
+// an absolute floor of verify.Floor), and that central differences are
+// close where the function is smooth and tame.
+func FuzzAgreement(f *testing.F) {
+	for _, seed := range [][]byte{
+		{0, 1, 2, 3, 4, 5, 6, 7, 8, 9},
+		{3, 0, 1, 7, 1, 2, 12, 0, 0, 4, 1, 3},
+		{13, 0, 0, 5, 1, 0, 6, 2, 1, 9, 0, 4, 2, 1, 1},
+		{20, 3, 1, 17, 0, 2, 1, 1, 0, 23, 2, 2, 8, 0, 1},
+		[]byte("the seed of a random expression"),
+	} {
+		f.Add(1.3, 0.7, seed)
+	}
+	f.Fuzz(func(t *testing.T, px, py float64, data []byte) {
+		if math.IsNaN(px) || math.IsNaN(py) || math.Abs(px) > 10 || math.Abs(py) > 10 {
+			t.Skip()
+		}
+		g, fn, smooth := randomProgram(data)
+		pt := []float64{px, py}
+		ref, refGrad, err := verify.Gradient(g, fn, pt, verify.Reverse, verify.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !finite(ref) || !finite(refGrad[0]) || !finite(refGrad[1]) || math.Abs(ref) > 1e8 {
+			t.Skip() // outside the domain, or overflowing
+		}
+		for _, m := range []verify.Mode{verify.Forward, verify.Symbolic, verify.Compiled} {
+			v, grad, err := verify.Gradient(g, fn, pt, m, verify.Options{})
+			if err != nil {
+				t.Fatalf("%s mode: %v", m, err)
+			}
+			if d := verify.RelDiff(v, ref); d > 1e-12 {
+				t.Errorf("%s: value %.17g, reverse %.17g", m, v, ref)
+			}
+			for i := range grad {
+				if d := verify.RelDiff(grad[i], refGrad[i]); d > 1e-10 {
+					t.Errorf("f = %s at %v: %s mode ∂f/∂%s = %.17g, reverse %.17g (rel. diff %.2g)",
+						g.String(fn.Body), pt, m, g.Node(fn.Params[i]).Name, grad[i], refGrad[i], d)
+				}
+			}
+		}
+		_, prim, err := verify.Gradient(g, fn, pt, verify.Reverse, verify.Options{Level: reverse.Primitives})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range prim {
+			if d := verify.RelDiff(prim[i], refGrad[i]); d > 1e-10 {
+				t.Errorf("primitive level ∂f/∂%d = %.17g, function level %.17g", i, prim[i], refGrad[i])
+			}
+		}
+		if !smooth || math.Abs(ref) > 1e4 || math.Abs(refGrad[0]) > 1e4 || math.Abs(refGrad[1]) > 1e4 {
+			return // central differences are only trusted on smooth, tame functions
+		}
+		_, num, err := verify.Gradient(g, fn, pt, verify.Numeric, verify.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range num {
+			if math.Abs(num[i]-refGrad[i]) > 1e-3*math.Max(1, math.Abs(refGrad[i])) {
+				t.Errorf("f = %s at %v: numeric ∂f/∂%d = %.10g, reverse %.10g",
+					g.String(fn.Body), pt, i, num[i], refGrad[i])
+			}
+		}
+	})
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
