@@ -31,14 +31,17 @@ type Unary struct {
 	OpPos Pos
 	Op    op.Op // op.Neg
 	X     Expr
+	To    Pos // X.End()
 }
 
 // Binary is X op Y for the infix operators + - * / ^.
 type Binary struct {
+	Start Pos // X.Pos(), kept so that Pos is O(1) on long sums
 	X     Expr
 	OpPos Pos
 	Op    op.Op
 	Y     Expr
+	To    Pos // Y.End()
 }
 
 // CallExpr is Fun(Args...): a built-in or a user function.
@@ -59,9 +62,9 @@ func (x *Number) End() Pos   { return x.To }
 func (x *Ident) Pos() Pos    { return x.At }
 func (x *Ident) End() Pos    { return x.At + Pos(len(x.Name)) }
 func (x *Unary) Pos() Pos    { return x.OpPos }
-func (x *Unary) End() Pos    { return x.X.End() }
-func (x *Binary) Pos() Pos   { return x.X.Pos() }
-func (x *Binary) End() Pos   { return x.Y.End() }
+func (x *Unary) End() Pos    { return x.To }
+func (x *Binary) Pos() Pos   { return x.Start }
+func (x *Binary) End() Pos   { return x.To }
 func (x *CallExpr) Pos() Pos { return x.Fun.Pos() }
 func (x *CallExpr) End() Pos { return x.Rparen + 1 }
 func (x *Paren) Pos() Pos    { return x.Lparen }

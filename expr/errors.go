@@ -2,6 +2,8 @@ package expr
 
 import (
 	"fmt"
+	"math"
+	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -113,4 +115,16 @@ func errorAt(filename, src string, off int, format string, args ...any) *Error {
 // place in the source they come from.
 func ErrorAt(filename, src string, off int, msg string) *Error {
 	return errorAt(filename, src, off, "%s", msg)
+}
+
+// sortErrors puts errors in source order; errors without a place (the
+// closing "too many errors") stay last.
+func sortErrors(l ErrorList) {
+	key := func(e *Error) int {
+		if e.Pos.Line == 0 {
+			return math.MaxInt
+		}
+		return e.Pos.Offset
+	}
+	sort.SliceStable(l, func(i, j int) bool { return key(l[i]) < key(l[j]) })
 }

@@ -3,7 +3,6 @@ package expr
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 
 	"github.com/gobackprop/backprop/ir"
@@ -11,8 +10,10 @@ import (
 )
 
 // Parse parses and lowers a program: the definitions in src become
-// functions of one hash-consed expression DAG. All errors, syntax and
-// semantic, are returned together as an ErrorList (up to MaxErrors).
+// functions of one hash-consed expression DAG. Errors are returned as an
+// ErrorList (up to MaxErrors) in source order: all syntax errors if there
+// are any, otherwise all errors found while lowering (unknown names, wrong
+// numbers of arguments, recursion, …).
 func Parse(filename, src string) (*ir.Program, error) {
 	f, err := ParseFile(filename, src)
 	if err != nil {
@@ -67,16 +68,7 @@ func lower(prog *ir.Program, f *File) (_ *ir.Program, err error) {
 			}
 			err = l.errs // MaxErrors reached
 		}
-		if err != nil {
-			// Source order; the closing "too many errors" has no place and stays last.
-			key := func(e *Error) int {
-				if e.Pos.Line == 0 {
-					return math.MaxInt
-				}
-				return e.Pos.Offset
-			}
-			sort.SliceStable(l.errs, func(i, j int) bool { return key(l.errs[i]) < key(l.errs[j]) })
-		}
+		sortErrors(l.errs)
 	}()
 	// Declare every function first, so that bodies may call definitions
 	// that come later in the text.
@@ -96,9 +88,13 @@ func lower(prog *ir.Program, f *File) (_ *ir.Program, err error) {
 		fn.Body = l.expr(d.Body)
 	}
 	if f.Expr != nil {
+		// f, or main, or a main_N the program does not define.
 		name := "f"
 		if l.funcs[name] != nil {
 			name = "main"
+		}
+		for i := 2; l.funcs[name] != nil; i++ {
+			name = fmt.Sprintf("main_%d", i)
 		}
 		fn := &ir.Func{Name: name, Span: ir.Span{Start: int(f.Expr.Pos()), End: int(f.Expr.End())}}
 		l.current, l.params, l.free = fn, make(map[string]ir.ID), fn
@@ -199,10 +195,20 @@ func (l *lowerer) expr(x Expr) ir.ID {
 	case *Paren:
 		return l.expr(x.X)
 	case *Unary:
-		if n, ok := x.X.(*Number); ok {
+		operand := x.X
+		for {
+			p, ok := operand.(*Paren)
+			if !ok {
+				break
+			}
+			operand = p.X
+		}
+		// A negated number is a number: -(2) and -2 are the same node, as
+		// the printer writes negative constants.
+		if n, ok := operand.(*Number); ok {
 			return l.span(x, l.g.Const(-n.Value))
 		}
-		if id, ok := x.X.(*Ident); ok && isConstName(id.Name) {
+		if id, ok := operand.(*Ident); ok && isConstName(id.Name) {
 			return l.span(x, l.g.Const(-l.g.Node(l.ident(id)).Val)) // -pi and -e are numbers, as ir.FormatConst prints them
 		}
 		return l.span(x, l.g.Apply(op.Neg, l.expr(x.X), ir.None))
@@ -308,6 +314,10 @@ func (l *lowerer) isParam(name string) bool {
 func (l *lowerer) suggest(name string) string {
 	best, dist := "", 3
 	try := func(c string) {
+		if strings.EqualFold(c, name) {
+			best, dist = c, -1 // a difference of case wins
+			return
+		}
 		if d := editDistance(name, c); d < dist || d == dist && c < best {
 			best, dist = c, d
 		}
@@ -321,6 +331,7 @@ func (l *lowerer) suggest(name string) string {
 		}
 	}
 	try("ln")
+	try("pow")
 	if best == "" || dist > len(name)/2 {
 		return ""
 	}

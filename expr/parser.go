@@ -74,6 +74,7 @@ func ParseFile(filename, src string) (f *File, err error) {
 				panic(r)
 			}
 		}
+		sortErrors(p.errs)
 		err = p.errs.Err()
 	}()
 	p.advance()
@@ -170,6 +171,9 @@ func (p *parser) advance() {
 			continue
 		case c == '\\' && i+1 < len(src) && src[i+1] == '\n':
 			i += 2 // line continuation
+			continue
+		case c == '\\' && i+2 < len(src) && src[i+1] == '\r' && src[i+2] == '\n':
+			i += 3
 			continue
 		case c == '\n' && p.continues():
 			i++
@@ -356,7 +360,7 @@ func (p *parser) binary(prec int) Expr {
 		pos := p.pos
 		p.advance()
 		y := p.binary(o.Info().Prec + 1)
-		x = &Binary{X: x, OpPos: pos, Op: o, Y: y}
+		x = &Binary{Start: x.Pos(), X: x, OpPos: pos, Op: o, Y: y, To: y.End()}
 	}
 }
 
@@ -367,7 +371,8 @@ func (p *parser) unary() Expr {
 		defer p.leave()
 		pos := p.pos
 		p.advance()
-		return &Unary{OpPos: pos, Op: op.Neg, X: p.unary()}
+		x := p.unary()
+		return &Unary{OpPos: pos, Op: op.Neg, X: x, To: x.End()}
 	case tAdd:
 		p.enter()
 		defer p.leave()
@@ -388,7 +393,8 @@ func (p *parser) power() Expr {
 	defer p.leave()
 	pos := p.pos
 	p.advance()
-	return &Binary{X: x, OpPos: pos, Op: op.Pow, Y: p.unary()}
+	y := p.unary()
+	return &Binary{Start: x.Pos(), X: x, OpPos: pos, Op: op.Pow, Y: y, To: y.End()}
 }
 
 func (p *parser) primary() Expr {
