@@ -1,0 +1,93 @@
+package draw_test
+
+import (
+	"context"
+	"io"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gobackprop/backprop/draw"
+	"github.com/gobackprop/backprop/reverse"
+)
+
+// result1000 runs reverse mode on a random primitive-level expression of
+// about 1,000 nodes, in 40 layers of 34 operations.
+func result1000(b *testing.B) *reverse.Result {
+	b.Helper()
+	g, root := layeredDAG(rand.New(rand.NewPCG(7, 8)), 34, 40)
+	env := map[string]float64{"x_1": 0.7, "x_2": 1.3, "x_3": 0.1, "x_4": -0.5}
+	r, err := reverse.Run(g, root, env, reverse.Options{Level: reverse.Primitives})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return r
+}
+
+func BenchmarkBuild1000(b *testing.B) {
+	r := result1000(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := draw.Build(r, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(r.Nodes)), "nodes")
+}
+
+func BenchmarkDOT1000(b *testing.B) {
+	d, err := draw.Build(result1000(b), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := d.DOT(io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSVG1000 lays out and renders a primitive-level graph of about
+// 1,000 nodes with Graphviz (go-graphviz, in WebAssembly).
+func BenchmarkSVG1000(b *testing.B) {
+	d, err := draw.Build(result1000(b), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := d.SVG(context.Background(), io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(d.Nodes)), "nodes")
+}
+
+func BenchmarkPathsDiamonds70(b *testing.B) {
+	g, root := diamonds(70)
+	r, err := reverse.Run(g, root, map[string]float64{"x": 0.5}, reverse.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	x, _ := draw.VarID(r, "x")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := draw.Paths(r, x, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkExplain1000(b *testing.B) {
+	r := result1000(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		e, err := draw.Explain(r, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := e.Text(io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
