@@ -1,0 +1,254 @@
+// Package backprop differentiates functions written as math.
+//
+// Functions are defined from text, applied to numbers and to each other,
+// and differentiated exactly, as in the document backprop grew from:
+//
+//	p := backprop.MustParse(`
+//		f_1(x, y) = sin(pi*x) + cos(pi*y)
+//		f_2(x, y) = x^y
+//		f_3(x)    = ln(x)
+//	`)
+//	f1, f2, f3 := p.Func("f_1"), p.Func("f_2"), p.Func("f_3")
+//	x1, x2 := p.Var("x_1"), p.Var("x_2")
+//	f := f1.Apply(f2.Apply(x1, f2.Apply(x2, x1)), f3.Apply(x1))
+//	v, grad, _ := f.Gradient(backprop.Point{"x_1": 2, "x_2": 3})
+//	// v = -0.570233248768940, grad = {x_1: 18260.7627311899, x_2: 6689.54446941267}
+//
+// Everything is one expression DAG (package ir): the functions, the
+// expressions built from them and their derivatives share its nodes. This
+// package is the friendly surface; the packages below it do the work and
+// can be used directly:
+//
+//   - op: the table of primitives (evaluation, partials, symbolic rules);
+//   - expr: the language, its parser and its errors;
+//   - ir: the expression DAG, its evaluation and printing;
+//   - sym, latex: symbolic derivatives, simplification and LaTeX;
+//   - reverse, dual, numeric: reverse mode over the DAG, forward mode with
+//     dual numbers, central differences;
+//   - tape: reverse mode for ordinary Go code (a Stan-style tape);
+//   - compile: gradients compiled to flat programs for optimisation loops;
+//   - verify: every mode on one function, and how far they disagree;
+//   - draw: expression graphs, path sums and step-by-step explanations.
+//
+// The language is described in docs/language.md.
+package backprop
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gobackprop/backprop/expr"
+	"github.com/gobackprop/backprop/ir"
+	"github.com/gobackprop/backprop/latex"
+	"github.com/gobackprop/backprop/op"
+	"github.com/gobackprop/backprop/reverse"
+	"github.com/gobackprop/backprop/sym"
+)
+
+// Point binds variables to numbers by name.
+type Point map[string]float64
+
+// A Program is a set of functions defined from text and the expressions
+// built from them, all on one expression DAG. A Program is not safe for
+// concurrent use: building expressions and differentiating add nodes to
+// its graph.
+type Program struct {
+	p *ir.Program
+}
+
+// Parse parses a program: definitions such as f(x, y) = x*y, one a line,
+// with # comments. Errors carry line:column and a caret under the place.
+func Parse(src string) (*Program, error) {
+	p := &Program{p: &ir.Program{Graph: ir.NewGraph()}}
+	if err := p.Define(src); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// MustParse is Parse for programs known to be correct; it panics on error.
+func MustParse(src string) *Program {
+	p, err := Parse(src)
+	if err != nil {
+		panic("backprop: " + err.Error())
+	}
+	return p
+}
+
+// Define adds the definitions in src to p. They may call the functions
+// already defined. On error p is unchanged.
+func (p *Program) Define(src string) error {
+	return expr.Extend(p.p, "", src)
+}
+
+// IR returns the program's representation, for the packages below this one.
+func (p *Program) IR() *ir.Program { return p.p }
+
+// Func returns the function called name, or nil.
+func (p *Program) Func(name string) *Function {
+	fn := p.p.Func(name)
+	if fn == nil {
+		return nil
+	}
+	return &Function{p: p, fn: fn}
+}
+
+// Funcs returns the functions of p in the order they were defined.
+func (p *Program) Funcs() []*Function {
+	fs := make([]*Function, len(p.p.Funcs))
+	for i, fn := range p.p.Funcs {
+		fs[i] = &Function{p: p, fn: fn}
+	}
+	return fs
+}
+
+// Var returns the expression of the variable called name.
+func (p *Program) Var(name string) Expr { return Expr{p: p, id: p.p.Graph.Var(name)} }
+
+// Const returns the expression of the number v.
+func (p *Program) Const(v float64) Expr { return Expr{p: p, id: p.p.Graph.Const(v)} }
+
+// Apply returns the primitive o applied to args, such as
+// p.Apply(op.Sin, x). It panics if the number of arguments is not o's
+// arity or an argument belongs to another program.
+func (p *Program) Apply(o op.Op, args ...Expr) Expr {
+	if !o.IsPrimitive() || len(args) != o.Arity() {
+		panic(fmt.Sprintf("backprop: %v expects %d arguments, got %d", o, o.Arity(), len(args)))
+	}
+	x, y := p.own(args[0]), ir.None
+	if len(args) == 2 {
+		y = p.own(args[1])
+	}
+	return Expr{p: p, id: p.p.Graph.Apply(o, x, y)}
+}
+
+func (p *Program) own(e Expr) ir.ID {
+	if e.p != p {
+		panic("backprop: expression of another program")
+	}
+	return e.id
+}
+
+// A Function is a function defined in a Program.
+type Function struct {
+	p  *Program
+	fn *ir.Func
+}
+
+// Name returns the name of f.
+func (f *Function) Name() string { return f.fn.Name }
+
+// Params returns the names of the parameters of f.
+func (f *Function) Params() []string { return f.fn.ParamNames(f.p.p.Graph) }
+
+// String returns the definition of f, such as "f_2(x, y) = x^y".
+func (f *Function) String() string {
+	g := f.p.p.Graph
+	s := f.fn.Name + "("
+	for i, name := range f.Params() {
+		if i > 0 {
+			s += ", "
+		}
+		s += name
+	}
+	return s + ") = " + g.String(f.fn.Body)
+}
+
+// Apply returns the expression of f applied to args. It panics with a
+// message such as "backprop: f_2: expected 2 arguments, got 1" if the
+// number of arguments is wrong, as calling a Go function with the wrong
+// number of arguments would not compile.
+func (f *Function) Apply(args ...Expr) Expr {
+	if len(args) != len(f.fn.Params) {
+		panic(fmt.Sprintf("backprop: %s: expected %d arguments, got %d", f.fn.Name, len(f.fn.Params), len(args)))
+	}
+	ids := make([]ir.ID, len(args))
+	for i, a := range args {
+		ids[i] = f.p.own(a)
+	}
+	return Expr{p: f.p, id: f.p.p.Graph.Call(f.fn, ids...)}
+}
+
+// Eval returns f at x.
+func (f *Function) Eval(x ...float64) (float64, error) {
+	return ir.NewEvaluator(f.p.p.Graph).Apply(f.fn, x)
+}
+
+// Gradient returns the value of f at x and its gradient with respect to
+// its parameters, by reverse mode.
+func (f *Function) Gradient(x ...float64) (float64, []float64, error) {
+	return reverse.Gradient(f.p.p.Graph, f.fn, x, reverse.Options{})
+}
+
+// Partial returns the symbolic partial derivative of f with respect to its
+// i-th parameter, as an expression of its parameters.
+func (f *Function) Partial(i int) Expr {
+	return Expr{p: f.p, id: sym.Diff(f.p.p.Graph, f.fn.Body, f.fn.Params[i])}
+}
+
+// Expr is an expression of a Program: a node of its DAG. The zero Expr is
+// not valid.
+type Expr struct {
+	p  *Program
+	id ir.ID
+}
+
+// ID returns the node of e in its program's graph.
+func (e Expr) ID() ir.ID { return e.id }
+
+// String returns e as text in backprop's language, calls of user functions
+// included; parsing it back gives the same expression.
+func (e Expr) String() string { return e.p.p.Graph.String(e.id) }
+
+// LaTeX returns e in LaTeX.
+func (e Expr) LaTeX() string { return latex.String(e.p.p.Graph, e.id) }
+
+// Expand returns e with every call of a user function replaced by the
+// function's body: the closed form of a composite function (what the
+// seed's appendix gets from SymPy).
+func (e Expr) Expand() Expr {
+	g := e.p.p.Graph
+	return Expr{p: e.p, id: sym.Simplify(g, g.Inline(g, e.id))}
+}
+
+// Vars returns the names of the variables e depends on, in the order the
+// evaluation meets them.
+func (e Expr) Vars() []string {
+	g := e.p.p.Graph
+	var names []string
+	seen := make(map[string]bool)
+	for _, id := range g.Topo(g.Inline(g, e.id)) {
+		if n := g.Node(id); n.Op == op.Var && !seen[n.Name] {
+			seen[n.Name] = true
+			names = append(names, n.Name)
+		}
+	}
+	return names
+}
+
+// Eval returns the value of e at the point at.
+func (e Expr) Eval(at Point) (float64, error) {
+	return ir.NewEvaluator(e.p.p.Graph).Eval(e.id, at)
+}
+
+// Gradient returns the value of e at the point at and its partial
+// derivatives with respect to each of its variables, by reverse mode.
+func (e Expr) Gradient(at Point) (float64, map[string]float64, error) {
+	g := e.p.p.Graph
+	r, err := reverse.Run(g, e.id, at, reverse.Options{})
+	if err != nil {
+		return math.NaN(), nil, err
+	}
+	grad := make(map[string]float64)
+	for _, name := range e.Vars() {
+		grad[name] = r.Adjoint(g.Var(name))
+	}
+	return r.Output(), grad, nil
+}
+
+// Diff returns the symbolic derivative of e with respect to the variable
+// called wrt. Its size grows linearly with the size of e.
+func (e Expr) Diff(wrt string) Expr {
+	g := e.p.p.Graph
+	return Expr{p: e.p, id: sym.Diff(g, e.id, g.Var(wrt))}
+}

@@ -1,0 +1,116 @@
+// Package cli implements the backprop command. It is a thin layer over the
+// library packages: it reads programs and flags, calls them, and prints.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit statuses.
+const (
+	ExitOK       = 0
+	ExitInternal = 1 // a failure of backprop itself
+	ExitInput    = 2 // bad input: syntax, unknown names, bad flags, domain errors under --check
+)
+
+// Run runs the backprop command with args (without the program name) and
+// returns its exit status.
+func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "backprop: internal error: %v\n", r)
+			status = ExitInternal
+		}
+	}()
+	root := newRoot(stdin, stdout, stderr)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return ExitOK
+	}
+	fmt.Fprintf(stderr, "backprop: %v\n", strings.TrimRight(err.Error(), "\n"))
+	if isInput(err) || isUsage(err) {
+		return ExitInput
+	}
+	return ExitInternal
+}
+
+// usageError is a flag or argument error found by cobra.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+
+func isUsage(err error) bool {
+	var u usageError
+	return errors.As(err, &u)
+}
+
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := &cobra.Command{
+		Use:   "backprop",
+		Short: "Differentiate functions written as math: values, gradients, derivatives and graphs",
+		Long: `backprop reads functions written as math, such as
+
+    f_1(x, y) = sin(pi*x) + cos(pi*y)
+    f_2(x, y) = x^y
+    f_3(x)    = ln(x)
+    f(x_1, x_2) = f_1(f_2(x_1, f_2(x_2, x_1)), f_3(x_1))
+
+from a file, from -e TEXT, or from standard input, and computes values and
+derivatives by reverse mode, forward mode, symbolic differentiation,
+compiled programs and numeric differences. The last definition is the
+function computed, unless --func names another. A bare expression such as
+-e 'x^2*sin(y)' is a program whose inputs are its free variables.
+
+Exit status: 0 on success, 2 for bad input, 1 for an internal failure.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError{fmt.Errorf("%v\nRun '%s --help' for usage.", err, c.CommandPath())}
+	})
+	root.AddCommand(e.evalCmd(), e.gradCmd(), e.diffCmd(), e.graphCmd(), e.pathsCmd(), e.explainCmd(), e.opsCmd())
+	return root
+}
+
+// common holds the flags every command shares.
+type common struct {
+	src   source
+	at    string
+	json  bool
+	check bool
+}
+
+func (c *common) register(cmd *cobra.Command, at bool) {
+	f := cmd.Flags()
+	f.StringVarP(&c.src.expr, "expr", "e", "", "the program `TEXT` (instead of a file)")
+	f.StringVar(&c.src.fn, "func", "", "the function to compute (default: the last one defined)")
+	f.BoolVar(&c.json, "json", false, "print one JSON object")
+	f.BoolVar(&c.check, "check", false, "stop at the first NaN or infinity and report the node that produced it")
+	if at {
+		f.StringVar(&c.at, "at", "", "the point, as `x_1=2,x_2=3`")
+	}
+}
+
+func args(max int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) > max {
+			return usageError{fmt.Errorf("%s takes at most %d program file, got %d arguments: %s", cmd.Name(), max, len(args), strings.Join(args, " "))}
+		}
+		return nil
+	}
+}

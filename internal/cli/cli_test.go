@@ -1,0 +1,265 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// run runs the command in the repository's root, so that examples/ paths
+// work as in the README.
+func run(t *testing.T, stdin string, args ...string) (stdout, stderr string, status int) {
+	t.Helper()
+	wd, _ := os.Getwd()
+	if err := os.Chdir("../.."); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	var out, errb bytes.Buffer
+	status = Run(args, strings.NewReader(stdin), &out, &errb)
+	return out.String(), errb.String(), status
+}
+
+func near(got, want float64) bool {
+	return math.Abs(got-want) <= 1e-12*math.Abs(want)
+}
+
+func TestSeedGradJSON(t *testing.T) {
+	for _, mode := range []string{"reverse", "forward", "symbolic", "compiled"} {
+		out, errs, status := run(t, "", "grad", "examples/seed.bp", "--at", "x_1=2,x_2=3", "--json", "--mode", mode)
+		if status != 0 {
+			t.Fatalf("%s: status %d: %s", mode, status, errs)
+		}
+		var res struct {
+			Value    float64
+			Gradient map[string]float64
+		}
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			t.Fatalf("%s: %v\n%s", mode, err, out)
+		}
+		if !near(res.Gradient["x_1"], 18260.7627311899) || !near(res.Gradient["x_2"], 6689.54446941267) {
+			t.Errorf("%s: gradient %v", mode, res.Gradient)
+		}
+	}
+}
+
+func TestGradAllJSON(t *testing.T) {
+	out, errs, status := run(t, "", "grad", "examples/seed.bp", "--at", "x_1=2,x_2=3", "--json", "--mode", "all")
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, errs)
+	}
+	var res struct {
+		Modes map[string]struct {
+			Value    float64
+			Gradient map[string]float64
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, m := range []string{"reverse", "forward", "symbolic", "compiled", "numeric"} {
+		g, ok := res.Modes[m]
+		if !ok {
+			t.Errorf("mode %s missing from %s", m, out)
+			continue
+		}
+		if math.Abs(g.Gradient["x_1"]-18260.7627311899) > 1e-6*18260.7627311899 {
+			t.Errorf("%s: gradient %v", m, g.Gradient)
+		}
+	}
+}
+
+func TestNonFiniteJSON(t *testing.T) {
+	out, errs, status := run(t, "", "eval", "-e", "log(x)", "--at", "x=-1", "--json")
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, errs)
+	}
+	if strings.TrimSpace(out) != `{
+  "value": "NaN"
+}` {
+		t.Errorf("got %s", out)
+	}
+	if !strings.Contains(errs, "warning") || !strings.Contains(errs, "NaN") {
+		t.Errorf("no warning on stderr: %q", errs)
+	}
+	_, errs, status = run(t, "", "eval", "-e", "1 + log(x)", "--at", "x=-1", "--check")
+	if status != 2 || !strings.Contains(errs, "1:5") || !strings.Contains(errs, "log") {
+		t.Errorf("--check: status %d, stderr %q", status, errs)
+	}
+}
+
+// TestGolden compares the text output of commands with testdata/*.golden.
+func TestGolden(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"eval", []string{"eval", "examples/seed.bp", "--at", "x_1=2,x_2=3"}},
+		{"grad", []string{"grad", "examples/seed.bp", "--at", "x_1=2,x_2=3"}},
+		{"grad-primitives", []string{"grad", "examples/seed.bp", "--at", "x_1=2,x_2=3", "--level", "primitives"}},
+		{"diff", []string{"diff", "examples/seed.bp", "--wrt", "x_1", "--at", "x_1=2,x_2=3"}},
+		{"diff-json", []string{"diff", "examples/section1.bp", "--at", "x=1", "--json"}},
+		{"grad-expr", []string{"grad", "-e", "x^2*sin(y)", "--at", "x=2,y=pi/2"}},
+		{"ops", []string{"ops"}},
+		{"graph-dot", []string{"graph", "examples/seed.bp", "--at", "x_1=2,x_2=3"}},
+		{"paths", []string{"paths", "examples/seed.bp", "--wrt", "x_1", "--at", "x_1=2,x_2=3"}},
+		{"explain", []string{"explain", "examples/seed.bp", "--at", "x_1=2,x_2=3"}},
+		{"explain-forward", []string{"explain", "examples/section1.bp", "--at", "x=1", "--mode", "forward", "--format", "markdown"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errs, status := run(t, "", tt.args...)
+			if status != 0 {
+				t.Fatalf("status %d: %s", status, errs)
+			}
+			golden := filepath.Join("testdata", tt.name+".golden")
+			if *update {
+				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out != string(want) {
+				t.Errorf("output differs from %s:\n--- got\n%s\n--- want\n%s", golden, out, want)
+			}
+		})
+	}
+}
+
+func TestStdin(t *testing.T) {
+	out, errs, status := run(t, "f(x) = x^3", "grad", "--at", "x=2", "--json")
+	if status != 0 || !strings.Contains(out, `"x": 12`) {
+		t.Errorf("status %d, out %s, err %s", status, out, errs)
+	}
+}
+
+// TestBadInput checks that bad programs and flags exit with status 2 and a
+// message with line:column where there is a place in the program.
+func TestBadInput(t *testing.T) {
+	lc := regexp.MustCompile(`\d+:\d+: `)
+	programs := []string{
+		"f(x) = ",
+		"f(x) = x +",
+		"f(x) = (x",
+		"f(x) = x)",
+		"f(x = x",
+		"f(x) = 2x",
+		"f(x) = x $ 2",
+		"f(x) = sinn(x)",
+		"f(x) = y",
+		"f(x) = sin(x, x)",
+		"f(x) = atan2(x)",
+		"g(x, y) = x*y\nf(x) = g(x)",
+		"f(x) = f(x)",
+		"g(x) = h(x)\nh(x) = g(x)\nf(x) = g(x)",
+		"f(x) = x\nf(x) = 2*x",
+		"f(x, x) = x",
+		"f(pi) = pi",
+		"sin(x) = x",
+		"f(e) = e",
+		"g(x) = x\nf(x) = g",
+		"f(x) = x(2)",
+		"f(x) = pi(2)",
+		"f(x) = 1e999",
+		"f(2) = 2",
+		"f = 3",
+		"f(x) = x ^",
+		"f(x) = ,",
+		"f(x) = x\n2*x\ng(x) = x",
+		"f(x) = x +* 2",
+		"f(x) = log(x,",
+		"f(x) = ln()",
+		"f(x) = max(x)",
+		"f(x) = exp x",
+	}
+	for _, src := range programs {
+		_, errs, status := run(t, "", "eval", "-e", src, "--at", "x=1")
+		if status != 2 {
+			t.Errorf("%q: status %d, want 2 (stderr %q)", src, status, errs)
+		}
+		if !lc.MatchString(errs) || !strings.Contains(errs, "^") {
+			t.Errorf("%q: no line:column and caret in %q", src, errs)
+		}
+	}
+	flags := [][]string{
+		{"grad", "examples/seed.bp", "--at", "x_1=2"},
+		{"grad", "examples/seed.bp", "--at", "x_1=2,x_2=3,y=1"},
+		{"grad", "examples/seed.bp", "--at", "x_1=two,x_2=3"},
+		{"grad", "examples/seed.bp", "--at", "x_1=2,x_2=3", "--mode", "magic"},
+		{"grad", "examples/seed.bp", "--bogus"},
+		{"grad", "examples/nonexistent.bp", "--at", "x=1"},
+		{"diff", "examples/seed.bp"},
+		{"diff", "examples/seed.bp", "--wrt", "z"},
+		{"eval", "examples/seed.bp", "--func", "g", "--at", "x=1"},
+		{"eval", "examples/seed.bp", "examples/seed.bp"},
+	}
+	for _, args := range flags {
+		_, errs, status := run(t, "", args...)
+		if status != 2 || errs == "" {
+			t.Errorf("%q: status %d, stderr %q; want 2 and a message", args, status, errs)
+		}
+	}
+}
+
+func TestPathsJSON(t *testing.T) {
+	out, errs, status := run(t, "", "paths", "examples/seed.bp", "--wrt", "x_1", "--at", "x_1=2,x_2=3", "--json")
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, errs)
+	}
+	var res struct {
+		Wrt   string
+		Paths []struct {
+			Nodes   []string
+			Factors []float64
+			Product float64
+		}
+		Count    int
+		Sum      float64
+		Gradient float64
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	want := []float64{7238.22947387088, 11023.8236395328, -1.29038221381431}
+	if res.Wrt != "x_1" || res.Count != 3 || len(res.Paths) != 3 {
+		t.Fatalf("got %+v", res)
+	}
+	for i, p := range res.Paths {
+		if !near(p.Product, want[i]) {
+			t.Errorf("path %v: product %.15g, want %.15g", p.Nodes, p.Product, want[i])
+		}
+	}
+	if !near(res.Sum, 18260.7627311899) || !near(res.Gradient, 18260.7627311899) {
+		t.Errorf("sum %.15g, gradient %.15g", res.Sum, res.Gradient)
+	}
+}
+
+func TestGraphFiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"g.svg", "g.png", "g.json", "g.dot"} {
+		path := filepath.Join(dir, name)
+		_, errs, status := run(t, "", "graph", "examples/seed.bp", "--at", "x_1=2,x_2=3", "-o", path)
+		if status != 0 {
+			t.Fatalf("%s: status %d: %s", name, status, errs)
+		}
+		if st, err := os.Stat(path); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	_, errs, status := run(t, "", "graph", "examples/seed.bp", "--at", "x_1=2,x_2=3", "-o", filepath.Join(dir, "g.gif"))
+	if status != 2 {
+		t.Errorf("unknown extension: status %d (%s), want 2", status, errs)
+	}
+}

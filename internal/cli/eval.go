@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"github.com/gobackprop/backprop/expr"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gobackprop/backprop/ir"
+	"github.com/gobackprop/backprop/op"
+)
+
+func (e *env) evalCmd() *cobra.Command {
+	var c common
+	cmd := &cobra.Command{
+		Use:   "eval [PROGRAM] --at x=1,y=2",
+		Short: "Evaluate the program at a point",
+		Example: `  backprop eval examples/seed.bp --at x_1=2,x_2=3
+  backprop eval -e 'x^2*sin(y)' --at x=2,y=pi/2 --json`,
+		Args: args(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			prog, fn, err := c.src.load(args, e.stdin)
+			if err != nil {
+				return err
+			}
+			x, err := point(c.at, prog.Graph, fn)
+			if err != nil {
+				return err
+			}
+			ev := ir.NewEvaluator(prog.Graph)
+			ev.Check = c.check
+			v, err := ev.Apply(fn, x)
+			if err != nil {
+				return sourceError(prog, err)
+			}
+			warnNonFinite(e.stderr, "the value", v)
+			if c.json {
+				return writeJSON(e.stdout, object{{"value", num(v)}})
+			}
+			_, err = fmt.Fprintf(e.stdout, "%s(%s) = %s\n", fn.Name, pointText(prog.Graph, fn, x), fmtNum(v))
+			return err
+		},
+	}
+	c.register(cmd, true)
+	return cmd
+}
+
+// pointText writes the arguments as "x_1=2, x_2=3".
+func pointText(g *ir.Graph, fn *ir.Func, x []float64) string {
+	parts := make([]string, len(x))
+	for i, name := range fn.ParamNames(g) {
+		parts[i] = name + "=" + fmtNum(x[i])
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (e *env) opsCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "ops",
+		Short: "List the built-in functions and operators with their derivative conventions",
+		Args:  args(0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "NAME\tARGS\tMEANING\tAT KINKS")
+			for _, o := range op.All() {
+				info := o.Info()
+				name := info.Name
+				switch info.Notation {
+				case op.Infix:
+					name = "x " + name + " y"
+				case op.Prefix:
+					name = name + "x"
+				}
+				fmt.Fprintf(w, "%s\t%d\t%s\t%s\n", name, info.Arity, info.Doc, info.Convention)
+			}
+			fmt.Fprintln(w, "ln\t1\tsynonym of log\t")
+			fmt.Fprintln(w, "pow\t2\tsynonym of ^ (also **)\t")
+			return w.Flush()
+		},
+	}
+}
+
+// sourceError turns a non-finite error into an error that shows the place
+// in the source of the node that produced it.
+func sourceError(prog *ir.Program, err error) error {
+	var nf *ir.NonFiniteError
+	if !errors.As(err, &nf) || nf.Span == (ir.Span{}) || prog.Source == "" {
+		return err
+	}
+	msg := nf.Error()
+	if nf.Span.End > nf.Span.Start && nf.Span.End <= len(prog.Source) {
+		msg += ": " + prog.Source[nf.Span.Start:nf.Span.End]
+	}
+	return expr.ErrorAt(prog.Filename, prog.Source, nf.Span.Start, msg)
+}

@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gobackprop/backprop/ir"
+	"github.com/gobackprop/backprop/reverse"
+	"github.com/gobackprop/backprop/verify"
+)
+
+// level parses --level.
+func level(s string) (reverse.Level, error) {
+	switch s {
+	case "functions", "":
+		return reverse.Functions, nil
+	case "primitives":
+		return reverse.Primitives, nil
+	}
+	return 0, badInput("--level: expected functions or primitives, found %q", s)
+}
+
+func (e *env) gradCmd() *cobra.Command {
+	var c common
+	var mode, lvl string
+	cmd := &cobra.Command{
+		Use:   "grad [PROGRAM] --at x=1,y=2",
+		Short: "Print the value and every partial derivative at a point",
+		Long: `grad prints the value of the program at a point and its partial
+derivative with respect to every input.
+
+--mode chooses how: reverse (backpropagation over the expression graph, the
+default), forward (dual numbers, one pass per input), symbolic (the
+closed-form derivative, evaluated), compiled (a flat compiled program),
+numeric (central differences), or all, which runs every mode and prints
+them side by side with the worst disagreement.`,
+		Example: `  backprop grad examples/seed.bp --at x_1=2,x_2=3
+  backprop grad examples/seed.bp --at x_1=2,x_2=3 --mode all
+  backprop grad -e 'x^2*sin(y)' --at x=2,y=1 --json`,
+		Args: args(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			lv, err := level(lvl)
+			if err != nil {
+				return err
+			}
+			prog, fn, err := c.src.load(args, e.stdin)
+			if err != nil {
+				return err
+			}
+			x, err := point(c.at, prog.Graph, fn)
+			if err != nil {
+				return err
+			}
+			opts := verify.Options{Level: lv, Check: c.check}
+			if mode == "all" {
+				return e.gradAll(prog, fn, x, opts, c.json)
+			}
+			m, err := verify.ParseMode(mode)
+			if err != nil {
+				return badInput("--mode: %v", err)
+			}
+			v, grad, err := verify.Gradient(prog.Graph, fn, x, m, opts)
+			if err != nil {
+				return sourceError(prog, err)
+			}
+			names := fn.ParamNames(prog.Graph)
+			warnNonFinite(e.stderr, "the value", v)
+			for i, n := range names {
+				warnNonFinite(e.stderr, "∂"+fn.Name+"/∂"+n, grad[i])
+			}
+			if c.json {
+				return writeJSON(e.stdout, object{{"value", num(v)}, {"gradient", gradObject(names, grad)}})
+			}
+			w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintf(w, "%s(%s)\t%s\n", fn.Name, pointText(prog.Graph, fn, x), fmtNum(v))
+			for i, n := range names {
+				fmt.Fprintf(w, "∂%s/∂%s\t%s\n", fn.Name, n, fmtNum(grad[i]))
+			}
+			return w.Flush()
+		},
+	}
+	c.register(cmd, true)
+	cmd.Flags().StringVar(&mode, "mode", "reverse", "reverse, forward, symbolic, compiled, numeric or all")
+	cmd.Flags().StringVar(&lvl, "level", "functions", "granularity of reverse mode: functions or primitives")
+	return cmd
+}
+
+func (e *env) gradAll(prog *ir.Program, fn *ir.Func, x []float64, opts verify.Options, asJSON bool) error {
+	rep := verify.Check(prog.Graph, fn, x, opts)
+	for _, r := range rep.Results {
+		if r.Err != nil {
+			return sourceError(prog, fmt.Errorf("%s mode: %w", r.Mode, r.Err))
+		}
+	}
+	ref := rep.Results[0]
+	worst, worstNum := rep.WorstExact(), rep.WorstNumeric()
+	if asJSON {
+		modes := object{}
+		for _, r := range rep.Results {
+			modes = append(modes, field{string(r.Mode), object{{"value", num(r.Value)}, {"gradient", gradObject(rep.Params, r.Gradient)}}})
+		}
+		return writeJSON(e.stdout, object{
+			{"value", num(ref.Value)},
+			{"gradient", gradObject(rep.Params, ref.Gradient)},
+			{"modes", modes},
+			{"worst", object{{"exact", disagreement(worst)}, {"numeric", disagreement(worstNum)}}},
+		})
+	}
+	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(w, "\t")
+	for _, r := range rep.Results {
+		fmt.Fprintf(w, "%s\t", r.Mode)
+	}
+	fmt.Fprintln(w, "worst exact\tnumeric\t")
+	fmt.Fprintf(w, "%s\t", fn.Name)
+	for _, r := range rep.Results {
+		fmt.Fprintf(w, "%s\t", fmtNum(r.Value))
+	}
+	fmt.Fprintln(w, "\t\t")
+	for i, n := range rep.Params {
+		fmt.Fprintf(w, "∂%s/∂%s\t", fn.Name, n)
+		for _, r := range rep.Results {
+			fmt.Fprintf(w, "%s\t", fmtNum(r.Gradient[i]))
+		}
+		fmt.Fprintf(w, "%.1e (%s)\t%.1e\t\n", rep.Exact[i].Diff, rep.Exact[i].Mode, rep.Numeric[i].Diff)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(e.stdout, "worst disagreement: %.2g relative among exact modes (%s on %s), %.2g for numeric differences (on %s)\n",
+		worst.Diff, worst.Mode, worst.Param, worstNum.Diff, worstNum.Param)
+	return err
+}
+
+func disagreement(d verify.Disagreement) object {
+	return object{{"param", d.Param}, {"mode", string(d.Mode)}, {"relative", num(d.Diff)}}
+}
