@@ -1,6 +1,7 @@
 package ir
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -11,9 +12,13 @@ import (
 // user function is replaced by the function's body, with its parameters
 // replaced by the call's arguments: the seed's "function breakdown" into
 // primitives. Nodes are rebuilt with b (the graph itself, or a
-// simplifying builder over it); identical calls are inlined once.
+// simplifying builder over it); identical calls are inlined once. Inlined
+// nodes keep the source spans of the nodes they come from.
+//
+// Inline panics if a function calls itself, which only a graph built
+// through the API can do: the parser reports recursion as an error.
 func (g *Graph) Inline(b op.Builder, root ID) ID {
-	in := inliner{g: g, b: b, memo: make(map[string]ID)}
+	in := inliner{g: g, b: b, memo: make(map[string]ID), active: make(map[*Func]bool)}
 	return in.rebuild(root, nil)
 }
 
@@ -52,6 +57,9 @@ type inliner struct {
 	g    *Graph
 	b    op.Builder
 	memo map[string]ID // (function, inlined arguments) -> inlined body
+	// active holds the functions being inlined, to catch recursion in
+	// graphs built through the API (the parser rejects it).
+	active map[*Func]bool
 }
 
 // rebuild inlines the calls below root; bind maps the parameters of the
@@ -74,7 +82,7 @@ func (in *inliner) rebuild(root ID, bind map[ID]ID) ID {
 		case op.Call:
 			args := make([]ID, len(n.Args))
 			var k strings.Builder
-			k.WriteString(n.Fn.Name)
+			fmt.Fprintf(&k, "%p", n.Fn)
 			for i, a := range n.Args {
 				args[i] = img[a]
 				k.WriteByte(',')
@@ -83,11 +91,16 @@ func (in *inliner) rebuild(root ID, bind map[ID]ID) ID {
 			key := k.String()
 			r, ok := in.memo[key]
 			if !ok {
+				if in.active[n.Fn] {
+					panic(fmt.Sprintf("ir: function %s calls itself", n.Fn.Name))
+				}
 				sub := make(map[ID]ID, len(args))
 				for i, p := range n.Fn.Params {
 					sub[p] = args[i]
 				}
+				in.active[n.Fn] = true
 				r = in.rebuild(n.Fn.Body, sub)
+				delete(in.active, n.Fn)
 				in.memo[key] = r
 			}
 			img[id] = r
@@ -97,6 +110,9 @@ func (in *inliner) rebuild(root ID, bind map[ID]ID) ID {
 				y = img[n.Y]
 			}
 			img[id] = in.b.Apply(n.Op, img[n.X], y)
+			if r := img[id]; r >= 0 && int(r) < len(g.spans) {
+				g.SetSpan(r, g.spans[id])
+			}
 		}
 	}
 	return img[root]
