@@ -65,20 +65,27 @@ type Span struct{ Start, End int }
 type Graph struct {
 	nodes []Node
 	spans []Span
-	index map[key]ID
-	calls map[string]ID
+	// One index per kind of node, so that the hot one (primitives) hashes
+	// a small fixed-size key.
+	prims  map[primKey]ID
+	consts map[uint64]ID
+	vars   map[string]ID
+	calls  map[string]ID
 }
 
-type key struct {
+type primKey struct {
 	op   op.Op
 	x, y ID
-	val  uint64
-	name string
 }
 
 // NewGraph returns an empty graph.
 func NewGraph() *Graph {
-	return &Graph{index: make(map[key]ID), calls: make(map[string]ID)}
+	return &Graph{
+		prims:  make(map[primKey]ID),
+		consts: make(map[uint64]ID),
+		vars:   make(map[string]ID),
+		calls:  make(map[string]ID),
+	}
 }
 
 // Len returns the number of nodes in the graph.
@@ -101,17 +108,14 @@ func (g *Graph) SetSpan(id ID, s Span) {
 	}
 }
 
-func (g *Graph) add(k key, n Node) ID {
-	if id, ok := g.index[k]; ok {
-		return id
-	}
+// push appends n and returns its ID.
+func (g *Graph) push(n Node) ID {
 	id := ID(len(g.nodes))
 	if int(id) != len(g.nodes) || id < 0 {
 		panic("ir: graph has more than 2^31-1 nodes")
 	}
 	g.nodes = append(g.nodes, n)
 	g.spans = append(g.spans, Span{})
-	g.index[k] = id
 	return id
 }
 
@@ -120,14 +124,23 @@ func (g *Graph) Const(c float64) ID {
 	if math.IsNaN(c) {
 		c = math.NaN() // one NaN node, whatever the payload
 	}
-	return g.add(key{op: op.Const, x: None, y: None, val: math.Float64bits(c)},
-		Node{Op: op.Const, X: None, Y: None, Val: c})
+	bits := math.Float64bits(c)
+	if id, ok := g.consts[bits]; ok {
+		return id
+	}
+	id := g.push(Node{Op: op.Const, X: None, Y: None, Val: c})
+	g.consts[bits] = id
+	return id
 }
 
 // Var returns the node of the variable called name.
 func (g *Graph) Var(name string) ID {
-	return g.add(key{op: op.Var, x: None, y: None, name: name},
-		Node{Op: op.Var, X: None, Y: None, Name: name})
+	if id, ok := g.vars[name]; ok {
+		return id
+	}
+	id := g.push(Node{Op: op.Var, X: None, Y: None, Name: name})
+	g.vars[name] = id
+	return id
 }
 
 // Apply returns the node of the primitive o applied to x, or to x and y if
@@ -143,7 +156,13 @@ func (g *Graph) Apply(o op.Op, x, y ID) ID {
 	} else {
 		g.check(y)
 	}
-	return g.add(key{op: o, x: x, y: y}, Node{Op: o, X: x, Y: y})
+	k := primKey{op: o, x: x, y: y}
+	if id, ok := g.prims[k]; ok {
+		return id
+	}
+	id := g.push(Node{Op: o, X: x, Y: y})
+	g.prims[k] = id
+	return id
 }
 
 // Call returns the node of fn applied to args. It panics if the number of
@@ -164,9 +183,7 @@ func (g *Graph) Call(fn *Func, args ...ID) ID {
 	if id, ok := g.calls[k]; ok {
 		return id
 	}
-	id := ID(len(g.nodes))
-	g.nodes = append(g.nodes, Node{Op: op.Call, X: None, Y: None, Args: append([]ID(nil), args...), Fn: fn})
-	g.spans = append(g.spans, Span{})
+	id := g.push(Node{Op: op.Call, X: None, Y: None, Args: append([]ID(nil), args...), Fn: fn})
 	g.calls[k] = id
 	return id
 }
