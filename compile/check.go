@@ -86,7 +86,7 @@ func (p *Program) String() string {
 			what, args = "const", ir.FormatConst(p.consts[s-int32(p.nIn)])
 		default:
 			o, in := p.instr(s)
-			what, args = mnemonic(o), fmt.Sprint(in.a)
+			what, args = o.Word(), fmt.Sprint(in.a)
 			if o.Arity() == 2 {
 				args += fmt.Sprint(" ", in.b)
 			}
@@ -108,23 +108,4 @@ func (p *Program) instr(s int32) (op.Op, instr) {
 	i := s - p.base
 	k := sort.Search(len(p.runs), func(k int) bool { return p.runs[k].hi > i })
 	return p.runs[k].op, p.code[i]
-}
-
-// mnemonic returns the name of o in a listing: a word for the operators.
-func mnemonic(o op.Op) string {
-	switch o {
-	case op.Neg:
-		return "neg"
-	case op.Add:
-		return "add"
-	case op.Sub:
-		return "sub"
-	case op.Mul:
-		return "mul"
-	case op.Div:
-		return "div"
-	case op.Pow:
-		return "pow"
-	}
-	return o.String()
 }

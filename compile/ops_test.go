@@ -122,7 +122,7 @@ func checkPoint(t *testing.T, o op.Op, p *compile.Program, w *compile.Workspace,
 func TestPrimitives(t *testing.T) {
 	for _, o := range op.All() {
 		for _, scale := range scales {
-			t.Run(fmt.Sprintf("%s/%v", mnemonic(o), scale), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s/%v", o.Word(), scale), func(t *testing.T) {
 				p := primitive(t, o, nil, nil, scale)
 				w := p.NewWorkspace()
 				if o.Arity() == 1 {
@@ -256,25 +256,6 @@ func TestPrimitivesFiniteDifferences(t *testing.T) {
 			}
 		}
 	}
-}
-
-// mnemonic names o in test names.
-func mnemonic(o op.Op) string {
-	switch o {
-	case op.Neg:
-		return "neg"
-	case op.Add:
-		return "add"
-	case op.Sub:
-		return "sub"
-	case op.Mul:
-		return "mul"
-	case op.Div:
-		return "div"
-	case op.Pow:
-		return "pow"
-	}
-	return o.String()
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

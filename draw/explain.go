@@ -323,7 +323,7 @@ func stepNames(g *ir.Graph, d *Graph) []string {
 	for i, n := range d.Nodes {
 		base[i] = n.Label
 		if n.Kind == Primitive {
-			base[i] = opWord(g.Op(n.ID))
+			base[i] = g.Op(n.ID).Word()
 		}
 		if n.Kind == Call || n.Kind == Primitive {
 			uses[base[i]]++
@@ -339,26 +339,6 @@ func stepNames(g *ir.Graph, d *Graph) []string {
 		}
 	}
 	return names
-}
-
-// opWord returns the name of a primitive as a word, since an operator
-// would be hard to read as a name: mul[3] rather than *[3].
-func opWord(o op.Op) string {
-	switch o {
-	case op.Neg:
-		return "neg"
-	case op.Add:
-		return "add"
-	case op.Sub:
-		return "sub"
-	case op.Mul:
-		return "mul"
-	case op.Div:
-		return "div"
-	case op.Pow:
-		return "pow"
-	}
-	return o.String()
 }
 
 // definition returns what node i computes, with its arguments named, in

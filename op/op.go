@@ -138,6 +138,27 @@ func (o Op) String() string {
 	return table[o].Name
 }
 
+// Word returns the name of o as a word, for listings and node names where
+// an operator sign would be hard to read: "add", "sub", "mul", "div",
+// "pow" and "neg" for the operators, the name otherwise.
+func (o Op) Word() string {
+	switch o {
+	case Neg:
+		return "neg"
+	case Add:
+		return "add"
+	case Sub:
+		return "sub"
+	case Mul:
+		return "mul"
+	case Div:
+		return "div"
+	case Pow:
+		return "pow"
+	}
+	return o.String()
+}
+
 // Arity returns the number of arguments of o: 1 or 2 for primitives, 0
 // for leaves and -1 for Call.
 func (o Op) Arity() int { return o.Info().Arity }
