@@ -58,11 +58,21 @@ func pointText(g *ir.Graph, fn *ir.Func, x []float64) string {
 }
 
 func (e *env) opsCmd() *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:   "ops",
 		Short: "List the built-in functions and operators with their derivative conventions",
 		Args:  args(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if asJSON {
+				var ops []object
+				for _, o := range op.All() {
+					info := o.Info()
+					ops = append(ops, object{{"name", info.Name}, {"word", o.Word()}, {"arity", info.Arity},
+						{"doc", info.Doc}, {"convention", info.Convention}})
+				}
+				return writeJSON(e.stdout, object{{"ops", ops}, {"synonyms", object{{"ln", "log"}, {"pow", "^"}, {"**", "^"}}}})
+			}
 			w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(w, "NAME\tARGS\tMEANING\tAT KINKS")
 			for _, o := range op.All() {
@@ -81,6 +91,8 @@ func (e *env) opsCmd() *cobra.Command {
 			return w.Flush()
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	return cmd
 }
 
 // sourceError turns a non-finite error into an error that shows the place
