@@ -5,31 +5,20 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/gobackprop/backprop/expr"
+	"github.com/gobackprop/backprop/internal/seedtest"
 	"github.com/gobackprop/backprop/ir"
 	"github.com/gobackprop/backprop/numeric"
 	"github.com/gobackprop/backprop/op"
 )
 
 // The programs of the seed document.
-const (
-	// section1 is f(x) = f_1(f_2(x), f_3(x)) of section 1; f'(1) = 122.045158140265.
-	section1 = `f_1(x, y) = 3*x^2 + 5*x*y + 4*y^2
-f_2(x) = sin(x)
-f_3(x) = sqrt(x) + e^x
-f(x) = f_1(f_2(x), f_3(x))
-`
-	// appendix is the program of the appendix; its gradient at (2, 3) is
-	// (0.299580760323820, -0.0846987477622259).
-	appendix = `f1(x, y) = x*y
-f2(x, y) = cos(pi*x)/sin(x)
-f3(x, y) = ln(x)/y
-f(x1, x2) = f1(f2(x1, x2), f3(x1, x2))
-`
+var (
+	section1 = seedtest.Section1().Src
+	appendix = seedtest.Appendix().Src
 )
 
 func parse(t testing.TB, src string) *ir.Program {
@@ -43,11 +32,7 @@ func parse(t testing.TB, src string) *ir.Program {
 
 func seedProgram(t testing.TB) *ir.Program {
 	t.Helper()
-	src, err := os.ReadFile("../examples/seed.bp")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return parse(t, string(src))
+	return parse(t, seedtest.Section23().Src)
 }
 
 // TestSeedGradients checks the gradients printed in the seed document, to

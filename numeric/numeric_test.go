@@ -2,26 +2,19 @@ package numeric
 
 import (
 	"math"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/gobackprop/backprop/expr"
+	"github.com/gobackprop/backprop/internal/seedtest"
 	"github.com/gobackprop/backprop/ir"
 	"github.com/gobackprop/backprop/op"
 )
 
-const (
-	section1 = `f_1(x, y) = 3*x^2 + 5*x*y + 4*y^2
-f_2(x) = sin(x)
-f_3(x) = sqrt(x) + e^x
-f(x) = f_1(f_2(x), f_3(x))
-`
-	appendix = `f1(x, y) = x*y
-f2(x, y) = cos(pi*x)/sin(x)
-f3(x, y) = ln(x)/y
-f(x1, x2) = f1(f2(x1, x2), f3(x1, x2))
-`
+// The programs of the seed document.
+var (
+	section1 = seedtest.Section1().Src
+	appendix = seedtest.Appendix().Src
 )
 
 func parse(t testing.TB, src string) (*ir.Graph, *ir.Func) {
@@ -39,11 +32,7 @@ func parse(t testing.TB, src string) (*ir.Graph, *ir.Func) {
 
 func seed(t testing.TB) string {
 	t.Helper()
-	src, err := os.ReadFile("../examples/seed.bp")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(src)
+	return seedtest.Section23().Src
 }
 
 // relErr returns the largest relative error of got against want.

@@ -3,55 +3,29 @@ package reverse_test
 import (
 	"errors"
 	"math"
-	"os"
 	"testing"
 
 	"github.com/gobackprop/backprop/expr"
+	"github.com/gobackprop/backprop/internal/seedtest"
 	"github.com/gobackprop/backprop/ir"
 	"github.com/gobackprop/backprop/reverse"
 )
-
-func load(t *testing.T, file string) (*ir.Program, *ir.Func) {
-	t.Helper()
-	src, err := os.ReadFile("../examples/" + file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := expr.Parse(file, string(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fn, err := p.Target("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p, fn
-}
 
 func near(got, want, tol float64) bool {
 	return math.Abs(got-want) <= tol*math.Max(1, math.Abs(want))
 }
 
 func TestSeedFigures(t *testing.T) {
-	tests := []struct {
-		file string
-		x    []float64
-		grad []float64
-	}{
-		{"seed.bp", []float64{2, 3}, []float64{18260.7627311899, 6689.54446941267}},
-		{"section1.bp", []float64{1}, []float64{122.045158140265}},
-		{"appendix.bp", []float64{2, 3}, []float64{0.299580760323820, -0.0846987477622259}},
-	}
-	for _, tt := range tests {
+	for _, c := range seedtest.Cases() {
 		for _, level := range []reverse.Level{reverse.Functions, reverse.Primitives} {
-			p, fn := load(t, tt.file)
-			_, grad, err := reverse.Gradient(p.Graph, fn, tt.x, reverse.Options{Level: level, Check: true})
+			p, fn := c.Parse(t)
+			_, grad, err := reverse.Gradient(p.Graph, fn, c.X, reverse.Options{Level: level, Check: true})
 			if err != nil {
-				t.Fatalf("%s at %v level: %v", tt.file, level, err)
+				t.Fatalf("%s at %v level: %v", c.Name, level, err)
 			}
 			for i := range grad {
-				if !near(grad[i], tt.grad[i], 1e-12) {
-					t.Errorf("%s at %v level: ∂f/∂%s = %.15g, want %.15g", tt.file, level, p.Graph.Node(fn.Params[i]).Name, grad[i], tt.grad[i])
+				if !near(grad[i], c.Grad[i], 1e-12) {
+					t.Errorf("%s at %v level: ∂f/∂%s = %.15g, want %.15g", c.Name, level, p.Graph.Node(fn.Params[i]).Name, grad[i], c.Grad[i])
 				}
 			}
 		}
@@ -61,7 +35,7 @@ func TestSeedFigures(t *testing.T) {
 // TestSeedEdges checks the forward values and edge partials of the seed's
 // section 2.3 at function level.
 func TestSeedEdges(t *testing.T) {
-	p, fn := load(t, "seed.bp")
+	p, fn := seedtest.Section23().Parse(t)
 	r, err := reverse.Run(p.Graph, fn.Body, map[string]float64{"x_1": 2, "x_2": 3}, reverse.Options{})
 	if err != nil {
 		t.Fatal(err)

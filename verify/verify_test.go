@@ -3,60 +3,37 @@ package verify_test
 import (
 	"fmt"
 	"math"
-	"os"
 	"testing"
 
 	"github.com/gobackprop/backprop/expr"
+	"github.com/gobackprop/backprop/internal/seedtest"
 	"github.com/gobackprop/backprop/ir"
 	"github.com/gobackprop/backprop/op"
 	"github.com/gobackprop/backprop/reverse"
 	"github.com/gobackprop/backprop/verify"
 )
 
-func load(t testing.TB, file string) (*ir.Program, *ir.Func) {
-	t.Helper()
-	src, err := os.ReadFile("../examples/" + file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := expr.Parse(file, string(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fn, _ := p.Target("")
-	return p, fn
-}
-
 func TestSeedAllModes(t *testing.T) {
-	tests := []struct {
-		file string
-		x    []float64
-		grad []float64
-	}{
-		{"seed.bp", []float64{2, 3}, []float64{18260.7627311899, 6689.54446941267}},
-		{"section1.bp", []float64{1}, []float64{122.045158140265}},
-		{"appendix.bp", []float64{2, 3}, []float64{0.299580760323820, -0.0846987477622259}},
-	}
-	for _, tt := range tests {
+	for _, tt := range seedtest.Cases() {
 		for _, level := range []reverse.Level{reverse.Functions, reverse.Primitives} {
-			p, fn := load(t, tt.file)
-			rep := verify.Check(p.Graph, fn, tt.x, verify.Options{Level: level, Check: true})
+			p, fn := tt.Parse(t)
+			rep := verify.Check(p.Graph, fn, tt.X, verify.Options{Level: level, Check: true})
 			for _, r := range rep.Results {
 				if r.Err != nil {
-					t.Fatalf("%s, %s mode: %v", tt.file, r.Mode, r.Err)
+					t.Fatalf("%s, %s mode: %v", tt.Name, r.Mode, r.Err)
 				}
 				tol := 1e-12
 				if r.Mode == verify.Numeric {
 					tol = 1e-6
 				}
 				for i, g := range r.Gradient {
-					if d := verify.RelDiff(g, tt.grad[i]); d > tol {
-						t.Errorf("%s, %s mode (%v level): ∂/∂%s = %.15g, want %.15g (rel. diff %.1e)", tt.file, r.Mode, level, rep.Params[i], g, tt.grad[i], d)
+					if d := verify.RelDiff(g, tt.Grad[i]); d > tol {
+						t.Errorf("%s, %s mode (%v level): ∂/∂%s = %.15g, want %.15g (rel. diff %.1e)", tt.Name, r.Mode, level, rep.Params[i], g, tt.Grad[i], d)
 					}
 				}
 			}
 			if w := rep.WorstExact(); w.Diff > 1e-12 {
-				t.Errorf("%s: worst exact disagreement %v", tt.file, w)
+				t.Errorf("%s: worst exact disagreement %v", tt.Name, w)
 			}
 		}
 	}

@@ -1,0 +1,86 @@
+// Package seedtest holds the programs of the seed document and the figures
+// the seed gives for them, so that every package tests against the same
+// numbers. The sources are those of examples/*.bp; a test keeps them
+// identical.
+package seedtest
+
+import (
+	"testing"
+
+	"github.com/gobackprop/backprop/expr"
+	"github.com/gobackprop/backprop/ir"
+)
+
+// A Case is a program of the seed and the figures the seed prints for it.
+type Case struct {
+	Name string    // where the seed has it
+	File string    // the file under examples/ with the same program
+	Src  string    // the program
+	X    []float64 // the point
+	Grad []float64 // the gradient at X
+}
+
+// Section23 returns the composite function of the seed's section 2.3.
+func Section23() Case {
+	return Case{
+		Name: "section 2.3", File: "seed.bp",
+		Src: `# The composite function of the seed's section 2.3: its gradient at
+# (x_1, x_2) = (2, 3) is (18260.7627311899, 6689.54446941267).
+f_1(x, y) = sin(pi*x) + cos(pi*y)
+f_2(x, y) = x^y
+f_3(x)    = ln(x)
+f(x_1, x_2) = f_1(f_2(x_1, f_2(x_2, x_1)), f_3(x_1))
+`,
+		X:    []float64{2, 3},
+		Grad: []float64{18260.7627311899, 6689.54446941267},
+	}
+}
+
+// Section1 returns the forward-mode example of the seed's section 1.
+func Section1() Case {
+	return Case{
+		Name: "section 1", File: "section1.bp",
+		Src: `# The forward-mode example of the seed's section 1: f'(1) = 122.045158140265.
+f_1(x, y) = 3*x^2 + 5*x*y + 4*y^2
+f_2(x)    = sin(x)
+f_3(x)    = sqrt(x) + e^x
+f(x)      = f_1(f_2(x), f_3(x))
+`,
+		X:    []float64{1},
+		Grad: []float64{122.045158140265},
+	}
+}
+
+// Appendix returns the docstring example of the seed's appendix.
+func Appendix() Case {
+	return Case{
+		Name: "appendix", File: "appendix.bp",
+		Src: `# The docstring example of the seed's appendix: at (2, 3) the gradient is
+# {x1: 0.299580760323820, x2: -0.0846987477622259}.
+f1(x, y) = x*y
+f2(x, y) = cos(pi*x)/sin(x)
+f3(x, y) = ln(x)/y
+f(x1, x2) = f1(f2(x1, x2), f3(x1, x2))
+`,
+		X:    []float64{2, 3},
+		Grad: []float64{0.299580760323820, -0.0846987477622259},
+	}
+}
+
+// Cases returns the three programs.
+func Cases() []Case { return []Case{Section23(), Section1(), Appendix()} }
+
+// Parse parses the program of c on a new graph and returns it with its
+// target function; it fails the test on error.
+func (c Case) Parse(tb testing.TB) (*ir.Program, *ir.Func) {
+	tb.Helper()
+	p, err := expr.Parse(c.File, c.Src)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	fn, err := p.Target("")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p, fn
+}
