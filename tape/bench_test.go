@@ -1,0 +1,146 @@
+package tape
+
+import (
+	"fmt"
+	"math"
+	"testing"
+	"time"
+)
+
+// rosenbrock is the extended Rosenbrock function on the tape, one record
+// per scalar operation: Σ 100*(x[2i+1] - x[2i]^2)^2 + (1 - x[2i])^2.
+func rosenbrock(_ *Tape, x []Var) Var {
+	var sum Var
+	for i := 0; i+1 < len(x); i += 2 {
+		a, b := x[i], x[i+1]
+		d := b.Sub(a.Mul(a))
+		e := a.RSub(1)
+		term := d.Mul(d).MulConst(100).Add(e.Mul(e))
+		if i == 0 {
+			sum = term
+		} else {
+			sum = sum.Add(term)
+		}
+	}
+	return sum
+}
+
+// rosenbrockPlain is rosenbrock on float64, with the same operations.
+func rosenbrockPlain(x []float64) float64 {
+	var sum float64
+	for i := 0; i+1 < len(x); i += 2 {
+		a, b := x[i], x[i+1]
+		d := b - a*a
+		e := 1 - a
+		sum += d*d*100 + e*e
+	}
+	return sum
+}
+
+// rosenbrockGrad is the gradient of rosenbrock, by hand.
+func rosenbrockGrad(x []float64) []float64 {
+	g := make([]float64, len(x))
+	for i := 0; i+1 < len(x); i += 2 {
+		a, b := x[i], x[i+1]
+		d := b - a*a
+		g[i] = -400*d*a - 2*(1-a)
+		g[i+1] = 200 * d
+	}
+	return g
+}
+
+// rosenbrockStart is the usual starting point: 1.2 at even indices, 1 at
+// odd ones.
+func rosenbrockStart(n int) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = 1
+		if i%2 == 0 {
+			x[i] = 1.2
+		}
+	}
+	return x
+}
+
+var rosenbrockSizes = []int{1000, 100_000, 1_000_000}
+
+// BenchmarkRosenbrock measures a whole gradient on a warm tape: inputs,
+// forward pass, backward pass, gathering. Besides the time per gradient
+// it reports the time per record and the ratio of the time of a gradient
+// to that of the plain Go loop (×plain), both measured in this run.
+func BenchmarkRosenbrock(b *testing.B) {
+	for _, n := range rosenbrockSizes {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			x := rosenbrockStart(n)
+			dst := make([]float64, n)
+			t := New()
+			t.Grad(dst, rosenbrock, x)
+			records := t.Len()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				t.Grad(dst, rosenbrock, x)
+			}
+			grad := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+			b.ReportMetric(grad/float64(records), "ns/record")
+			b.ReportMetric(ratio(t, x, dst), "×plain")
+		})
+	}
+}
+
+// ratio returns the time of a gradient of rosenbrock at x over that of
+// rosenbrockPlain, each the best of rounds of batches taken in turn, so
+// that other load on the machine weighs on both alike.
+func ratio(t *Tape, x, dst []float64) float64 {
+	const rounds = 15
+	k := max(1, 200_000/len(x)) // gradients per batch: a few milliseconds
+	kp := 20 * k                // plain loops per batch
+	bestGrad, bestPlain := math.Inf(1), math.Inf(1)
+	var sum float64
+	for range rounds {
+		start := time.Now()
+		for range k {
+			t.Grad(dst, rosenbrock, x)
+		}
+		bestGrad = min(bestGrad, float64(time.Since(start))/float64(k))
+		start = time.Now()
+		for range kp {
+			sum += rosenbrockPlain(x)
+		}
+		bestPlain = min(bestPlain, float64(time.Since(start))/float64(kp))
+	}
+	if math.IsNaN(sum) {
+		panic("NaN")
+	}
+	return bestGrad / bestPlain
+}
+
+// BenchmarkRosenbrockPlain is the plain Go loop of BenchmarkRosenbrock.
+func BenchmarkRosenbrockPlain(b *testing.B) {
+	for _, n := range rosenbrockSizes {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			x := rosenbrockStart(n)
+			var sum float64
+			for b.Loop() {
+				sum += rosenbrockPlain(x)
+			}
+			if math.IsNaN(sum) {
+				b.Fatal("NaN")
+			}
+		})
+	}
+}
+
+// BenchmarkSeed measures the gradient of the seed's function of section
+// 2.3 on a warm tape.
+func BenchmarkSeed(b *testing.B) {
+	t := New()
+	x := []float64{2, 3}
+	dst := make([]float64, 2)
+	t.Grad(dst, seed, x)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		t.Grad(dst, seed, x)
+	}
+}

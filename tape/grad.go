@@ -1,0 +1,170 @@
+package tape
+
+import (
+	"fmt"
+
+	"github.com/gobackprop/backprop/op"
+)
+
+// Backward runs the backward pass from out: it sets the adjoint of every
+// record up to out to the derivative of out with respect to it, read with
+// [Tape.Adjoint].
+func (t *Tape) Backward(out Var) {
+	t.own(out)
+	t.backward(out.i, sinks)
+}
+
+// Gradient returns the derivatives of out with respect to wrt, in dst: it
+// runs the backward pass from out down to the earliest Var of wrt. If dst
+// is nil a new slice is allocated; otherwise Gradient panics if
+// len(dst) != len(wrt). A Var of wrt recorded after out has derivative 0.
+func (t *Tape) Gradient(dst []float64, out Var, wrt []Var) []float64 {
+	t.own(out)
+	dst = t.dst(dst, len(wrt))
+	lo := out.i
+	for _, w := range wrt {
+		if w.t != t || w.epoch != t.epoch { // the fast path of load
+			t.own(w)
+		}
+		lo = min(lo, w.i)
+	}
+	t.backward(out.i, lo)
+	t.gather(dst, out, wrt)
+	return dst
+}
+
+// dst returns dst, or a new slice of length n if dst is nil, and panics
+// if its length is not n.
+func (t *Tape) dst(dst []float64, n int) []float64 {
+	if dst == nil {
+		return make([]float64, n)
+	}
+	if len(dst) != n {
+		panic(fmt.Sprintf("tape: Gradient: len(dst) = %d, want len(wrt) = %d", len(dst), n))
+	}
+	return dst
+}
+
+// gather sets dst[k] to the adjoint of wrt[k] after a backward pass from
+// out.
+func (t *Tape) gather(dst []float64, out Var, wrt []Var) {
+	adj := t.adj
+	dst = dst[:len(wrt)]
+	for k, w := range wrt {
+		if w.i > out.i {
+			dst[k] = 0
+			continue
+		}
+		dst[k] = adj[w.i]
+	}
+}
+
+// Adjoint returns the adjoint of v in the last backward pass: the
+// derivative of that pass's output with respect to v, 0 for Vars recorded
+// after the output. It panics if no backward pass ran since the last
+// [Tape.Rewind] or [Tape.Reset], or if v is earlier than the earliest Var
+// the last [Tape.Gradient] was asked for (that pass did not reach it; use
+// [Tape.Backward]).
+func (t *Tape) Adjoint(v Var) float64 {
+	t.own(v)
+	switch {
+	case !t.passed:
+		panic("tape: Adjoint before Backward or Gradient")
+	case v.i > t.hi:
+		return 0
+	case v.i < t.lo:
+		panic(fmt.Sprintf("tape: Adjoint of Var %d, before the Vars the last Gradient was asked for (use Backward)", int(v.i)-sinks))
+	}
+	return t.adj[v.i]
+}
+
+// backward sets the adjoints of records lo to out to the derivative of
+// record out with respect to them.
+func (t *Tape) backward(out, lo uint32) {
+	if len(t.adj) < int(out)+1 {
+		t.adj = make([]float64, len(t.val))
+	}
+	adj := t.adj
+	clear(adj[lo : out+1])
+	clear(adj[:sinks])
+	adj[out] = 1
+	// The loop carries the adjoint of the previous record in a register
+	// when the current one uses it, the usual case in a chain of
+	// operations, rather than passing it through memory: a store followed
+	// at once by a load of the same place would put the latency of store
+	// forwarding on the critical path of every record.
+	// Records lo+1 to out and their adjoints are slices of one length, so
+	// that reading them needs no bounds check.
+	base := lo + 1
+	rec := t.rec[base : out+1]
+	own := adj[base : out+1]
+	own = own[:len(rec)]
+	carry := 0.0
+	for k := len(rec) - 1; k >= 0; k-- {
+		a := own[k] + carry
+		own[k] = a
+		carry = 0
+		r := &rec[k]
+		x, y := r.x&indexMask, r.y&indexMask
+		prev := base + uint32(k) - 1
+		if x == y { // x*x and the like: one update, not two in a row
+			c := a*r.dx + a*r.dy
+			if x == prev {
+				carry = c
+			} else {
+				adj[x] += c
+			}
+			continue
+		}
+		if x == prev {
+			carry = a * r.dx
+		} else {
+			adj[x] += a * r.dx
+		}
+		if y == prev {
+			carry += a * r.dy
+		} else {
+			adj[y] += a * r.dy
+		}
+	}
+	adj[lo] += carry
+	t.lo, t.hi, t.passed = lo, out, true
+}
+
+// Grad returns the value of f at x and its gradient, in dst, evaluated on
+// t: it resets t, makes a Var of each x[i] and calls f. If dst is nil a
+// new slice is allocated; otherwise Grad panics if len(dst) != len(x). The
+// slice of Vars passed to f is reused by the next call: f must not keep
+// it. Once t has seen f, Grad allocates nothing.
+func (t *Tape) Grad(dst []float64, f func(t *Tape, x []Var) Var, x []float64) (value float64, grad []float64) {
+	if dst != nil && len(dst) != len(x) {
+		panic(fmt.Sprintf("tape: Grad: len(dst) = %d, want len(x) = %d", len(dst), len(x)))
+	}
+	t.Reset()
+	xs := t.xs[:0]
+	for _, xi := range x {
+		t.room()
+		xs = append(xs, t.push0(xi, op.Var))
+	}
+	t.xs = xs
+	e := t.epoch
+	out := f(t, xs)
+	t.own(out)
+	if t.epoch != e || len(xs) == 0 {
+		// f rewound the tape: check the inputs one by one.
+		return t.val[out.i], t.Gradient(dst, out, xs)
+	}
+	// The inputs are the first records, all of them still valid.
+	dst = t.dst(dst, len(xs))
+	t.backward(out.i, min(out.i, xs[0].i))
+	t.gather(dst, out, xs)
+	return t.val[out.i], dst
+}
+
+// Grad returns the value of f at x and its gradient, in dst, on a new
+// tape. If dst is nil a new slice is allocated; otherwise Grad panics if
+// len(dst) != len(x). To differentiate many times, keep a tape and call
+// [Tape.Grad], which reuses the tape's memory.
+func Grad(dst []float64, f func(t *Tape, x []Var) Var, x []float64) (value float64, grad []float64) {
+	return New().Grad(dst, f, x)
+}
