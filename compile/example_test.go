@@ -153,3 +153,15 @@ func ExampleProgram_GradientBatch() {
 	// [3 4] 16 [4 4]
 	// [5 6] 36 [6 6]
 }
+
+// A function parsed from text, compiled once and differentiated at a
+// point (the example of the README).
+func ExampleFunc() {
+	prog, _ := expr.Parse("rosen.bp", "f(x, y) = (1 - x)^2 + 100*(y - x^2)^2")
+	fn, _ := prog.Target("")
+	p, _ := compile.Func(prog.Graph, fn)
+	grad := make([]float64, 2)
+	v := p.Gradient(grad, []float64{-1, 2})
+	fmt.Println(v, grad)
+	// Output: 104 [396 200]
+}
