@@ -1,19 +1,17 @@
 package compile_test
 
 import (
-	"flag"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gobackprop/backprop/internal/golden"
 
 	"github.com/gobackprop/backprop/compile"
 	"github.com/gobackprop/backprop/expr"
 	"github.com/gobackprop/backprop/ir"
 	"github.com/gobackprop/backprop/op"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // parse parses src and returns its graph and its last function.
 func parse(t testing.TB, src string) (*ir.Program, *ir.Func) {
@@ -36,19 +34,7 @@ func TestListing(t *testing.T) {
 		name := strings.ReplaceAll(tt.name, " ", "_")
 		t.Run(name, func(t *testing.T) {
 			got := seedProgram(t, i).String()
-			path := filepath.Join("testdata", name+".golden")
-			if *update {
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != string(want) {
-				t.Errorf("listing:\n%s\nwant:\n%s", got, want)
-			}
+			golden.Check(t, name+".golden", []byte(got))
 		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/gobackprop/backprop/internal/golden"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -54,7 +55,7 @@ func TestExplainGolden(t *testing.T) {
 			formats = append(formats, draw.JSON)
 		}
 		for _, f := range formats {
-			golden(t, tt.name+"."+ext(f), []byte(write(t, e, f)))
+			golden.Check(t, tt.name+"."+ext(f), []byte(write(t, e, f)))
 		}
 	}
 }

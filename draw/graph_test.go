@@ -19,6 +19,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/gobackprop/backprop/internal/golden"
+
 	"github.com/gobackprop/backprop/draw"
 	"github.com/gobackprop/backprop/expr"
 	"github.com/gobackprop/backprop/ir"
@@ -127,7 +129,7 @@ func TestDOTGolden(t *testing.T) {
 		if !bytes.Equal(a.Bytes(), b.Bytes()) {
 			t.Errorf("%s: two drawings differ", tt.golden)
 		}
-		golden(t, tt.golden, a.Bytes())
+		golden.Check(t, tt.golden, a.Bytes())
 	}
 }
 
@@ -313,23 +315,7 @@ func TestDocsSeedGraph(t *testing.T) {
 	if err := d.SVG(context.Background(), &buf); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join("..", "docs", "seed-graph.svg")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("%s is out of date: run go test -update", path)
-	}
+	golden.File(t, filepath.Join("..", "docs", "seed-graph.svg"), buf.Bytes())
 }
 
 func TestTooLarge(t *testing.T) {
@@ -382,7 +368,7 @@ func TestJSON(t *testing.T) {
 	if err := d.JSON(&buf); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "seed_functions.json", buf.Bytes())
+	golden.Check(t, "seed_functions.json", buf.Bytes())
 	var got struct {
 		Output ir.ID
 		Nodes  []struct {

@@ -1,8 +1,6 @@
 package draw_test
 
 import (
-	"bytes"
-	"flag"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -16,8 +14,6 @@ import (
 	"github.com/gobackprop/backprop/op"
 	"github.com/gobackprop/backprop/reverse"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/ and docs/seed-graph.svg")
 
 // seedPoints are the points of the seed's figures.
 var seedPoints = map[string]map[string]float64{
@@ -52,28 +48,6 @@ func runSource(t testing.TB, name, src string, env map[string]float64, level rev
 		t.Fatal(err)
 	}
 	return r
-}
-
-// golden compares got with testdata/name, or rewrites the file with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (run go test -update if the change is intended):\n%s", path, diff(string(want), string(got)))
-	}
 }
 
 // diff returns the first lines where a and b differ.

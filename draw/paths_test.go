@@ -3,6 +3,7 @@ package draw_test
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/gobackprop/backprop/internal/golden"
 	"math"
 	"math/big"
 	"math/rand/v2"
@@ -92,7 +93,7 @@ func TestSeedPathsGolden(t *testing.T) {
 		if err := paths(t, r, "x_1", 0).Write(&buf, f); err != nil {
 			t.Fatal(err)
 		}
-		golden(t, "seed_paths_x_1."+ext(f), buf.Bytes())
+		golden.Check(t, "seed_paths_x_1."+ext(f), buf.Bytes())
 	}
 }
 

@@ -3,6 +3,7 @@ package expr_test
 import (
 	"errors"
 	"fmt"
+	"github.com/gobackprop/backprop/internal/golden"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -261,7 +262,7 @@ func TestErrors(t *testing.T) {
 			t.Errorf("%s: errors.As does not find the first *expr.Error of the list", tc.name)
 		}
 	}
-	golden(t, "errors.golden", out.String())
+	golden.Check(t, "errors.golden", []byte(out.String()))
 }
 
 // checkError checks that e's position agrees with its byte offset in src,

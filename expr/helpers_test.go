@@ -1,12 +1,8 @@
 package expr_test
 
 import (
-	"bytes"
-	"flag"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,53 +10,6 @@ import (
 	"github.com/gobackprop/backprop/ir"
 	"github.com/gobackprop/backprop/op"
 )
-
-// update rewrites the golden files under testdata/ and the generated
-// sections of docs/language.md instead of comparing with them:
-//
-//	go test ./expr -update
-var update = flag.Bool("update", false, "rewrite golden files and generated documentation")
-
-// golden compares got with the file testdata/name, or writes it with
-// -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./expr -update to create it)", err)
-	}
-	if !bytes.Equal(want, []byte(got)) {
-		t.Errorf("%s differs from the output (run go test ./expr -update to accept it):\n%s", path, firstDiff(string(want), got))
-	}
-}
-
-// firstDiff shows the first line where want and got differ.
-func firstDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var a, b string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			b = g[i]
-		}
-		if a != b || i >= len(w) || i >= len(g) {
-			return fmt.Sprintf("line %d:\nwant %q\ngot  %q", i+1, a, b)
-		}
-	}
-	return "(equal)"
-}
 
 // mustParse parses a program that must be valid.
 func mustParse(t testing.TB, src string) *ir.Program {

@@ -2,6 +2,7 @@ package expr_test
 
 import (
 	"fmt"
+	"github.com/gobackprop/backprop/internal/golden"
 	"os"
 	"regexp"
 	"sort"
@@ -51,13 +52,13 @@ func TestLanguageDoc(t *testing.T) {
 	if updated == doc {
 		return
 	}
-	if *update {
+	if golden.Update() {
 		if err := os.WriteFile(languageDoc, []byte(updated), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	t.Errorf("%s is out of date (run go test ./expr -run TestLanguageDoc -update):\n%s", languageDoc, firstDiff(doc, updated))
+	t.Errorf("%s is out of date (run go test ./expr -run TestLanguageDoc -update):\n%s", languageDoc, golden.FirstDiff(doc, updated))
 }
 
 // argNames returns the names the tables give the arguments of o: x and

@@ -1,40 +1,18 @@
 package latex
 
 import (
-	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gobackprop/backprop/internal/golden"
 
 	"github.com/gobackprop/backprop/expr"
 	"github.com/gobackprop/backprop/ir"
 	"github.com/gobackprop/backprop/op"
 	"github.com/gobackprop/backprop/sym"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// golden compares got with testdata/name, or rewrites the file with
-// -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file (run go test -update to accept):\n got:\n%s\nwant:\n%s", path, got, want)
-	}
-}
 
 func parse(t *testing.T, filename, src string) *ir.Program {
 	t.Helper()
@@ -69,7 +47,7 @@ func TestGoldenSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "seed.tex", doc(parse(t, "seed.bp", string(src)), "the seed's section 2.3"))
+	golden.Check(t, "seed.tex", []byte(doc(parse(t, "seed.bp", string(src)), "the seed's section 2.3")))
 }
 
 func TestGoldenSection1(t *testing.T) {
@@ -82,7 +60,7 @@ f(x) = f_1(f_2(x), f_3(x))
 	out := doc(p, "the seed's section 1")
 	q := parse(t, "eq1.1.bp", "4*(sqrt(x) + e^x)*(2*e^x + 1/sqrt(x)) + (5*sqrt(x) + 5*e^x)*cos(x) + (5*e^x + 5/(2*sqrt(x)))*sin(x) + 6*sin(x)*cos(x)")
 	out += "% the seed's Eq. (1.1), written in backprop's language\n" + String(q.Graph, q.Funcs[0].Body) + "\n"
-	golden(t, "section1.tex", out)
+	golden.Check(t, "section1.tex", []byte(out))
 }
 
 func TestGoldenAppendix(t *testing.T) {
@@ -100,7 +78,7 @@ f(x1, x2) = f1(f2(x1, x2), f3(x1, x2))
 			fmt.Fprintln(&b{&out}, Derivative(g, fn, fn.Params[i], d))
 		}
 	}
-	golden(t, "appendix.tex", out)
+	golden.Check(t, "appendix.tex", []byte(out))
 }
 
 // b appends to a string.
@@ -131,5 +109,5 @@ func TestGoldenPrimitives(t *testing.T) {
 			fmt.Fprintf(&out, `\frac{\partial}{\partial %s} %s = %s`+"\n", Name(g.Node(w).Name), lhs, String(g, sym.Diff(g, v, w)))
 		}
 	}
-	golden(t, "primitives.tex", out.String())
+	golden.Check(t, "primitives.tex", []byte(out.String()))
 }

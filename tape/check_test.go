@@ -3,6 +3,7 @@ package tape
 import (
 	"errors"
 	"fmt"
+	"github.com/gobackprop/backprop/internal/golden"
 	"math"
 	"strings"
 	"testing"
@@ -69,5 +70,5 @@ func TestCheck(t *testing.T) {
 				tt.name, nf.Record, nf.Op, nf.Pass, tt.record, tt.op, tt.pass)
 		}
 	}
-	golden(t, "check.golden", b.String())
+	golden.Check(t, "check.golden", []byte(b.String()))
 }

@@ -2,6 +2,7 @@ package tape
 
 import (
 	"fmt"
+	"github.com/gobackprop/backprop/internal/golden"
 	"math"
 	"strings"
 	"testing"
@@ -96,7 +97,7 @@ func TestGraph(t *testing.T) {
 			}
 		}
 	}
-	golden(t, "graph.golden", b.String())
+	golden.Check(t, "graph.golden", []byte(b.String()))
 }
 
 func TestGraphNames(t *testing.T) {

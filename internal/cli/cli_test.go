@@ -3,16 +3,15 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"math"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+	"github.com/gobackprop/backprop/internal/golden"
+)
 
 // run runs the command in the repository's root, so that examples/ paths
 // work as in the README.
@@ -120,20 +119,7 @@ func TestGolden(t *testing.T) {
 			if status != 0 {
 				t.Fatalf("status %d: %s", status, errs)
 			}
-			golden := filepath.Join("testdata", tt.name+".golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if out != string(want) {
-				t.Errorf("output differs from %s:\n--- got\n%s\n--- want\n%s", golden, out, want)
-			}
+			golden.Check(t, tt.name+".golden", []byte(out))
 		})
 	}
 }
