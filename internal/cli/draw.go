@@ -28,6 +28,18 @@ func format(name string, allowed ...draw.Format) (draw.Format, error) {
 	return 0, badInput("--format: expected %s, found %q", strings.Join(names, ", "), name)
 }
 
+// textFormat is the format of paths and explanations: JSON with --json,
+// else --format, else text.
+func textFormat(asJSON bool, name string) (draw.Format, error) {
+	switch {
+	case asJSON:
+		return draw.JSON, nil
+	case name == "":
+		return draw.Text, nil
+	}
+	return format(name, draw.Text, draw.Markdown, draw.LaTeX, draw.JSON)
+}
+
 // pass loads the program, reads --at and runs reverse mode at --level.
 func (c *common) pass(args []string, stdin io.Reader, lvl string) (*ir.Program, *ir.Func, *reverse.Result, error) {
 	lv, err := level(lvl)
@@ -159,14 +171,9 @@ exponentially with depth); at most --limit are listed.`,
 		Example: `  backprop paths examples/seed.bp --wrt x_1 --at x_1=2,x_2=3`,
 		Args:    args(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f := draw.Text
-			if c.json {
-				f = draw.JSON
-			} else if fmtName != "" {
-				var err error
-				if f, err = format(fmtName, draw.Text, draw.Markdown, draw.LaTeX, draw.JSON); err != nil {
-					return err
-				}
+			f, err := textFormat(c.json, fmtName)
+			if err != nil {
+				return err
 			}
 			prog, fn, r, err := c.pass(args, e.stdin, lvl)
 			if err != nil {
@@ -210,14 +217,9 @@ edge. In forward mode: each block's value and derivative with respect to
   backprop explain examples/section1.bp --at x=1 --mode forward --format markdown`,
 		Args: args(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f := draw.Text
-			if c.json {
-				f = draw.JSON
-			} else if fmtName != "" {
-				var err error
-				if f, err = format(fmtName, draw.Text, draw.Markdown, draw.LaTeX, draw.JSON); err != nil {
-					return err
-				}
+			f, err := textFormat(c.json, fmtName)
+			if err != nil {
+				return err
 			}
 			var m draw.Mode
 			switch mode {
