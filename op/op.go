@@ -326,7 +326,7 @@ var table = [numOps]Info{
 		Name: "^", Arity: 2, Notation: Infix, Prec: PrecPow, RightAssoc: true,
 		Eval: math.Pow,
 		Partials: func(x, y, v float64) (float64, float64) {
-			return powDx(x, y), v * math.Log(x)
+			return PowDx(x, y), v * math.Log(x)
 		},
 		Rule: func(b Builder, x, y, v int32) (int32, int32) {
 			dx := b.Apply(Mul, y, b.Apply(Pow, x, b.Apply(Sub, y, b.Const(1))))
@@ -514,8 +514,10 @@ var table = [numOps]Info{
 	},
 }
 
-// powDx is ∂(x^y)/∂x = y·x^(y-1).
-func powDx(x, y float64) float64 {
+// PowDx is ∂(x^y)/∂x = y·x^(y-1), and 0 when y = 0 (also at x = 0, where
+// the formula would give 0·Inf). Pow's Partials use it; it is exported for
+// evaluators that inline the table's formulas for speed.
+func PowDx(x, y float64) float64 {
 	if y == 0 {
 		return 0
 	}

@@ -39,7 +39,7 @@ func Pow(x, y Var) Var {
 
 func pow(t *Tape, i, j uint32, x, y float64) Var {
 	v := math.Pow(x, y)
-	return t.push(v, i, j, powDx(x, y), v*math.Log(x), op.Pow, vv)
+	return t.push(v, i, j, op.PowDx(x, y), v*math.Log(x), op.Pow, vv)
 }
 
 // Atan2 returns the angle of the point (x, y), as math.Atan2(y, x) does.
