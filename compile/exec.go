@@ -81,8 +81,8 @@ func (w *Workspace) forward(grad bool) {
 				z := math.Pow(x, y)
 				res[i] = z
 				var dx, dy float64
-				if r.flags&constA == 0 && y != 0 {
-					dx = y * math.Pow(x, y-1)
+				if r.flags&constA == 0 {
+					dx = op.PowDx(x, y)
 				}
 				if r.flags&constB == 0 {
 					dy = z * math.Log(x)
