@@ -72,7 +72,7 @@ func (t *Tape) Check(out Var) error {
 			return t.nonFinite(i, t.val[i], "forward")
 		}
 	}
-	t.backward(out.i, sinks)
+	t.backward(out.i, sinks, sinks)
 	for i := out.i; i >= sinks; i-- {
 		if reach[i] && t.op(i) != link && !finite(t.adj[i]) {
 			return t.nonFinite(i, t.adj[i], "backward")

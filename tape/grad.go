@@ -11,7 +11,7 @@ import (
 // [Tape.Adjoint].
 func (t *Tape) Backward(out Var) {
 	t.own(out)
-	t.backward(out.i, sinks)
+	t.backward(out.i, sinks, sinks)
 }
 
 // Gradient returns the derivatives of out with respect to wrt, in dst: it
@@ -28,7 +28,7 @@ func (t *Tape) Gradient(dst []float64, out Var, wrt []Var) []float64 {
 		}
 		lo = min(lo, w.i)
 	}
-	t.backward(out.i, lo)
+	t.backward(out.i, lo, lo)
 	t.gather(dst, out, wrt)
 	return dst
 }
@@ -79,8 +79,10 @@ func (t *Tape) Adjoint(v Var) float64 {
 }
 
 // backward sets the adjoints of records lo to out to the derivative of
-// record out with respect to them.
-func (t *Tape) backward(out, lo uint32) {
+// record out with respect to them. It runs through records out down to
+// stop+1: records lo+1 to stop, if stop > lo, must be leaves, which
+// update only sinks.
+func (t *Tape) backward(out, lo, stop uint32) {
 	if len(t.adj) < int(out)+1 {
 		t.adj = make([]float64, len(t.val))
 	}
@@ -93,20 +95,20 @@ func (t *Tape) backward(out, lo uint32) {
 	// operations, rather than passing it through memory: a store followed
 	// at once by a load of the same place would put the latency of store
 	// forwarding on the critical path of every record.
-	// Records lo+1 to out and their adjoints are slices of one length, so
+	// Records stop+1 to out and their adjoints are slices of one length, so
 	// that reading them needs no bounds check.
-	base := lo + 1
+	base := stop + 1
 	rec := t.rec[base : out+1]
 	own := adj[base : out+1]
 	own = own[:len(rec)]
 	carry := 0.0
 	for k := len(rec) - 1; k >= 0; k-- {
+		r := &rec[k]
 		a := own[k] + carry
 		own[k] = a
+		x, y := uint(r.x&indexMask), uint(r.y&indexMask)
+		prev := uint(stop) + uint(k) // the record before this one
 		carry = 0
-		r := &rec[k]
-		x, y := r.x&indexMask, r.y&indexMask
-		prev := base + uint32(k) - 1
 		if x == y { // x*x and the like: one update, not two in a row
 			c := a*r.dx + a*r.dy
 			if x == prev {
@@ -127,7 +129,7 @@ func (t *Tape) backward(out, lo uint32) {
 			adj[y] += a * r.dy
 		}
 	}
-	adj[lo] += carry
+	adj[stop] += carry
 	t.lo, t.hi, t.passed = lo, out, true
 }
 
@@ -141,24 +143,61 @@ func (t *Tape) Grad(dst []float64, f func(t *Tape, x []Var) Var, x []float64) (v
 		panic(fmt.Sprintf("tape: Grad: len(dst) = %d, want len(x) = %d", len(dst), len(x)))
 	}
 	t.Reset()
-	xs := t.xs[:0]
-	for _, xi := range x {
-		t.room()
-		xs = append(xs, t.push0(xi, op.Var))
-	}
-	t.xs = xs
+	i0 := uint32(t.n) // the record of x[0]
+	t.xs = t.inputs(x)
+	xs := t.xs
 	e := t.epoch
 	out := f(t, xs)
 	t.own(out)
-	if t.epoch != e || len(xs) == 0 {
+	if t.epoch != e || len(x) == 0 {
 		// f rewound the tape: check the inputs one by one.
 		return t.val[out.i], t.Gradient(dst, out, xs)
 	}
-	// The inputs are the first records, all of them still valid.
-	dst = t.dst(dst, len(xs))
-	t.backward(out.i, min(out.i, xs[0].i))
-	t.gather(dst, out, xs)
+	// The inputs are records i0 to i0+len(x)-1, all of them still valid,
+	// and leaves: the backward pass need not run through them.
+	dst = t.dst(dst, len(x))
+	last := i0 + uint32(len(x)) - 1
+	t.backward(out.i, min(out.i, i0), min(out.i, last))
+	// The adjoints of the inputs are in a row; those after out are 0.
+	m := 0
+	if out.i >= i0 {
+		m = min(len(dst), int(out.i-i0)+1)
+	}
+	copy(dst[:m], t.adj[i0:])
+	clear(dst[m:])
 	return t.val[out.i], dst
+}
+
+// inputs records a Var of each x[i], as Var does, in the slice of Vars
+// that Grad reuses.
+func (t *Tape) inputs(x []float64) []Var {
+	xs := t.xs[:0]
+	i0 := t.n
+	if i0+len(x) > len(t.val) {
+		// Not room for all of them: grow the tape as Var does.
+		for _, xi := range x {
+			t.room()
+			xs = append(xs, t.push0(xi, op.Var))
+		}
+		return xs
+	}
+	if cap(xs) < len(x) {
+		xs = make([]Var, 0, len(x))
+	}
+	xs = xs[:len(x)]
+	val := t.val[i0 : i0+len(x)]
+	rec := t.rec[i0 : i0+len(x)]
+	val, rec = val[:len(xs)], rec[:len(xs)]
+	e := t.epoch
+	for k, xi := range x {
+		i := uint32(i0 + k)
+		s := i & (sinks - 1)
+		val[k] = xi
+		rec[k] = record{x: s | xbits(op.Var), y: s}
+		xs[k] = Var{t: t, i: i, epoch: e, v: xi}
+	}
+	t.n = i0 + len(x)
+	return xs
 }
 
 // Grad returns the value of f at x and its gradient, in dst, on a new

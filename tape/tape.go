@@ -15,7 +15,7 @@ type Tape struct {
 	// The values and the records are allocated to their full length,
 	// at least n; an operation that finds them full grows them.
 	n   int
-	val []float64 // the value of each record: what the forward pass reads
+	val []float64 // the value of each record, which its Vars also carry
 	rec []record  // the operands and local partials: what the backward pass reads
 
 	adj    []float64 // adjoints: adj[lo:hi+1] are those of the last backward pass
@@ -92,13 +92,15 @@ const link = op.Invalid
 type run struct{ start, epoch uint32 }
 
 // Var is a variable on a tape: a tape and the index of the record that
-// made it, with the epoch of the tape when it was made. The zero Var is
+// made it, with the epoch of the tape when it was made, and the value of
+// the record, so that the operations need not load it. The zero Var is
 // not a variable; make Vars with [Tape.Var], [Tape.Const] and the
 // operations of this package.
 type Var struct {
 	t     *Tape
 	i     uint32
 	epoch uint32
+	v     float64 // the value of the record, which never changes
 }
 
 // Mark is a position on a tape, for [Tape.Rewind].
@@ -185,7 +187,7 @@ func (t *Tape) push(v float64, x, y uint32, dx, dy float64, o op.Op, f form) Var
 	t.val[i] = v
 	t.rec[i] = record{x: x | xbits(o), y: y | ybits(f), dx: dx, dy: dy}
 	t.n = i + 1
-	return Var{t: t, i: uint32(i), epoch: t.epoch}
+	return Var{t: t, i: uint32(i), epoch: t.epoch, v: v}
 }
 
 // push1 is push with a sink for the operand y, written out so that it
@@ -195,7 +197,7 @@ func (t *Tape) push1(v float64, x uint32, dx, dy float64, o op.Op, f form) Var {
 	t.val[i] = v
 	t.rec[i] = record{x: x | xbits(o), y: uint32(i)&(sinks-1) | ybits(f), dx: dx, dy: dy}
 	t.n = i + 1
-	return Var{t: t, i: uint32(i), epoch: t.epoch}
+	return Var{t: t, i: uint32(i), epoch: t.epoch, v: v}
 }
 
 // push0 is push of a leaf, with one sink for both operands, which the
@@ -206,7 +208,7 @@ func (t *Tape) push0(v float64, o op.Op) Var {
 	t.val[i] = v
 	t.rec[i] = record{x: s | xbits(o), y: s}
 	t.n = i + 1
-	return Var{t: t, i: uint32(i), epoch: t.epoch}
+	return Var{t: t, i: uint32(i), epoch: t.epoch, v: v}
 }
 
 // pushc is push with a sink for the operand x, which is the constant c,
@@ -216,7 +218,7 @@ func (t *Tape) pushc(v float64, y uint32, c, dy float64, o op.Op) Var {
 	t.val[i] = v
 	t.rec[i] = record{x: uint32(i)&(sinks-1) ^ sinks/2 | xbits(o), y: y | ybits(cv), dx: c, dy: dy}
 	t.n = i + 1
-	return Var{t: t, i: uint32(i), epoch: t.epoch}
+	return Var{t: t, i: uint32(i), epoch: t.epoch, v: v}
 }
 
 // sink returns the sink for the first operand of the next record.
@@ -248,7 +250,7 @@ func (t *Tape) grow() {
 // Value returns the value of v.
 func (v Var) Value() float64 {
 	if t := v.t; t != nil && v.epoch == t.epoch {
-		return t.val[v.i]
+		return v.v
 	}
 	_, x := v.load()
 	return x
@@ -281,7 +283,7 @@ func fast(a Var) (*Tape, float64, bool) {
 	if t == nil || a.epoch != t.epoch || uint(t.n) >= uint(len(t.val)) {
 		return nil, 0, false
 	}
-	return t, t.val[a.i], true
+	return t, a.v, true
 }
 
 // fast2 returns the tape and the values of a and b, and whether both are
@@ -289,11 +291,10 @@ func fast(a Var) (*Tape, float64, bool) {
 // record.
 func fast2(a, b Var) (*Tape, float64, float64, bool) {
 	t := a.t
-	if t == nil || b.t != t || (a.epoch^t.epoch)|(b.epoch^t.epoch) != 0 || uint(t.n) >= uint(len(t.val)) {
+	if t == nil || b.t != t || a.epoch != b.epoch || a.epoch != t.epoch || uint(t.n) >= uint(len(t.val)) {
 		return nil, 0, 0, false
 	}
-	v := t.val
-	return t, v[a.i], v[b.i], true
+	return t, a.v, b.v, true
 }
 
 // slow1 records f of a after the slow checks.
