@@ -23,6 +23,20 @@ func (fn *Func) ParamNames(g *Graph) []string {
 	return names
 }
 
+// Bind returns the variables of fn's parameters bound by name to x, for
+// evaluators that take a name → value map. It panics if len(x) is not the
+// number of parameters.
+func (fn *Func) Bind(g *Graph, x []float64) map[string]float64 {
+	if len(x) != len(fn.Params) {
+		panic(fmt.Sprintf("ir: %s has %d parameters, got %d values", fn.Name, len(fn.Params), len(x)))
+	}
+	env := make(map[string]float64, len(x))
+	for i, p := range fn.Params {
+		env[g.nodes[p].Name] = x[i]
+	}
+	return env
+}
+
 // Program is a graph with the functions defined on it, in the order they
 // were defined.
 type Program struct {

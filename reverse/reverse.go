@@ -119,11 +119,7 @@ func Gradient(g *ir.Graph, fn *ir.Func, x []float64, opts Options) (float64, []f
 	if len(x) != len(fn.Params) {
 		return math.NaN(), nil, fmt.Errorf("%s: expected %d arguments, got %d", fn.Name, len(fn.Params), len(x))
 	}
-	env := make(map[string]float64, len(x))
-	for i, name := range fn.ParamNames(g) {
-		env[name] = x[i]
-	}
-	r, err := Run(g, fn.Body, env, opts)
+	r, err := Run(g, fn.Body, fn.Bind(g, x), opts)
 	if err != nil {
 		return math.NaN(), nil, err
 	}

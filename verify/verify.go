@@ -89,12 +89,9 @@ func Gradient(g *ir.Graph, fn *ir.Func, x []float64, m Mode, opts Options) (valu
 }
 
 func symbolic(g *ir.Graph, fn *ir.Func, x []float64, opts Options) (float64, []float64, error) {
-	env := make(map[string]float64, len(x))
-	for i, name := range fn.ParamNames(g) {
-		env[name] = x[i]
-	}
 	ev := ir.NewEvaluator(g)
 	ev.Check = opts.Check
+	env := fn.Bind(g, x)
 	value, err := ev.Eval(fn.Body, env)
 	if err != nil {
 		return math.NaN(), nil, err

@@ -58,13 +58,9 @@ func (e *env) diffCmd() *cobra.Command {
 			out := object{{"wrt", name}, {"derivative", text}, {"latex", tex}}
 			var v float64
 			if x != nil {
-				env := make(map[string]float64, len(x))
-				for k, n := range fn.ParamNames(g) {
-					env[n] = x[k]
-				}
 				ev := ir.NewEvaluator(g)
 				ev.Check = c.check
-				if v, err = ev.Eval(d, env); err != nil {
+				if v, err = ev.Eval(d, fn.Bind(g, x)); err != nil {
 					return sourceError(prog, err)
 				}
 				warnNonFinite(e.stderr, "the derivative", v)
