@@ -397,8 +397,7 @@ func (w *Workspace) backward() {
 			}
 		case op.Tanh:
 			for i := len(code) - 1; i >= 0; i-- {
-				z := res[i]
-				adj[code[i].a] += gs[i] * (1 - z*z)
+				adj[code[i].a] += gs[i] * op.TanhDx(v[code[i].a])
 			}
 		case op.Abs:
 			for i := len(code) - 1; i >= 0; i-- {
@@ -429,8 +428,8 @@ func (w *Workspace) backward() {
 			}
 		case op.Sigmoid:
 			for i := len(code) - 1; i >= 0; i-- {
-				z := res[i]
-				adj[code[i].a] += gs[i] * (z * (1 - z))
+				a := code[i].a
+				adj[a] += gs[i] * op.SigmoidDx(v[a], res[i])
 			}
 		case op.Relu:
 			for i := len(code) - 1; i >= 0; i-- {

@@ -88,12 +88,20 @@ func checkPoint(t *testing.T, o op.Op, p *compile.Program, w *compile.Workspace,
 		t.Errorf("%v(%v, %v): Value = %v, want %v", o, x, y, got, want)
 	}
 	grad := make([]float64, len(vars))
+	if got := w.Adjoints(grad, in); !identical(got, want) {
+		t.Errorf("%v(%v, %v): Adjoints returned %v, want %v", o, x, y, got, want)
+	}
+	for i, v := range vars {
+		if !same(grad[i], part[v]) {
+			t.Errorf("%v(%v, %v): adjoint of arg%d = %v, want %v", o, x, y, v, grad[i], part[v])
+		}
+	}
 	if got := w.Gradient(grad, in); !identical(got, want) {
 		t.Errorf("%v(%v, %v): Gradient returned %v, want %v", o, x, y, got, want)
 	}
 	for i, v := range vars {
-		if !same(grad[i], part[v]) {
-			t.Errorf("%v(%v, %v): ∂/∂arg%d = %v, want %v", o, x, y, v, grad[i], part[v])
+		if d := op.Derivative(want, part[v]); !same(grad[i], d) {
+			t.Errorf("%v(%v, %v): ∂/∂arg%d = %v, want %v", o, x, y, v, grad[i], d)
 		}
 	}
 	for i, v := range vars {
@@ -108,6 +116,7 @@ func checkPoint(t *testing.T, o op.Op, p *compile.Program, w *compile.Workspace,
 		if scale != 1 {
 			wantT *= scale
 		}
+		wantT = op.Derivative(want, wantT)
 		val, tan := w.JVP(in, dir)
 		if !identical(val, want) || !same(tan, wantT) {
 			t.Errorf("%v(%v, %v): JVP along arg%d = %v, %v, want %v, %v", o, x, y, v, val, tan, want, wantT)
@@ -210,7 +219,7 @@ func TestPrimitivesSweep(t *testing.T) {
 			}
 		}
 		grad := make([]float64, len(in))
-		w.Gradient(grad, args)
+		w.Adjoints(grad, args)
 		vals := make([]float64, n)
 		for i := range n {
 			x, y := args[i*len(in)/n], 0.0

@@ -218,11 +218,20 @@ func (w *Workspace) Value(x []float64) float64 {
 }
 
 // Gradient stores the gradient of the program at x in dst and returns its
-// value. It panics if len(dst) or len(x) is not the number of inputs.
+// value. A partial derivative is NaN where the value is NaN or where the
+// chain rule is not finite, as [op.Derivative] says. It panics if len(dst) or len(x) is not the number of inputs.
 func (w *Workspace) Gradient(dst, x []float64) float64 {
 	if len(dst) != w.p.nIn {
 		panic(fmt.Sprintf("compile: len(dst) = %d, want %d inputs", len(dst), w.p.nIn))
 	}
+	v := w.adjoints(dst, x)
+	op.Gradient(v, dst)
+	return v
+}
+
+// adjoints stores the adjoints of the inputs at x in dst, as the backward
+// pass leaves them, and returns the value.
+func (w *Workspace) adjoints(dst, x []float64) float64 {
 	w.load(x)
 	w.forward(true)
 	w.backward()
@@ -243,5 +252,6 @@ func (w *Workspace) JVP(x, v []float64) (value, tangent float64) {
 	copy(w.tan, v)
 	w.forward(false)
 	w.tangents()
-	return w.val[w.p.out], w.tan[w.p.out]
+	value = w.val[w.p.out]
+	return value, op.Derivative(value, w.tan[w.p.out])
 }

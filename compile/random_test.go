@@ -122,6 +122,7 @@ func TestRandom(t *testing.T) {
 				env["x"+itoa(i)] = x[i]
 			}
 			want, wantGrad := reference(g, root, inputs, x)
+			op.Gradient(want, wantGrad)
 			if v, err := ev.Eval(root, env); err != nil || !identical(v, want) {
 				t.Fatalf("the reference disagrees with ir.Evaluator: %v, %v, %v", v, err, want)
 			}

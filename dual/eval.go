@@ -105,10 +105,16 @@ type code struct {
 	ids  []ir.ID  // the node of each slot
 	ins  []instr
 	args []Number // the arguments of the current call, by parameter
-	// frame holds the slots of the current call. A function is never
-	// active twice at once (recursion is an error), so one frame each is
-	// enough.
+	// varies[j] says whether argument j of the current call depends on
+	// the variables differentiated against; see [code.varies].
+	argVaries []bool
+	// frame holds the slots of the current call, and varies whether each
+	// slot depends on the variables differentiated against: a slot that
+	// does not has a structurally zero tangent, and its terms are left
+	// out of the chain rule. A function is never active twice at once
+	// (recursion is an error), so one frame each is enough.
 	frame  []Number
+	varies []bool
 	active bool
 }
 
@@ -136,10 +142,12 @@ func (e *Evaluator) compile(root ir.ID, fn *ir.Func) *code {
 		}
 	}
 	order := g.Topo(root)
-	c := &code{fn: fn, ids: order, ins: make([]instr, len(order)), frame: make([]Number, len(order))}
+	c := &code{fn: fn, ids: order, ins: make([]instr, len(order)),
+		frame: make([]Number, len(order)), varies: make([]bool, len(order))}
 	var params map[ir.ID]int32 // the index of each parameter
 	if fn != nil {
 		c.args = make([]Number, len(fn.Params))
+		c.argVaries = make([]bool, len(fn.Params))
 		params = make(map[ir.ID]int32, len(fn.Params))
 		for j, p := range fn.Params {
 			if _, dup := params[p]; !dup {
@@ -195,7 +203,7 @@ func (e *Evaluator) body(fn *ir.Func) *code {
 // tangent, with the variables bound by name as described at [JVP].
 func (e *Evaluator) JVP(root ir.ID, point, tangent map[string]float64) (value, derivative float64, err error) {
 	r, err := e.run(e.root(root), bindNames(point, tangent), nil)
-	return r.Primal, r.Tangent, err
+	return r.Primal, op.Derivative(r.Primal, r.Tangent), err
 }
 
 // root returns the compiled code of root. The nodes reachable from a node
@@ -208,14 +216,16 @@ func (e *Evaluator) root(root ir.ID) *code {
 	return e.top
 }
 
-// bindNames binds variables by name.
-func bindNames(point, tangent map[string]float64) func(in *instr) (Number, error) {
-	return func(in *instr) (Number, error) {
+// bindNames binds variables by name; a variable varies if its tangent is
+// not zero.
+func bindNames(point, tangent map[string]float64) func(in *instr) (Number, bool, error) {
+	return func(in *instr) (Number, bool, error) {
 		v, ok := point[in.name]
 		if !ok {
-			return Number{}, fmt.Errorf("no value for variable %s", in.name)
+			return Number{}, false, fmt.Errorf("no value for variable %s", in.name)
 		}
-		return Number{v, tangent[in.name]}, nil
+		t := tangent[in.name]
+		return Number{v, t}, t != 0, nil
 	}
 }
 
@@ -233,9 +243,10 @@ func (e *Evaluator) FuncJVP(fn *ir.Func, x, v []float64) (value, derivative floa
 	}
 	for i := range x {
 		c.args[i] = Number{x[i], v[i]}
+		c.argVaries[i] = v[i] != 0
 	}
-	r, err := e.call(c, c.args)
-	return r.Primal, r.Tangent, err
+	r, err := e.call(c, c.args, c.argVaries)
+	return r.Primal, op.Derivative(r.Primal, r.Tangent), err
 }
 
 // Gradient returns the gradient of fn at x by len(x) forward passes; see
@@ -251,28 +262,33 @@ func (e *Evaluator) Gradient(fn *ir.Func, x, dst []float64) ([]float64, error) {
 	}
 	c := e.body(fn)
 	args := make([]Number, len(x))
+	varies := make([]bool, len(x))
 	for i := range x {
 		args[i] = Const(x[i])
 	}
+	value := math.NaN()
 	for i := range x {
-		args[i].Tangent = 1
-		r, err := e.call(c, args)
-		args[i].Tangent = 0
+		args[i].Tangent, varies[i] = 1, true
+		r, err := e.call(c, args, varies)
+		args[i].Tangent, varies[i] = 0, false
 		if err != nil {
 			return dst, err
 		}
-		dst[i] = r.Tangent
+		value, dst[i] = r.Primal, r.Tangent
 	}
+	op.Gradient(value, dst)
 	return dst, nil
 }
 
-// call evaluates the compiled body c of a function at args.
-func (e *Evaluator) call(c *code, args []Number) (Number, error) {
+// call evaluates the compiled body c of a function at args, of which
+// those with varies[j] depend on the variables differentiated against.
+func (e *Evaluator) call(c *code, args []Number, varies []bool) (Number, error) {
 	if c.active {
 		return Number{Primal: math.NaN(), Tangent: math.NaN()}, fmt.Errorf("recursive call of %s", c.fn.Name)
 	}
 	c.active = true
 	copy(c.args, args)
+	copy(c.argVaries, varies)
 	r, err := e.run(c, c.bindParams, nil)
 	c.active = false
 	return r, err
@@ -280,32 +296,39 @@ func (e *Evaluator) call(c *code, args []Number) (Number, error) {
 
 // bindParams binds the parameters of the function c is the body of to the
 // arguments of the current call.
-func (c *code) bindParams(in *instr) (Number, error) {
+func (c *code) bindParams(in *instr) (Number, bool, error) {
 	if in.param < 0 {
-		return Number{}, fmt.Errorf("%s: no value for variable %s", c.fn.Name, in.name)
+		return Number{}, false, fmt.Errorf("%s: no value for variable %s", c.fn.Name, in.name)
 	}
-	return c.args[in.param], nil
+	return c.args[in.param], c.argVaries[in.param], nil
 }
 
 // A recorder evaluates a call node of slot i in place of the plain forward
 // pass; see Trace. args holds the Numbers of the call's arguments.
-type recorder func(i int, callee *code, args []Number) (Number, error)
+type recorder func(i int, callee *code, args []Number, varies []bool) (Number, error)
 
 // run evaluates the instructions of c in order and returns the value of the
-// last. bind gives the Numbers of variables. Only Trace passes a recorder,
-// and only at the top level.
-func (e *Evaluator) run(c *code, bind func(*instr) (Number, error), rec recorder) (Number, error) {
+// last. bind gives the Numbers of variables and whether they vary. Only
+// Trace passes a recorder, and only at the top level.
+//
+// The chain rule runs in IEEE arithmetic over the arguments that vary: a
+// term is left out only when its argument does not depend on the
+// variables differentiated against (a constant, another input), never
+// because its tangent happens to be zero, so that 0·Inf is NaN here as it
+// is in reverse mode (see [op.Derivative]).
+func (e *Evaluator) run(c *code, bind func(*instr) (Number, bool, error), rec recorder) (Number, error) {
 	nan := Number{Primal: math.NaN(), Tangent: math.NaN()}
-	frame := c.frame
+	frame, varies := c.frame, c.varies
 	for i := range c.ins {
 		in := &c.ins[i]
 		var v Number
+		var vary bool
 		switch in.op {
 		case op.Const:
 			v = Number{Primal: in.val}
 		case op.Var:
 			var err error
-			if v, err = bind(in); err != nil {
+			if v, vary, err = bind(in); err != nil {
 				return nan, err
 			}
 		case op.Call:
@@ -318,30 +341,53 @@ func (e *Evaluator) run(c *code, bind func(*instr) (Number, error), rec recorder
 			}
 			for j, a := range in.args {
 				callee.args[j] = frame[a]
+				callee.argVaries[j] = varies[a]
+				vary = vary || varies[a]
 			}
 			var err error
 			if rec != nil {
-				v, err = rec(i, callee, callee.args)
+				v, err = rec(i, callee, callee.args, callee.argVaries)
 			} else {
-				v, err = e.call(callee, callee.args)
+				v, err = e.call(callee, callee.args, callee.argVaries)
 			}
 			if err != nil {
 				return nan, err
 			}
 		default:
+			vx, vy := varies[in.x], in.y >= 0 && varies[in.y]
+			vary = vx || vy
 			x := frame[in.x]
 			var y Number
 			if in.y >= 0 {
 				y = frame[in.y]
 			}
-			v = Apply(in.op, x, y)
+			v = applyVarying(in.op, x, y, vx, vy)
 		}
 		if e.Check && !(finite(v.Primal) && finite(v.Tangent)) {
 			return nan, e.nonFinite(c, i, v)
 		}
-		frame[i] = v
+		frame[i], varies[i] = v, vary
 	}
 	return frame[len(frame)-1], nil
+}
+
+// applyVarying applies the primitive o to x and y, of which vx and vy say
+// whether they vary: the tangent is the sum of ∂o/∂x·ẋ and ∂o/∂y·ẏ over
+// the arguments that vary, in IEEE arithmetic.
+func applyVarying(o op.Op, x, y Number, vx, vy bool) Number {
+	info := o.Info()
+	v := info.Eval(x.Primal, y.Primal)
+	if !vx && !vy {
+		return Number{Primal: v}
+	}
+	dx, dy := info.Partials(x.Primal, y.Primal, v)
+	switch {
+	case vx && vy:
+		return Number{v, dx*x.Tangent + dy*y.Tangent}
+	case vx:
+		return Number{v, dx * x.Tangent}
+	}
+	return Number{v, dy * y.Tangent}
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -133,8 +133,12 @@ func randomExpr(r *rand.Rand, g *ir.Graph, names []string, xs []Number, depth in
 }
 
 // TestJVPMatchesNumbers checks JVP on random expressions over every
-// primitive against the same computation written with Numbers in Go: the
-// bits must agree, NaN included.
+// primitive against the same computation written with Numbers in Go. The
+// values must agree to the bit. The derivatives differ only where Numbers
+// treat a tangent that happens to be zero as a symbolic zero and JVP, like
+// reverse mode, multiplies it in IEEE arithmetic (0·Inf is NaN): so a NaN
+// of Numbers must be a NaN of JVP, and a finite derivative of JVP must be
+// the Numbers' one to the bit, but for the sign of a zero.
 func TestJVPMatchesNumbers(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	g := ir.NewGraph()
@@ -156,7 +160,15 @@ func TestJVPMatchesNumbers(t *testing.T) {
 		if finite(d) && d != 0 {
 			informative++
 		}
-		if !same(v, want.Primal) || !same(d, want.Tangent) {
+		wantD := op.Derivative(want.Primal, want.Tangent)
+		ok := same(v, want.Primal)
+		switch {
+		case math.IsNaN(d):
+			ok = ok && math.IsNaN(wantD) || ok && want.Tangent == 0
+		default:
+			ok = ok && (d == wantD || same(d, wantD))
+		}
+		if !ok {
 			t.Fatalf("JVP(%s) = %v, %v; Numbers give %v", g.String(root), v, d, want)
 		}
 	}

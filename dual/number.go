@@ -102,7 +102,7 @@ func Div(x, y Number) Number {
 //
 // Special cases are:
 //
-//	∂(x^y)/∂x = y·x^(y-1), and 0 when y == 0
+//	∂(x^y)/∂x = y·x^(y-1), NaN at x == 0, y == 0 (0·Inf)
 //	∂(x^y)/∂y = x^y·log(x), NaN for x < 0 and for x == 0
 //
 // but a partial is only used when its tangent is not zero, so Pow of a
@@ -110,8 +110,8 @@ func Div(x, y Number) Number {
 func Pow(x, y Number) Number {
 	v := math.Pow(x.Primal, y.Primal)
 	var dx, dy float64 // computed only when chain uses them
-	if x.Tangent != 0 && y.Primal != 0 {
-		dx = y.Primal * math.Pow(x.Primal, y.Primal-1)
+	if x.Tangent != 0 {
+		dx = op.PowDx(x.Primal, y.Primal)
 	}
 	if y.Tangent != 0 {
 		dy = v * math.Log(x.Primal)
@@ -200,7 +200,7 @@ func Cosh(x Number) Number {
 // Tanh returns the hyperbolic tangent of x.
 func Tanh(x Number) Number {
 	v := math.Tanh(x.Primal)
-	return unary(x, v, func() float64 { return 1 - v*v })
+	return unary(x, v, func() float64 { return op.TanhDx(x.Primal) })
 }
 
 // Abs returns the absolute value of x.
@@ -253,7 +253,7 @@ func Expm1(x Number) Number {
 // Sigmoid returns the logistic function 1/(1+e^-x).
 func Sigmoid(x Number) Number {
 	v := op.SigmoidFunc(x.Primal)
-	return unary(x, v, func() float64 { return v * (1 - v) })
+	return unary(x, v, func() float64 { return op.SigmoidDx(x.Primal, v) })
 }
 
 // Relu returns max(x, 0).

@@ -28,7 +28,8 @@ type Entry struct {
 //
 //	Σ_i Partials[i] · (tangent of argument i)
 //
-// A term whose argument tangent is zero is left out, as in [Apply]. The
+// A term whose argument does not depend on the variables of the pass is
+// left out; the others are added in IEEE arithmetic, as in [JVP]. The
 // arguments of entry s are the nodes g.Node(s.Node).Arg(i), whose entries
 // come earlier in the trace. (The type is not called Step: that is the
 // Heaviside step function of the table.)
@@ -47,33 +48,37 @@ func Record(g *ir.Graph, root ir.ID, point, tangent map[string]float64) (Trace, 
 func (e *Evaluator) Record(root ir.ID, point, tangent map[string]float64) (Trace, error) {
 	c := e.root(root)
 	partials := make(map[int][]float64)
-	rec := func(i int, callee *code, in []Number) (Number, error) {
-		// in is the callee's argument buffer, which each call overwrites.
+	rec := func(i int, callee *code, in []Number, inVaries []bool) (Number, error) {
+		// in and inVaries are the callee's argument buffers, which each
+		// call overwrites.
 		args := append([]Number(nil), in...)
+		argVaries := append([]bool(nil), inVaries...)
 		n := len(args)
 		seeded := make([]Number, n)
+		one := make([]bool, n)
 		p := make([]float64, n)
 		var v Number
 		for j := range n {
 			for k, a := range args {
 				seeded[k] = Const(a.Primal)
 			}
-			seeded[j].Tangent = 1
-			r, err := e.call(callee, seeded)
+			seeded[j].Tangent, one[j] = 1, true
+			r, err := e.call(callee, seeded, one)
+			one[j] = false
 			if err != nil {
 				return r, err
 			}
 			v.Primal, p[j] = r.Primal, r.Tangent
 		}
 		if n == 0 {
-			r, err := e.call(callee, nil)
+			r, err := e.call(callee, nil, nil)
 			if err != nil {
 				return r, err
 			}
 			v.Primal = r.Primal
 		}
 		for j, a := range args {
-			if a.Tangent != 0 {
+			if argVaries[j] {
 				v.Tangent += p[j] * a.Tangent
 			}
 		}

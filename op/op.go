@@ -333,8 +333,9 @@ var table = [numOps]Info{
 			return dx, b.Apply(Mul, v, b.Apply(Log, x, none))
 		},
 		Doc: "power x^y, also written x**y and pow(x, y)",
-		Convention: "∂(x^y)/∂x = y·x^(y-1), so 0^2 has derivative 0; " +
-			"∂(x^y)/∂y = x^y·log(x), NaN for x < 0 and for x = 0 (where log(0) = -Inf meets 0^y = 0)",
+		Convention: "∂x = y·x^(y-1) and ∂y = x^y·log(x), with no special case: " +
+			"through x^y at x = 0 the derivative is finite only for a constant exponent y ≥ 1 (0^0 has 0·0^(-1) = NaN), " +
+			"and at x < 0 only for a constant exponent (∂y is NaN there), so (-2)^3 is differentiable in x",
 	},
 
 	Exp: {
@@ -348,7 +349,7 @@ var table = [numOps]Info{
 		Partials:   func(x, _, _ float64) (float64, float64) { return 1 / x, 0 },
 		Rule:       func(b Builder, x, _, _ int32) (int32, int32) { return b.Apply(Div, b.Const(1), x), none },
 		Doc:        "natural logarithm, also written ln",
-		Convention: "log'(x) = 1/x for every x, also where log(x) is NaN (x < 0), as in JAX",
+		Convention: "log'(x) = 1/x; log(0) = -Inf and log'(0) = +Inf, so a derivative through log at 0 is NaN, as it is for x < 0 where log is NaN",
 	},
 	Sqrt: {
 		Name: "sqrt", Arity: 1, Prec: PrecAtom, Eval: unary(math.Sqrt),
@@ -356,7 +357,8 @@ var table = [numOps]Info{
 		Rule: func(b Builder, _, _, v int32) (int32, int32) {
 			return b.Apply(Div, b.Const(1), b.Apply(Mul, b.Const(2), v)), none
 		},
-		Doc: "square root",
+		Doc:        "square root",
+		Convention: "sqrt'(x) = 1/(2·sqrt(x)); sqrt'(0) = +Inf, so a derivative through sqrt at 0 is NaN (the slope is vertical), as it is for x < 0 where sqrt is NaN",
 	},
 	Sin: {
 		Name: "sin", Arity: 1, Prec: PrecAtom, Eval: unary(math.Sin), TeX: `\sin`,
@@ -414,7 +416,8 @@ var table = [numOps]Info{
 			r := b.Apply(Add, b.Apply(Pow, x, b.Const(2)), b.Apply(Pow, y, b.Const(2)))
 			return b.Apply(Div, x, r), b.Apply(Neg, b.Apply(Div, y, r), none)
 		},
-		Doc: "atan2(y, x), the angle of the point (x, y)",
+		Doc:        "atan2(y, x), the angle of the point (x, y)",
+		Convention: "∂/∂y = x/(x²+y²), ∂/∂x = -y/(x²+y²); both are 0/0 = NaN at the origin, where the angle jumps, so a derivative through atan2(0, 0) is NaN",
 	},
 	Sinh: {
 		Name: "sinh", Arity: 1, Prec: PrecAtom, Eval: unary(math.Sinh), TeX: `\sinh`,
@@ -430,11 +433,12 @@ var table = [numOps]Info{
 	},
 	Tanh: {
 		Name: "tanh", Arity: 1, Prec: PrecAtom, Eval: unary(math.Tanh), TeX: `\tanh`,
-		Partials: func(_, _, v float64) (float64, float64) { return 1 - v*v, 0 },
-		Rule: func(b Builder, _, _, v int32) (int32, int32) {
-			return b.Apply(Sub, b.Const(1), b.Apply(Pow, v, b.Const(2))), none
+		Partials: func(x, _, _ float64) (float64, float64) { return TanhDx(x), 0 },
+		Rule: func(b Builder, x, _, _ int32) (int32, int32) {
+			return b.Apply(Div, b.Const(1), b.Apply(Pow, b.Apply(Cosh, x, none), b.Const(2))), none
 		},
-		Doc: "hyperbolic tangent",
+		Doc:        "hyperbolic tangent",
+		Convention: "tanh'(x) = 1/cosh(x)², not 1 - tanh(x)², which loses every digit to cancellation in the tails",
 	},
 	Abs: {
 		Name: "abs", Arity: 1, Prec: PrecAtom, Eval: unary(math.Abs),
@@ -485,11 +489,12 @@ var table = [numOps]Info{
 	},
 	Sigmoid: {
 		Name: "sigmoid", Arity: 1, Prec: PrecAtom, Eval: unary(SigmoidFunc), TeX: `\sigma`,
-		Partials: func(_, _, v float64) (float64, float64) { return v * (1 - v), 0 },
-		Rule: func(b Builder, _, _, v int32) (int32, int32) {
-			return b.Apply(Mul, v, b.Apply(Sub, b.Const(1), v)), none
+		Partials: func(x, _, v float64) (float64, float64) { return SigmoidDx(x, v), 0 },
+		Rule: func(b Builder, x, _, v int32) (int32, int32) {
+			return b.Apply(Mul, v, b.Apply(Sigmoid, b.Apply(Neg, x, none), none)), none
 		},
-		Doc: "the logistic function 1/(1+exp(-x))",
+		Doc:        "the logistic function 1/(1+exp(-x))",
+		Convention: "sigmoid'(x) = sigmoid(x)·sigmoid(-x), not sigmoid(x)·(1 - sigmoid(x)), which loses every digit to cancellation for large x",
 	},
 	Relu: {
 		Name: "relu", Arity: 1, Prec: PrecAtom, Eval: unary(ReluFunc), TeX: `\operatorname{relu}`,
@@ -514,15 +519,24 @@ var table = [numOps]Info{
 	},
 }
 
-// PowDx is ∂(x^y)/∂x = y·x^(y-1), and 0 when y = 0 (also at x = 0, where
-// the formula would give 0·Inf). Pow's Partials use it; it is exported for
-// evaluators that inline the table's formulas for speed.
-func PowDx(x, y float64) float64 {
-	if y == 0 {
-		return 0
-	}
-	return y * math.Pow(x, y-1)
+// PowDx is ∂(x^y)/∂x = y·x^(y-1), with no special case: at x = 0 and
+// y = 0 it is 0·Inf = NaN, as the symbolic rule evaluates it. Pow's
+// Partials use it; it is exported, like TanhDx and SigmoidDx, for
+// evaluators that inline the table's formulas for speed (their tests pin
+// them to the table bit for bit).
+func PowDx(x, y float64) float64 { return y * math.Pow(x, y-1) }
+
+// TanhDx is tanh'(x) = 1/cosh(x)², accurate in the tails where
+// 1 - tanh(x)² cancels to nothing (at x = 10 that form is wrong in the
+// eighth digit, at x = 20 it is 0).
+func TanhDx(x float64) float64 {
+	c := math.Cosh(x)
+	return 1 / (c * c)
 }
+
+// SigmoidDx is sigmoid'(x) = sigmoid(x)·sigmoid(-x), given v = sigmoid(x):
+// accurate in the tails where v·(1 - v) cancels.
+func SigmoidDx(x, v float64) float64 { return v * SigmoidFunc(-x) }
 
 // sqrt1mx2 builds sqrt(1 - x^2).
 func sqrt1mx2(b Builder, x int32) int32 {

@@ -114,7 +114,9 @@ func Run(g *ir.Graph, root ir.ID, env map[string]float64, opts Options) (*Result
 }
 
 // Gradient evaluates fn at x and returns its value and its gradient with
-// respect to its parameters.
+// respect to its parameters. A partial derivative is NaN where the value
+// is NaN or where the chain rule is not finite, as [op.Derivative] says;
+// [Run]'s Result holds the raw adjoints.
 func Gradient(g *ir.Graph, fn *ir.Func, x []float64, opts Options) (float64, []float64, error) {
 	if len(x) != len(fn.Params) {
 		return math.NaN(), nil, fmt.Errorf("%s: expected %d arguments, got %d", fn.Name, len(fn.Params), len(x))
@@ -123,7 +125,8 @@ func Gradient(g *ir.Graph, fn *ir.Func, x []float64, opts Options) (float64, []f
 	if err != nil {
 		return math.NaN(), nil, err
 	}
-	return r.Output(), r.Gradient(fn.Params), nil
+	v := r.Output()
+	return v, op.Gradient(v, r.Gradient(fn.Params)), nil
 }
 
 type pass struct {

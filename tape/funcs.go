@@ -230,7 +230,7 @@ func Tanh(x Var) Var {
 
 func tanh(t *Tape, i uint32, x float64) Var {
 	v := math.Tanh(x)
-	return t.push1(v, i, 1-v*v, 0, op.Tanh, vv)
+	return t.push1(v, i, op.TanhDx(x), 0, op.Tanh, vv)
 }
 
 // Abs returns the absolute value of x. Its derivative is sign(x), 0 at 0.
@@ -279,7 +279,7 @@ func Sigmoid(x Var) Var {
 
 func sigmoid(t *Tape, i uint32, x float64) Var {
 	v := op.SigmoidFunc(x)
-	return t.push1(v, i, v*(1-v), 0, op.Sigmoid, vv)
+	return t.push1(v, i, op.SigmoidDx(x, v), 0, op.Sigmoid, vv)
 }
 
 // Relu returns max(x, 0). Its derivative is step(x), 0 at 0.

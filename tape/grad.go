@@ -18,6 +18,8 @@ func (t *Tape) Backward(out Var) {
 // runs the backward pass from out down to the earliest Var of wrt. If dst
 // is nil a new slice is allocated; otherwise Gradient panics if
 // len(dst) != len(wrt). A Var of wrt recorded after out has derivative 0.
+// A derivative is NaN where out's value is NaN or where it is not finite,
+// as [op.Derivative] says; [Tape.Adjoint] gives the raw adjoints.
 func (t *Tape) Gradient(dst []float64, out Var, wrt []Var) []float64 {
 	t.own(out)
 	dst = t.dst(dst, len(wrt))
@@ -30,7 +32,7 @@ func (t *Tape) Gradient(dst []float64, out Var, wrt []Var) []float64 {
 	}
 	t.backward(out.i, lo, lo)
 	t.gather(dst, out, wrt)
-	return dst
+	return op.Gradient(t.val[out.i], dst)
 }
 
 // dst returns dst, or a new slice of length n if dst is nil, and panics
@@ -165,7 +167,8 @@ func (t *Tape) Grad(dst []float64, f func(t *Tape, x []Var) Var, x []float64) (v
 	}
 	copy(dst[:m], t.adj[i0:])
 	clear(dst[m:])
-	return t.val[out.i], dst
+	v := t.val[out.i]
+	return v, op.Gradient(v, dst)
 }
 
 // inputs records a Var of each x[i], as Var does, in the slice of Vars

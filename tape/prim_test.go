@@ -75,10 +75,17 @@ func TestPrimitiveTable(t *testing.T) {
 				if tp.op(out.i) != o {
 					t.Errorf("%v(%v, %v) recorded op %v", o, a, b, tp.op(out.i))
 				}
-				// Adjoints accumulate from +0, so -0 partials come back as +0.
+				// The adjoints are the raw partials; adjoints accumulate from
+				// +0, so -0 partials come back as +0.
+				tp.Backward(out)
+				if gx, gy := tp.Adjoint(x), tp.Adjoint(y); !same(gx, wx+0) || !same(gy, wy+0) {
+					t.Errorf("%v(%v, %v): adjoints %v, %v, want %v, %v", o, a, b, gx, gy, wx, wy)
+				}
+				// A gradient reports them as op.Gradient says.
 				g := tp.Gradient(nil, out, []Var{x, y})
-				if !same(g[0], wx+0) || !same(g[1], wy+0) {
-					t.Errorf("%v(%v, %v): gradient %v, want %v, %v", o, a, b, g, wx, wy)
+				w := op.Gradient(want, []float64{wx + 0, wy + 0})
+				if !same(g[0], w[0]) || !same(g[1], w[1]) {
+					t.Errorf("%v(%v, %v): gradient %v, want %v", o, a, b, g, w)
 				}
 			}
 		}
