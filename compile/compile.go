@@ -426,7 +426,11 @@ func (l *lowerer) program(out int32) *Program {
 	setOrigin := func(s, i int32) {
 		id := l.origin[i]
 		p.origin[s], p.fn[s] = id, l.fn[i]
-		if span := l.g.Span(id); span != (ir.Span{}) {
+		var fn *ir.Func
+		if k := l.fn[i]; k >= 0 {
+			fn = l.funcs[k]
+		}
+		if span := l.g.SpanIn(id, fn); span != (ir.Span{}) {
 			if p.spans == nil {
 				p.spans = make([]ir.Span, nSlot)
 			}

@@ -395,7 +395,7 @@ func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 func (e *Evaluator) nonFinite(c *code, i int, v Number) error {
 	id := c.ids[i]
 	n := e.g.Node(id)
-	nf := &ir.NonFiniteError{Node: id, Op: n.Op, Name: n.Name, Value: v.Primal, Pass: "forward", Span: e.g.Span(id), Func: c.fn}
+	nf := &ir.NonFiniteError{Node: id, Op: n.Op, Name: n.Name, Value: v.Primal, Pass: "forward", Span: e.g.SpanIn(id, c.fn), Func: c.fn}
 	if n.Fn != nil {
 		nf.Name = n.Fn.Name
 	}

@@ -235,7 +235,7 @@ func (e *Evaluator) run(order []ID, in *Func, get func(ID) float64, set func(ID,
 
 func (e *Evaluator) nonFinite(id ID, in *Func, v float64, get func(ID) float64) error {
 	n := &e.g.nodes[id]
-	err := &NonFiniteError{Node: id, Op: n.Op, Name: n.Name, Value: v, Pass: "forward", Span: e.g.spans[id], Func: in}
+	err := &NonFiniteError{Node: id, Op: n.Op, Name: n.Name, Value: v, Pass: "forward", Span: e.g.SpanIn(id, in), Func: in}
 	if n.Fn != nil {
 		err.Name = n.Fn.Name
 	}

@@ -65,6 +65,9 @@ type Span struct{ Start, End int }
 type Graph struct {
 	nodes []Node
 	spans []Span
+	// more holds the later occurrences of nodes written more than once,
+	// which hash-consing shares: sqrt(y) in the bodies of two functions.
+	more map[ID][]Span
 	// One index per kind of node, so that the hot one (primitives) hashes
 	// a small fixed-size key.
 	prims  map[primKey]ID
@@ -100,11 +103,36 @@ func (g *Graph) Op(id ID) op.Op { return g.nodes[id].Op }
 // Span returns the source span of node id, the zero Span if it has none.
 func (g *Graph) Span(id ID) Span { return g.spans[id] }
 
-// SetSpan records where node id was written in the source, unless the node
-// already has a span (a shared node keeps its first occurrence).
+// SpanIn returns the source span of node id within fn's definition: the
+// occurrence of a shared node in the body of fn. Without fn, or when no
+// occurrence lies in it, it is [Graph.Span].
+func (g *Graph) SpanIn(id ID, fn *Func) Span {
+	first := g.spans[id]
+	if fn == nil || fn.Span.Start <= first.Start && first.End <= fn.Span.End {
+		return first
+	}
+	for _, s := range g.more[id] {
+		if fn.Span.Start <= s.Start && s.End <= fn.Span.End {
+			return s
+		}
+	}
+	return first
+}
+
+// SetSpan records where node id was written in the source: its first
+// occurrence is its [Graph.Span], and the others of a shared node are kept
+// for [Graph.SpanIn].
 func (g *Graph) SetSpan(id ID, s Span) {
-	if g.spans[id] == (Span{}) {
+	switch first := g.spans[id]; {
+	case first == (Span{}):
 		g.spans[id] = s
+	case s != first && s != (Span{}):
+		if g.more == nil {
+			g.more = make(map[ID][]Span)
+		}
+		if m := g.more[id]; len(m) == 0 || m[len(m)-1] != s {
+			g.more[id] = append(m, s)
+		}
 	}
 }
 

@@ -19,7 +19,7 @@ import (
 // through the API can do: the parser reports recursion as an error.
 func (g *Graph) Inline(b op.Builder, root ID) ID {
 	in := inliner{g: g, b: b, memo: make(map[string]ID), active: make(map[*Func]bool)}
-	return in.rebuild(root, nil)
+	return in.rebuild(root, nil, nil)
 }
 
 // Subst returns root with each node in sub replaced by its image, rebuilt
@@ -62,9 +62,9 @@ type inliner struct {
 	active map[*Func]bool
 }
 
-// rebuild inlines the calls below root; bind maps the parameters of the
-// function whose body root is (nil at the top) to their images.
-func (in *inliner) rebuild(root ID, bind map[ID]ID) ID {
+// rebuild inlines the calls below root; fn is the function whose body root
+// is (nil at the top), and bind maps its parameters to their images.
+func (in *inliner) rebuild(root ID, bind map[ID]ID, fn *Func) ID {
 	g := in.g
 	order := g.Topo(root)
 	img := make(map[ID]ID, len(order))
@@ -99,7 +99,7 @@ func (in *inliner) rebuild(root ID, bind map[ID]ID) ID {
 					sub[p] = args[i]
 				}
 				in.active[n.Fn] = true
-				r = in.rebuild(n.Fn.Body, sub)
+				r = in.rebuild(n.Fn.Body, sub, n.Fn)
 				delete(in.active, n.Fn)
 				in.memo[key] = r
 			}
@@ -111,7 +111,7 @@ func (in *inliner) rebuild(root ID, bind map[ID]ID) ID {
 			}
 			img[id] = in.b.Apply(n.Op, img[n.X], y)
 			if r := img[id]; r >= 0 && int(r) < len(g.spans) {
-				g.SetSpan(r, g.spans[id])
+				g.SetSpan(r, g.SpanIn(id, fn))
 			}
 		}
 	}

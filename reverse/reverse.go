@@ -244,7 +244,7 @@ func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 func (p *pass) nonFinite(r *Result, i int, in *ir.Func, v float64, pass string) error {
 	id := r.Nodes[i]
 	n := p.g.Node(id)
-	err := &ir.NonFiniteError{Node: id, Op: n.Op, Name: n.Name, Value: v, Pass: pass, Span: p.g.Span(id), Func: in}
+	err := &ir.NonFiniteError{Node: id, Op: n.Op, Name: n.Name, Value: v, Pass: pass, Span: p.g.SpanIn(id, in), Func: in}
 	if n.Fn != nil {
 		err.Name = n.Fn.Name
 	}

@@ -2,6 +2,7 @@ package sym
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/gobackprop/backprop/ir"
 	"github.com/gobackprop/backprop/op"
@@ -135,10 +136,41 @@ func (b *Builder) jvp(r, wrt ir.ID) ir.ID {
 // the constant 0. Gradient panics if an element of wrt is not a Var node
 // of g.
 func Gradient(g *ir.Graph, root ir.ID, wrt []ir.ID) []ir.ID {
+	return gradient(g, NewBuilder(g), root, wrt)
+}
+
+// Domain returns the derivatives of root with respect to each variable of
+// wrt as [Gradient] does, but built on g itself, without simplification:
+// the chain rule term by term, as reverse mode computes it. Evaluated at a
+// point in IEEE arithmetic, such a derivative is finite exactly where the
+// derivative exists in the sense of [op.Derivative]; the simplified one
+// of Gradient or [Diff] may give a number where it does not, because a
+// simplification may remove a NaN or an infinity (sqrt(x)^2 → x at
+// x = -2, x/x → 1 at 0, 0·Inf → 0) though it never adds one. The domain
+// condition of a simplified derivative d is therefore "Domain is finite":
+//
+//	value of d at x = op.Derivative(f(x), d(x)) where Domain(x) is finite, NaN elsewhere
+//
+// which [Value] computes.
+func Domain(g *ir.Graph, root ir.ID, wrt []ir.ID) []ir.ID {
+	return gradient(g, g, root, wrt)
+}
+
+// Value returns the value of a simplified derivative d at a point, given
+// the value v of the function there and the value raw of its [Domain]
+// derivative: NaN where v is NaN or raw is not finite, op.Derivative(v, d)
+// elsewhere.
+func Value(v, d, raw float64) float64 {
+	if math.IsNaN(raw) || math.IsInf(raw, 0) {
+		return math.NaN()
+	}
+	return op.Derivative(v, d)
+}
+
+func gradient(g *ir.Graph, b op.Builder, root ir.ID, wrt []ir.ID) []ir.ID {
 	for _, w := range wrt {
 		checkVar(g, w)
 	}
-	b := NewBuilder(g)
 	r := g.Inline(b, root)
 	order := g.Topo(r)
 	size := g.Len()

@@ -8,6 +8,7 @@ import (
 	"github.com/gobackprop/backprop/dual"
 	"github.com/gobackprop/backprop/ir"
 	"github.com/gobackprop/backprop/numeric"
+	"github.com/gobackprop/backprop/op"
 	"github.com/gobackprop/backprop/reverse"
 	"github.com/gobackprop/backprop/sym"
 )
@@ -50,8 +51,38 @@ type Options struct {
 	Check bool
 }
 
-// Gradient evaluates fn at x and its gradient in mode m.
+// Gradient evaluates fn at x and its gradient in mode m. A partial
+// derivative is NaN where the value is NaN or the chain rule is not
+// finite, in every mode ([op.Derivative]). With opts.Check, a NaN or
+// infinite value, tangent or adjoint is an *ir.NonFiniteError naming the
+// node: each mode reports what its own pass meets first, and a mode whose
+// pass meets nothing (symbolic and numeric differences at a point where
+// only the chain rule fails) reports what reverse mode meets.
 func Gradient(g *ir.Graph, fn *ir.Func, x []float64, m Mode, opts Options) (value float64, grad []float64, err error) {
+	value, grad, err = gradient(g, fn, x, m, opts)
+	if err != nil || !opts.Check || m == Reverse {
+		return value, grad, err
+	}
+	if !finite(value) || !allFinite(grad) {
+		if _, _, err := reverse.Gradient(g, fn, x, reverse.Options{Level: opts.Level, Check: true}); err != nil {
+			return math.NaN(), nil, err
+		}
+	}
+	return value, grad, nil
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+func allFinite(xs []float64) bool {
+	for _, v := range xs {
+		if !finite(v) {
+			return false
+		}
+	}
+	return true
+}
+
+func gradient(g *ir.Graph, fn *ir.Func, x []float64, m Mode, opts Options) (value float64, grad []float64, err error) {
 	if len(x) != len(fn.Params) {
 		return math.NaN(), nil, fmt.Errorf("%s: expected %d arguments, got %d", fn.Name, len(fn.Params), len(x))
 	}
@@ -59,7 +90,9 @@ func Gradient(g *ir.Graph, fn *ir.Func, x []float64, m Mode, opts Options) (valu
 	case Reverse:
 		return reverse.Gradient(g, fn, x, reverse.Options{Level: opts.Level, Check: opts.Check})
 	case Forward:
-		if grad, err = dual.Gradient(g, fn, x, nil); err != nil {
+		fwd := dual.NewEvaluator(g)
+		fwd.Check = opts.Check
+		if grad, err = fwd.Gradient(fn, x, nil); err != nil {
 			return math.NaN(), nil, err
 		}
 		value, err = ir.NewEvaluator(g).Apply(fn, x)
@@ -78,12 +111,17 @@ func Gradient(g *ir.Graph, fn *ir.Func, x []float64, m Mode, opts Options) (valu
 		}
 		return p.Gradient(grad, x), grad, nil
 	case Numeric:
+		ev := ir.NewEvaluator(g)
+		ev.Check = opts.Check
+		if value, err = ev.Apply(fn, x); err != nil {
+			return math.NaN(), nil, err
+		}
 		grad, err = numeric.FuncGradient(g, fn, x, nil)
 		if err != nil {
 			return math.NaN(), nil, err
 		}
-		value, err = ir.NewEvaluator(g).Apply(fn, x)
-		return value, grad, err
+		// Differences see no kink, but a NaN value fails them too.
+		return value, op.Gradient(value, grad), err
 	}
 	return math.NaN(), nil, fmt.Errorf("unknown mode %q", m)
 }
@@ -96,12 +134,22 @@ func symbolic(g *ir.Graph, fn *ir.Func, x []float64, opts Options) (float64, []f
 	if err != nil {
 		return math.NaN(), nil, err
 	}
+	// The simplified derivatives, each settled by its domain condition:
+	// NaN where the unsimplified chain rule is not finite.
 	roots := sym.Gradient(g, fn.Body, fn.Params)
+	domain := sym.Domain(g, fn.Body, fn.Params)
+	ev.Check = false // a NaN of the domain is an answer, not an error
 	grad := make([]float64, len(roots))
 	for i, r := range roots {
-		if grad[i], err = ev.Eval(r, env); err != nil {
+		d, err := ev.Eval(r, env)
+		if err != nil {
 			return math.NaN(), nil, err
 		}
+		raw, err := ev.Eval(domain[i], env)
+		if err != nil {
+			return math.NaN(), nil, err
+		}
+		grad[i] = sym.Value(value, d, raw)
 	}
 	return value, grad, nil
 }

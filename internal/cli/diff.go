@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/spf13/cobra"
 
@@ -57,14 +58,16 @@ func (e *env) diffCmd() *cobra.Command {
 			text, tex := g.String(d), latex.String(g, d)
 			out := object{{"wrt", name}, {"derivative", text}, {"latex", tex}}
 			var v float64
+			var why string
 			if x != nil {
-				ev := ir.NewEvaluator(g)
-				ev.Check = c.check
-				if v, err = ev.Eval(d, fn.Bind(g, x)); err != nil {
+				if v, why, err = diffValue(g, fn, i, d, x, c.check); err != nil {
 					return sourceError(prog, err)
 				}
 				warnNonFinite(e.stderr, "the derivative", v)
 				out = append(out, field{"value", num(v)})
+				if why != "" {
+					out = append(out, field{"note", why})
+				}
 			}
 			if c.json {
 				return writeJSON(e.stdout, out)
@@ -72,6 +75,9 @@ func (e *env) diffCmd() *cobra.Command {
 			fmt.Fprintf(e.stdout, "∂%s/∂%s = %s\n\nLaTeX:\n  %s\n", fn.Name, name, text, tex)
 			if x != nil {
 				fmt.Fprintf(e.stdout, "\nat %s: %s\n", pointText(g, fn, x), fmtNum(v))
+				if why != "" {
+					fmt.Fprintf(e.stdout, "  (%s)\n", why)
+				}
 			}
 			return nil
 		},
@@ -79,4 +85,36 @@ func (e *env) diffCmd() *cobra.Command {
 	c.register(cmd, true)
 	cmd.Flags().StringVar(&wrt, "wrt", "", "the parameter to differentiate with respect to")
 	return cmd
+}
+
+// diffValue returns the value at x of d, the simplified derivative of fn
+// with respect to its parameter i, settled by its domain condition (see
+// sym.Domain): NaN where fn's value is NaN or the chain rule is not
+// finite, even where the simplified expression gives a number, with a
+// sentence that says why in that case.
+func diffValue(g *ir.Graph, fn *ir.Func, i int, d ir.ID, x []float64, check bool) (float64, string, error) {
+	env := fn.Bind(g, x)
+	ev := ir.NewEvaluator(g)
+	ev.Check = check
+	f, err := ev.Eval(fn.Body, env)
+	if err != nil {
+		return 0, "", err
+	}
+	s, err := ev.Eval(d, env)
+	if err != nil {
+		return 0, "", err
+	}
+	ev.Check = false // a NaN of the domain condition is an answer
+	raw, err := ev.Eval(sym.Domain(g, fn.Body, fn.Params[i:i+1])[0], env)
+	if err != nil {
+		return 0, "", err
+	}
+	v := sym.Value(f, s, raw)
+	if !math.IsNaN(v) || math.IsNaN(s) {
+		return v, "", nil
+	}
+	if math.IsNaN(f) {
+		return v, fmt.Sprintf("%s is NaN here, so its derivative is too, although the expression above gives %s: it holds only where %s is defined", fn.Name, fmtNum(s), fn.Name), nil
+	}
+	return v, fmt.Sprintf("the chain rule meets a derivative that is not finite here, so %s has no derivative although the expression above gives %s", fn.Name, fmtNum(s)), nil
 }

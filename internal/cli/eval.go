@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"github.com/gobackprop/backprop/dual"
 	"github.com/gobackprop/backprop/expr"
 	"strings"
 	"text/tabwriter"
@@ -103,6 +104,10 @@ func sourceError(prog *ir.Program, err error) error {
 		return err
 	}
 	msg := nf.Error()
+	var te *dual.TangentError // forward mode: the value is finite, its tangent is not
+	if errors.As(err, &te) {
+		msg = te.Error()
+	}
 	if nf.Span.End > nf.Span.Start && nf.Span.End <= len(prog.Source) {
 		msg += ": " + prog.Source[nf.Span.Start:nf.Span.End]
 	}
