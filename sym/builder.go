@@ -38,7 +38,7 @@ const fuel = 4
 //     x^2; x^a·x^b → x^(a+b) and x·x^a → x^(a+1) for constant a, b;
 //     x^a/x → x^(a-1); (x^a)^b → x^(a·b) for constant a and integer b;
 //     sqrt(x)^a → x^(a/2); exp(x)^a → exp(a·x); x^(-1) → 1/x;
-//     x^0.5 → sqrt(x); sqrt(x^2) → abs(x);
+//     sqrt(x^2) → abs(x);
 //   - the named constants pi and e are not negated: -pi and -(pi·x) stay
 //     negations, so that they print as pi, not as -3.141592653589793;
 //   - constants gather on the left of products: c1·(c2·x) → (c1·c2)·x,
@@ -446,9 +446,9 @@ func (b *Builder) pow(x, y ir.ID, px, py pat, f int) ir.ID {
 		return x
 	case py.is(-1): // x^(-1) → 1/x
 		return b.apply(op.Div, b.g.Const(1), x, f)
-	case py.is(0.5): // x^0.5 → sqrt(x), as math.Pow computes it
-		return b.apply(op.Sqrt, x, ir.None, f)
 	}
+	// x^0.5 stays a power: math.Pow(-Inf, 0.5) is +Inf where sqrt(-Inf)
+	// is NaN, and a rewrite may remove a NaN but never add one.
 	if py.op != op.Const {
 		return ir.None
 	}
