@@ -416,7 +416,7 @@ var table = [numOps]Info{
 			r := b.Apply(Add, b.Apply(Pow, x, b.Const(2)), b.Apply(Pow, y, b.Const(2)))
 			return b.Apply(Div, x, r), b.Apply(Neg, b.Apply(Div, y, r), none)
 		},
-		Doc:        "atan2(y, x), the angle of the point (x, y)",
+		Doc: "atan2(y, x), the angle of the point (x, y)",
 		Convention: "∂/∂y = x/(x²+y²), ∂/∂x = -y/(x²+y²); both are 0/0 = NaN at the origin, so a derivative through atan2(0, 0) is NaN; " +
 			"on the cut y = 0, x < 0, where the angle jumps from π to -π, they are the formulas' values, the derivative from above",
 	},
