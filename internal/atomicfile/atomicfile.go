@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -43,6 +44,10 @@ func Create(path string) (*File, error) {
 	}
 	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // not the temporary name, which means nothing to the caller
+		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &File{path: path, tmp: tmp, buf: bufio.NewWriter(tmp), perm: perm}, nil

@@ -47,7 +47,7 @@ func (e *env) diffCmd() *cobra.Command {
 				return err
 			}
 			var x []float64
-			if c.at != "" {
+			if len(c.at) > 0 {
 				if x, err = point(c.at, g, fn); err != nil {
 					return err
 				}
