@@ -220,6 +220,9 @@ exponentially with depth); at most --limit are listed.`,
 			if err != nil {
 				return err
 			}
+			// The paths lead from the function computed, f, not from its
+			// top node (a call of f_1, say).
+			s.Output = fn.Name
 			return s.Write(e.stdout, f)
 		},
 	}
@@ -280,6 +283,7 @@ edge. In forward mode: each block's value and derivative with respect to
 			if err != nil {
 				return sourceError(prog, err)
 			}
+			x.Output = fn.Name // the function computed, not its top node
 			return x.Write(e.stdout, f)
 		},
 	}
