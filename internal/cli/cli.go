@@ -134,13 +134,13 @@ type common struct {
 func (c *common) register(cmd *cobra.Command, at bool) {
 	f := cmd.Flags()
 	f.StringVarP(&c.src.expr, "expr", "e", "", "the program `TEXT` (instead of a file)")
-	f.StringVar(&c.src.fn, "func", "", "the function to compute (default: the last one defined)")
+	f.StringVar(&c.src.fn, "func", "", "the function `NAME` to compute (default: the last one defined)")
 	f.Int64Var(&c.src.maxBytes, "max-bytes", DefaultMaxBytes, "refuse programs larger than `N` bytes (0: no limit)")
 	c.src.flags = f
-	f.BoolVar(&c.json, "json", false, "print one JSON object")
+	f.BoolVar(&c.json, "json", false, "print one JSON object (an error too: {\"error\": {...}}, besides the text on stderr)")
 	f.BoolVar(&c.check, "check", false, "stop at the first NaN or infinity and report the node that produced it")
 	if at {
-		f.StringArrayVar(&c.at, "at", nil, "the point, as `x_1=2,x_2=3` (several --at add up)")
+		f.StringArrayVar(&c.at, "at", nil, "evaluate at `POINT`: x_1=2,x_2=3; values may be constant expressions such as pi/2; several --at add up")
 	}
 }
 

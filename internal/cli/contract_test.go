@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/pflag"
+
 	"github.com/gobackprop/backprop/internal/golden"
 )
 
@@ -295,5 +297,28 @@ func TestInputMemory(t *testing.T) {
 	}
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > DefaultMaxBytes/4 {
 		t.Errorf("file: allocated %d bytes for a refusal from the size", alloc)
+	}
+}
+
+// TestHelp checks that every command has a long description, examples and
+// a description of every flag, and that each command's help runs.
+func TestHelp(t *testing.T) {
+	root := newRoot(nil, io.Discard, io.Discard)
+	for _, c := range root.Commands() {
+		if c.Name() == "help" || c.Name() == "completion" {
+			continue
+		}
+		if c.Long == "" || c.Example == "" {
+			t.Errorf("%s: no Long help or no Example", c.Name())
+		}
+		c.Flags().VisitAll(func(f *pflag.Flag) {
+			if f.Usage == "" {
+				t.Errorf("%s --%s: no description", c.Name(), f.Name)
+			}
+		})
+		out, errs, status := run(t, "", c.Name(), "--help")
+		if status != 0 || !strings.Contains(out, "Examples:") {
+			t.Errorf("%s --help: status %d, stderr %q, no examples in\n%s", c.Name(), status, errs, out)
+		}
 	}
 }
