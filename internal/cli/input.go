@@ -94,7 +94,7 @@ func (s *source) load(args []string, stdin io.Reader) (*ir.Program, *ir.Func, er
 		}
 		if len(args) == 0 && isTerminal(stdin) {
 			return nil, nil, badInput("no program: give a file, -e TEXT, or pipe a program on standard input; " +
-				"standard input is a terminal (give - as the file to type the program there, ending with Ctrl-D)")
+				"standard input is a terminal or another device (give - as the file to read it anyway, such as a program typed there and ended with Ctrl-D)")
 		}
 		name = "<stdin>"
 		text, err = s.read(name, stdin, -1)
