@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -48,19 +49,75 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s: %s\n%s", e.Pos, e.Msg, e.Caret())
 }
 
+// CaretWidth is the most characters of a source line that Caret shows: a
+// longer line is cut to a window around the error's column, with … where
+// it is cut.
+const CaretWidth = 100
+
 // Caret returns the source line of the error and, under it, a caret at the
-// error's column.
+// error's column. A line longer than CaretWidth characters is shown as a
+// window around the column. Tabs are shown as spaces, and characters that
+// a terminal would not show as one column (control characters, invalid
+// UTF-8, zero-width format characters such as a byte-order mark) as
+// visible stand-ins (␀ for NUL, � for the others), so that the caret stays
+// under its character and the line cannot send control codes to the
+// terminal.
 func (e *Error) Caret() string {
-	line := strings.ReplaceAll(e.Line, "\t", " ")
-	pad := strings.Repeat(" ", max(e.Pos.Column-1, 0))
-	return "    " + line + "\n    " + pad + "^"
+	col := max(e.Pos.Column-1, 0) // characters before the caret
+	// The window [from, to) in characters; n counts the line's characters
+	// up to to+1, enough to tell whether the line goes on.
+	from, to := 0, CaretWidth
+	if col >= CaretWidth-10 {
+		from = col - CaretWidth/2
+		to = from + CaretWidth
+	}
+	var b strings.Builder
+	b.WriteString("    ")
+	if from > 0 {
+		b.WriteString("…")
+	}
+	n := 0
+	for i := 0; i < len(e.Line) && n <= to; n++ {
+		r, w := utf8.DecodeRuneInString(e.Line[i:])
+		if n >= from && n < to {
+			b.WriteRune(shown(r, w))
+		}
+		i += w
+	}
+	if n > to {
+		b.WriteString("…")
+	}
+	pad := col - from
+	if from > 0 {
+		pad++ // the …
+	}
+	b.WriteString("\n    ")
+	b.WriteString(strings.Repeat(" ", pad))
+	b.WriteByte('^')
+	return b.String()
+}
+
+// shown is how Caret shows the character r, of w bytes, in one column.
+func shown(r rune, w int) rune {
+	switch {
+	case r == '\t':
+		return ' '
+	case r == 0:
+		return '␀'
+	case r == utf8.RuneError && w == 1, r < 0x20, r == 0x7f, 0x80 <= r && r < 0xa0, unicode.Is(unicode.Cf, r):
+		return '�'
+	}
+	return r
 }
 
 // ErrorList is a list of errors, in source order. Its Err method returns nil
 // for an empty list, so that a function can return list.Err().
 type ErrorList []*Error
 
-// MaxErrors is the number of errors after which parsing stops.
+// MaxErrors is the most errors reported: the first MaxErrors in source
+// order. Parsing stops at the MaxErrors-th syntax error; lowering goes
+// through the whole program and keeps the first MaxErrors errors. Either
+// way a last error without a place says that there were more.
 const MaxErrors = 10
 
 func (l ErrorList) Error() string {

@@ -37,12 +37,16 @@ func undefinedVars() []string {
 	for i, name := range strings.Fields("a b c d g h i j k l") {
 		want = append(want, fmt.Sprintf("1:%d: undefined variable %s in f (its parameters are x)", 8+4*i, name))
 	}
-	return append(want, "too many errors (stopped after 10)")
+	return append(want, "too many errors (12 in all; the first 10 are shown)")
 }
 
-func manyParens() []string {
+func manyParens() []string { return manyParensFrom(1, expr.MaxErrors) }
+
+// manyParensFrom is the errors of n lines of ')' from line first, and the
+// error limit.
+func manyParensFrom(first, n int) []string {
 	var want []string
-	for i := 1; i <= expr.MaxErrors; i++ {
+	for i := first; i < first+n; i++ {
 		want = append(want, fmt.Sprintf("%d:1: expected an expression, found ')'", i))
 	}
 	return append(want, "too many errors (stopped after 10)")
@@ -91,8 +95,14 @@ var errorCases = []errorCase{
 	{"2 pi", "f(x) = 2 pi", []string{"1:10: expected an operator after number 2, found name pi (write 2*x, not 2x)"}},
 	{"2e is 2 then e", "f(x) = 2e", []string{"1:9: expected an operator after number 2, found name e (write 2*x, not 2x)"}},
 	{"2e-x is 2 then e", "f(x) = 2e-x", []string{"1:9: expected an operator after number 2, found name e (write 2*x, not 2x)"}},
-	{"hexadecimal", "f(x) = 0x10", []string{"1:9: expected an operator after number 0, found name x10 (write 2*x, not 2x)"}},
-	{"digit separator", "f(x) = 1_000", []string{"1:9: expected an operator after number 1, found name _000 (write 2*x, not 2x)"}},
+	{"hexadecimal", "f(x) = 0x10", []string{"1:8: hexadecimal numbers are not supported: write 16 for 0x10"}},
+	{"hexadecimal in capitals", "f(x) = 0XFF*x", []string{"1:8: hexadecimal numbers are not supported: write 255 for 0XFF"}},
+	{"hexadecimal too large", "f(x) = 0x1ffffffffffffffff", []string{"1:8: hexadecimal numbers are not supported: write 0x1ffffffffffffffff in decimal"}},
+	{"binary", "f(x) = 0b101", []string{"1:8: binary numbers are not supported: write 5 for 0b101"}},
+	{"octal", "f(x) = 0o17", []string{"1:8: octal numbers are not supported: write 15 for 0o17"}},
+	{"0x then a name", "f(x) = 0xy", []string{"1:9: expected an operator after number 0, found name xy (write 2*x, not 2x)"}},
+	{"digit separator", "f(x) = 1_000", []string{"1:8: digit separators are not supported: write 1000 for 1_000"}},
+	{"digit separators", "f(x) = 1_000_000*x", []string{"1:8: digit separators are not supported: write 1000000 for 1_000_000"}},
 	{"two names", "f(x) = x y", []string{"1:10: expected end of line, found name y"}},
 	{"call without parentheses", "f(x) = sin x", []string{"1:12: expected end of line, found name x"}},
 	{"name then number", "f(x) = x 2", []string{"1:10: expected end of line, found number 2"}},
@@ -106,10 +116,18 @@ var errorCases = []errorCase{
 	// Characters.
 	{"illegal character", "f(x) = x $ 2", []string{"1:10: expected end of line, found illegal character \"$\""}},
 	{"illegal character first", "$", []string{"1:1: expected an expression, found illegal character \"$\""}},
-	{"unicode operator", "f(x) = x × 2", []string{"1:10: expected end of line, found illegal character \"×\""}},
-	{"superscript", "f(x) = x²", []string{"1:9: expected end of line, found illegal character \"²\""}},
+	{"unicode operator", "f(x) = x × 2", []string{"1:10: expected end of line, found illegal character \"×\" (U+00D7, a multiplication sign: write * to multiply)"}},
+	{"middle dot", "f(x) = 2·x", []string{"1:9: expected end of line, found illegal character \"·\" (U+00B7, a middle dot: write * to multiply)"}},
+	{"minus sign", "f(x) = x − 1", []string{"1:10: expected end of line, found illegal character \"−\" (U+2212, a minus sign: write - to subtract or negate)"}},
+	{"leading minus sign", "f(x) = −x", []string{"1:8: expected an expression, found illegal character \"−\" (U+2212, a minus sign: write - to subtract or negate)"}},
+	{"division sign", "f(x) = x ÷ 2", []string{"1:10: expected end of line, found illegal character \"÷\" (U+00F7, a division sign: write / to divide)"}},
+	{"superscript", "f(x) = x²", []string{"1:9: expected end of line, found illegal character \"²\" (U+00B2, a superscript: write ^2)"}},
+	{"byte-order mark at the start is skipped", "\ufefff(x) = y", []string{"1:8: undefined variable y in f (its parameters are x)"}},
+	{"byte-order mark inside", "f(x) = \ufeffx", []string{"1:8: expected an expression, found illegal character \"\\ufeff\" (U+FEFF, a byte-order mark, skipped only at the start of a program: delete it)"}},
+	{"control character", "f(x) = x\x1b[31m", []string{"1:9: expected end of line, found illegal character \"\\x1b\""}},
+	{"NUL byte", "f(x) = x\x00", []string{"1:9: expected end of line, found illegal character \"\\x00\""}},
 	{"unicode symbol", "f(x) = ∞", []string{"1:8: expected an expression, found illegal character \"∞\""}},
-	{"no-break space after unicode name", "f(α) = α +\u00a01", []string{"1:11: expected an expression, found illegal character \"\\u00a0\""}},
+	{"no-break space after unicode name", "f(α) = α +\u00a01", []string{"1:11: expected an expression, found illegal character \"\\u00a0\" (U+00A0, a no-break space: write a plain space)"}},
 	{"invalid UTF-8", "f(x) = \xff", []string{"1:8: expected an expression, found illegal character \"\\xff\""}},
 	{"tabs count as one column", "f(x) =\tx +\t)", []string{"1:12: expected an expression, found ')'"}},
 	{"backslash not before newline", "f(x) = x \\ 2", []string{"1:10: expected end of line, found illegal character \"\\\\\""}},
@@ -205,6 +223,20 @@ var errorCases = []errorCase{
 		"2:1: f is defined twice (first at test.bp:1:1)",
 		"3:3: cannot use sin as a parameter of g: sin is a built-in function"}},
 	{"semantic error limit", tooManyUndefined, undefinedVars()},
+	{"semantic error limit keeps the first errors in source order", "f(x) = a + b + c + d + g + h + i + j + k + l\nq(x) = 1\nq(x) = 2",
+		append(undefinedVars()[:10], "too many errors (11 in all; the first 10 are shown)")},
+	{"syntax error limit keeps a bare expression first", "x + 1\n" + strings.Repeat(")\n", expr.MaxErrors), append([]string{
+		"1:1: a bare expression must be the last statement of a program"}, manyParensFrom(2, expr.MaxErrors-1)...)},
+
+	// Long lines: the caret line is a window of the line.
+	{"long line, error at the start", "f(x) = $ + " + strings.Repeat("x + ", 100) + "x", []string{
+		"1:8: expected an expression, found illegal character \"$\""}},
+	{"long line, error in the middle", "f(x) = " + strings.Repeat("x + ", 50) + "$" + strings.Repeat(" + x", 50), []string{
+		"1:208: expected an expression, found illegal character \"$\""}},
+	{"long line, error at the end", "f(x) = " + strings.Repeat("x + ", 100), []string{
+		"1:408: expected an expression, found end of input"}},
+	{"long line of wide characters", "f(α) = " + strings.Repeat("α + ", 50) + "β" + strings.Repeat(" + α", 50), []string{
+		"1:208: undefined variable β in f (its parameters are α)"}},
 }
 
 // short returns src, or its start and length if it is long.
@@ -252,7 +284,7 @@ func TestErrors(t *testing.T) {
 				continue
 			}
 			got = append(got, fmt.Sprintf("%d:%d: %s", e.Pos.Line, e.Pos.Column, e.Msg))
-			checkError(t, tc.name, tc.src, e)
+			checkError(t, tc.name, strings.TrimPrefix(tc.src, "\ufeff"), e) // positions count after a byte-order mark
 		}
 		if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
 			t.Errorf("%s: Parse(%s) errors:\n%s\nwant:\n%s", tc.name, short(tc.src), strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
@@ -285,23 +317,48 @@ func checkError(t *testing.T, name, src string, e *expr.Error) {
 	if want := strings.TrimRight(lines[line-1], "\r"); e.Line != want {
 		t.Errorf("%s: error line %q, want %q", name, e.Line, want)
 	}
-	caret := strings.Split(e.Caret(), "\n")
-	shown := strings.ReplaceAll(e.Line, "\t", " ")
-	if len(caret) != 2 || caret[0] != "    "+shown || caret[1] != "    "+strings.Repeat(" ", col-1)+"^" {
-		t.Errorf("%s: caret lines\n%s\ndo not point at column %d", name, e.Caret(), col)
-	}
-	// The caret stands under the character at the offset.
-	if off < len(src) && src[off] != '\n' {
-		r, _ := utf8.DecodeRuneInString(src[off:])
-		if r == '\t' {
-			r = ' '
-		}
-		if runes := []rune(shown); col-1 >= len(runes) || runes[col-1] != r {
-			t.Errorf("%s: the caret at column %d is not under %q in %q", name, col, r, shown)
-		}
-	}
+	checkCaret(t, name, e, src[off:])
 	if want := fmt.Sprintf("%v: %s\n%s", e.Pos, e.Msg, e.Caret()); e.Error() != want {
 		t.Errorf("%s: Error() = %q, want %q", name, e.Error(), want)
+	}
+}
+
+// checkCaret checks that the caret lines of e show at most a window of
+// expr.CaretWidth characters of its line (the whole line if it is not
+// longer), one character a column, and that the caret stands under the
+// character that begins rest (the source from the error on).
+func checkCaret(t *testing.T, name string, e *expr.Error, rest string) {
+	t.Helper()
+	caret := strings.Split(e.Caret(), "\n")
+	if len(caret) != 2 || !strings.HasPrefix(caret[0], "    ") || !strings.HasPrefix(caret[1], "    ") ||
+		strings.TrimLeft(caret[1], " ") != "^" {
+		t.Errorf("%s: caret lines\n%s\nare not a line and a caret under it", name, e.Caret())
+		return
+	}
+	shown := []rune(caret[0][4:])
+	lineLen := utf8.RuneCountInString(e.Line)
+	switch {
+	case lineLen <= expr.CaretWidth && len(shown) != lineLen:
+		t.Errorf("%s: the caret line shows %d characters of a line of %d", name, len(shown), lineLen)
+	case lineLen > expr.CaretWidth && len(shown) > expr.CaretWidth+2:
+		t.Errorf("%s: the caret line shows %d characters, more than %d and two …", name, len(shown), expr.CaretWidth)
+	}
+	col := len(caret[1]) - 5
+	if rest == "" || rest[0] == '\n' || rest[0] == '\r' {
+		if col != len(shown) && !(col == len(shown)-1 && shown[col] == '…') {
+			t.Errorf("%s: the caret at column %d is not at the end of the line shown, %q", name, col+1, caret[0])
+		}
+		return
+	}
+	r, _ := utf8.DecodeRuneInString(rest)
+	if col >= len(shown) {
+		t.Errorf("%s: the caret at column %d is past the line shown, %q", name, col+1, caret[0])
+		return
+	}
+	switch got := shown[col]; {
+	case got == r, r == '\t' && got == ' ', got == '␀' && r == 0, got == '\uFFFD':
+	default:
+		t.Errorf("%s: the caret at column %d is under %q, not %q, in %q", name, col+1, got, r, caret[0])
 	}
 }
 
@@ -317,7 +374,7 @@ func TestErrorListLimit(t *testing.T) {
 		if len(list) != expr.MaxErrors+1 {
 			t.Errorf("Parse(%s): %d errors, want %d", short(src), len(list), expr.MaxErrors+1)
 		}
-		if last := list[len(list)-1]; last.Error() != "too many errors (stopped after 10)" {
+		if last := list[len(list)-1]; !strings.HasPrefix(last.Error(), "too many errors") || !strings.Contains(last.Error(), "10") {
 			t.Errorf("Parse(%s): last error %q, want the error limit", short(src), last.Error())
 		}
 		if n := strings.Count(err.Error(), "\n"); n != 3*expr.MaxErrors {

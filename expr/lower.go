@@ -3,6 +3,8 @@ package expr
 import (
 	"fmt"
 	"math"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/gobackprop/backprop/ir"
@@ -61,15 +63,6 @@ func lower(prog *ir.Program, f *File) (_ *ir.Program, err error) {
 		l.funcs[fn.Name] = fn
 	}
 	prog.Funcs = append([]*ir.Func(nil), prog.Funcs...)
-	defer func() {
-		if r := recover(); r != nil {
-			if _, ok := r.(bailout); !ok {
-				panic(r)
-			}
-			err = l.errs // MaxErrors reached
-		}
-		sortErrors(l.errs)
-	}()
 	// Declare every function first, so that bodies may call definitions
 	// that come later in the text.
 	var defs []*Def
@@ -102,8 +95,8 @@ func lower(prog *ir.Program, f *File) (_ *ir.Program, err error) {
 		prog.Funcs = append(prog.Funcs, fn)
 	}
 	l.checkRecursion(prog.Funcs)
-	if len(l.errs) > 0 {
-		return nil, l.errs
+	if err := l.errors(); err != nil {
+		return nil, err
 	}
 	return prog, nil
 }
@@ -116,7 +109,8 @@ type callSite struct {
 type lowerer struct {
 	file  *File
 	g     *ir.Graph
-	errs  ErrorList
+	errs  []pending // the first MaxErrors errors in source order
+	found int       // the number of errors found
 	funcs map[string]*ir.Func
 	calls map[*ir.Func][]callSite
 	// declared holds the functions defined in this file (not earlier).
@@ -127,12 +121,56 @@ type lowerer struct {
 	free    *ir.Func // the bare expression, whose free variables become parameters
 }
 
+// pending is an error found while lowering, before its position is
+// worked out.
+type pending struct {
+	off int
+	msg string
+}
+
+// errorAt records an error at pos. Lowering finds errors phase by phase
+// (names, then bodies, then recursion), not in source order, so it goes
+// through the whole program and keeps the MaxErrors errors that come
+// first in the source; positions are worked out for those only.
 func (l *lowerer) errorAt(pos Pos, format string, args ...any) {
-	l.errs = append(l.errs, errorAt(l.file.Filename, l.file.Src, int(pos), format, args...))
-	if len(l.errs) >= MaxErrors {
-		l.errs = append(l.errs, &Error{Msg: fmt.Sprintf("too many errors (stopped after %d)", MaxErrors)})
-		panic(bailout{})
+	l.found++
+	off := int(pos)
+	i := sort.Search(len(l.errs), func(i int) bool { return l.errs[i].off > off })
+	if i >= MaxErrors {
+		return
 	}
+	l.errs = slices.Insert(l.errs, i, pending{off, fmt.Sprintf(format, args...)})
+	if len(l.errs) > MaxErrors {
+		l.errs = l.errs[:MaxErrors]
+	}
+}
+
+// skip reports whether an error at pos would not be kept, and counts it if
+// so: callers whose message is costly to make (a suggestion, a list of
+// names) call it first, so that a program with many errors is lowered in
+// linear time.
+func (l *lowerer) skip(pos Pos) bool {
+	if len(l.errs) < MaxErrors || int(pos) < l.errs[MaxErrors-1].off {
+		return false
+	}
+	l.found++
+	return true
+}
+
+// errors returns the errors kept, with their positions, and a last error
+// that says how many more were found; nil if there are none.
+func (l *lowerer) errors() error {
+	if l.found == 0 {
+		return nil
+	}
+	list := make(ErrorList, len(l.errs))
+	for i, e := range l.errs {
+		list[i] = errorAt(l.file.Filename, l.file.Src, e.off, "%s", e.msg)
+	}
+	if l.found > len(list) {
+		list = append(list, &Error{Msg: fmt.Sprintf("too many errors (%d in all; the first %d are shown)", l.found, len(list))})
+	}
+	return list
 }
 
 func isConstName(name string) bool { return name == "pi" || name == "e" }
@@ -155,6 +193,9 @@ func (l *lowerer) declare(d *Def) *ir.Func {
 		return nil
 	}
 	if prev := l.funcs[name]; prev != nil {
+		if l.skip(d.Name.At) {
+			return nil
+		}
 		if prev.Span.End <= len(l.file.Src) && l.declared[prev] {
 			l.errorAt(d.Name.At, "%s is defined twice (first at %s)", name, position(l.file.Filename, l.file.Src, prev.Span.Start))
 		} else {
@@ -248,7 +289,9 @@ func (l *lowerer) ident(x *Ident) ir.ID {
 		l.free.Params = append(l.free.Params, id)
 		return id
 	}
-	l.errorAt(x.At, "undefined variable %s in %s (its parameters are %s)", x.Name, l.current.Name, l.paramList())
+	if !l.skip(x.At) {
+		l.errorAt(x.At, "undefined variable %s in %s (its parameters are %s)", x.Name, l.current.Name, l.paramList())
+	}
 	return l.g.Const(0)
 }
 
@@ -292,7 +335,9 @@ func (l *lowerer) call(x *CallExpr) ir.ID {
 		case l.isParam(name):
 			l.errorAt(x.Fun.At, "%s is a variable, not a function", name)
 		default:
-			l.errorAt(x.Fun.At, "undefined function %s%s", name, l.suggest(name))
+			if !l.skip(x.Fun.At) {
+				l.errorAt(x.Fun.At, "undefined function %s%s", name, l.suggest(name))
+			}
 		}
 		return l.g.Const(0)
 	}

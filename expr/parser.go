@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -65,7 +66,12 @@ type bailout struct{}
 // separated by ';'), with '#' comments, optionally followed by a bare
 // expression. It reports every syntax error it finds, up to MaxErrors, as
 // an ErrorList.
+//
+// A UTF-8 byte-order mark (U+FEFF) at the start of src, which some editors
+// write, is skipped: the File's Src is the text after it, and positions
+// count from there.
 func ParseFile(filename, src string) (f *File, err error) {
+	src = strings.TrimPrefix(src, bom)
 	p := &parser{filename: filename, src: src}
 	f = &File{Filename: filename, Src: src}
 	defer func() {
@@ -85,15 +91,17 @@ func ParseFile(filename, src string) (f *File, err error) {
 		if p.tok == tEOF {
 			break
 		}
+		if f.Expr != nil {
+			// Reported here, before the errors of the statement after
+			// it, so that errors are found in source order.
+			p.errorAt(f.Expr.Pos(), "a bare expression must be the last statement of a program")
+			f.Expr = nil
+		}
 		start := len(p.errs)
 		def, e := p.statement()
 		if len(p.errs) > start {
 			p.skipLine()
 			continue
-		}
-		if f.Expr != nil {
-			p.errorAt(f.Expr.Pos(), "a bare expression must be the last statement of a program")
-			f.Expr = nil
 		}
 		if def != nil {
 			f.Defs = append(f.Defs, def)
@@ -144,7 +152,65 @@ func (p *parser) describe() string {
 }
 
 func (p *parser) errorExpected(what string) {
-	p.errorAt(p.pos, "expected %s, found %s", what, p.describe())
+	p.errorAt(p.pos, "expected %s, found %s%s", what, p.describe(), p.hint())
+}
+
+// bom is the UTF-8 byte-order mark.
+const bom = "\ufeff"
+
+// illegalHints says what to write instead of characters that look like
+// operators (or spaces) but are not, as typeset mathematics has them.
+var illegalHints = map[rune]string{
+	'×':      "a multiplication sign: write * to multiply",
+	'·':      "a middle dot: write * to multiply",
+	'⋅':      "a dot operator: write * to multiply",
+	'∗':      "an asterisk operator: write * to multiply",
+	'−':      "a minus sign: write - to subtract or negate",
+	'–':      "an en dash: write - to subtract or negate",
+	'÷':      "a division sign: write / to divide",
+	'∕':      "a division slash: write / to divide",
+	'²':      "a superscript: write ^2",
+	'³':      "a superscript: write ^3",
+	'\u00a0': "a no-break space: write a plain space",
+	'\ufeff': "a byte-order mark, skipped only at the start of a program: delete it",
+}
+
+// hint returns, for an illegal character with a known hint, " (U+XXXX,
+// hint)", else "".
+func (p *parser) hint() string {
+	if p.tok != tIllegal {
+		return ""
+	}
+	r, _ := utf8.DecodeRuneInString(p.lit)
+	if h, ok := illegalHints[r]; ok {
+		return fmt.Sprintf(" (%U, %s)", r, h)
+	}
+	return ""
+}
+
+// numberHint returns a message for a number written in a notation
+// backprop does not read: the number num (such as "0") followed by the
+// name name (such as "x10"), which together read 0x10, 0b101, 0o17 or
+// 1_000. It returns "" for other juxtapositions, such as 2x.
+func numberHint(num, name string) string {
+	if num == "0" && len(name) > 1 {
+		bases := map[byte]struct {
+			base int
+			what string
+		}{'x': {16, "hexadecimal"}, 'X': {16, "hexadecimal"}, 'b': {2, "binary"}, 'B': {2, "binary"}, 'o': {8, "octal"}, 'O': {8, "octal"}}
+		if b, ok := bases[name[0]]; ok {
+			digits := strings.ReplaceAll(name[1:], "_", "")
+			if v, err := strconv.ParseUint(digits, b.base, 64); err == nil {
+				return fmt.Sprintf("%s numbers are not supported: write %d for %s%s", b.what, v, num, name)
+			} else if errors.Is(err, strconv.ErrRange) {
+				return fmt.Sprintf("%s numbers are not supported: write %s%s in decimal", b.what, num, name)
+			}
+		}
+	}
+	if name[0] == '_' && strings.Trim(name, "_0123456789") == "" {
+		return fmt.Sprintf("digit separators are not supported: write %s for %s%s", num+strings.ReplaceAll(name, "_", ""), num, name)
+	}
+	return ""
 }
 
 // skipLine skips to the start of the next statement.
@@ -408,6 +474,12 @@ func (p *parser) primary() Expr {
 		}
 		x.Value = v
 		p.advance()
+		if p.tok == tIdent && p.pos == x.To {
+			if msg := numberHint(x.Text, p.lit); msg != "" {
+				p.errorAt(x.At, "%s", msg)
+				panic(errSyntax)
+			}
+		}
 		if p.tok == tIdent || p.tok == tLparen {
 			p.errorAt(p.pos, "expected an operator after number %s, found %s (write 2*x, not 2x)", x.Text, p.describe())
 			panic(errSyntax)

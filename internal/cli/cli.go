@@ -18,24 +18,62 @@ const (
 
 // Run runs the backprop command with args (without the program name) and
 // returns its exit status.
+//
+// An error is written to stderr as text; with --json it is also written to
+// stdout as one JSON object, {"error": {"message", "file", "line",
+// "column"}} (see errorObject), so that scripts never parse text.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) {
+	var cmd *cobra.Command
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintf(stderr, "backprop: internal error: %v\n", r)
-			status = ExitInternal
+			status = report(fmt.Errorf("internal error: %v", r), wantsJSON(cmd, args), stdout, stderr)
 		}
 	}()
 	root := newRoot(stdin, stdout, stderr)
 	root.SetArgs(args)
-	err := root.Execute()
+	cmd, err := root.ExecuteC()
 	if err == nil {
 		return ExitOK
 	}
+	if cmd == root && !isUsage(err) {
+		// The root command runs nothing itself: its errors are unknown
+		// commands and the like.
+		err = usageError{err}
+	}
+	return report(err, wantsJSON(cmd, args), stdout, stderr)
+}
+
+// report writes err to stderr, and as a JSON object to stdout if asJSON,
+// and returns the exit status it calls for.
+func report(err error, asJSON bool, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "backprop: %v\n", strings.TrimRight(err.Error(), "\n"))
+	if asJSON {
+		writeJSON(stdout, object{{"error", errorObject(err)}})
+	}
 	if isInput(err) || isUsage(err) {
 		return ExitInput
 	}
 	return ExitInternal
+}
+
+// wantsJSON reports whether the command asked for JSON output: its --json
+// flag, or a --json among the arguments (the flags may have failed to
+// parse before it, or the command may be unknown).
+func wantsJSON(cmd *cobra.Command, args []string) bool {
+	if cmd != nil {
+		if f := cmd.Flags().Lookup("json"); f != nil && f.Value.String() == "true" {
+			return true
+		}
+	}
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "--json", "--json=true", "--json=1":
+			return true
+		}
+	}
+	return false
 }
 
 // usageError is a flag or argument error found by cobra.
@@ -88,7 +126,7 @@ Exit status: 0 on success, 2 for bad input, 1 for an internal failure.`,
 // common holds the flags every command shares.
 type common struct {
 	src   source
-	at    string
+	at    []string
 	json  bool
 	check bool
 }
@@ -96,11 +134,13 @@ type common struct {
 func (c *common) register(cmd *cobra.Command, at bool) {
 	f := cmd.Flags()
 	f.StringVarP(&c.src.expr, "expr", "e", "", "the program `TEXT` (instead of a file)")
-	f.StringVar(&c.src.fn, "func", "", "the function to compute (default: the last one defined)")
-	f.BoolVar(&c.json, "json", false, "print one JSON object")
+	f.StringVar(&c.src.fn, "func", "", "the function `NAME` to compute (default: the last one defined)")
+	f.Int64Var(&c.src.maxBytes, "max-bytes", DefaultMaxBytes, "refuse programs larger than `N` bytes (0: no limit)")
+	c.src.flags = f
+	f.BoolVar(&c.json, "json", false, "print one JSON object (an error too: {\"error\": {...}}, besides the text on stderr)")
 	f.BoolVar(&c.check, "check", false, "stop at the first NaN or infinity and report the node that produced it")
 	if at {
-		f.StringVar(&c.at, "at", "", "the point, as `x_1=2,x_2=3`")
+		f.StringArrayVar(&c.at, "at", nil, "evaluate at `POINT`: x_1=2,x_2=3; values may be constant expressions such as pi/2; several --at add up")
 	}
 }
 

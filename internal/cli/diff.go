@@ -34,8 +34,18 @@ func (e *env) diffCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "diff [PROGRAM] --wrt x [--at x=1,y=2]",
 		Short: "Print the symbolic derivative as text and LaTeX, and its value at a point",
+		Long: `diff differentiates the program's function symbolically with respect to
+the parameter --wrt (which may be left out when the function has one
+parameter) and prints the derivative as text in backprop's own language and
+as LaTeX. With --at it also evaluates the derivative at that point (values
+as for eval: name=value pairs, constant expressions allowed, several --at
+adding up).
+
+With --json the output is one object: {"wrt", "derivative", "latex"} and,
+with --at, "value".`,
 		Example: `  backprop diff examples/seed.bp --wrt x_1
-  backprop diff examples/seed.bp --wrt x_1 --at x_1=2,x_2=3 --json`,
+  backprop diff examples/seed.bp --wrt x_1 --at x_1=2,x_2=3 --json
+  backprop diff -e 'sin(x)^2' --at x=pi/4`,
 		Args: args(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			prog, fn, err := c.src.load(args, e.stdin)
@@ -48,7 +58,7 @@ func (e *env) diffCmd() *cobra.Command {
 				return err
 			}
 			var x []float64
-			if c.at != "" {
+			if len(c.at) > 0 {
 				if x, err = point(c.at, g, fn); err != nil {
 					return err
 				}
@@ -83,7 +93,7 @@ func (e *env) diffCmd() *cobra.Command {
 		},
 	}
 	c.register(cmd, true)
-	cmd.Flags().StringVar(&wrt, "wrt", "", "the parameter to differentiate with respect to")
+	cmd.Flags().StringVar(&wrt, "wrt", "", "the parameter `NAME` to differentiate with respect to (default: the only one)")
 	return cmd
 }
 

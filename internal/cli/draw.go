@@ -1,17 +1,18 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/gobackprop/backprop/draw"
+	"github.com/gobackprop/backprop/internal/atomicfile"
 	"github.com/gobackprop/backprop/ir"
 	"github.com/gobackprop/backprop/reverse"
 )
@@ -61,23 +62,66 @@ func (c *common) pass(args []string, stdin io.Reader, lvl string) (*ir.Program, 
 	return prog, fn, r, nil
 }
 
-// output opens -o FILE, or returns stdout.
-func (e *env) output(path string) (io.Writer, func() error, error) {
+// output opens -o FILE, or returns stdout. A file is written through
+// package atomicfile: done commits it (the file appears whole, replacing
+// any old one) if err is nil, and removes the partial file otherwise, so
+// that a failed or interrupted rendering never leaves a truncated file.
+func (e *env) output(path string) (w io.Writer, done func(err error) error, err error) {
 	if path == "" || path == "-" {
-		return e.stdout, func() error { return nil }, nil
+		return e.stdout, func(err error) error { return err }, nil
 	}
-	f, err := os.Create(path)
+	f, err := atomicfile.Create(path)
 	if err != nil {
-		return nil, nil, badInput("%v", err)
+		return nil, nil, badInput("-o: %v", err)
 	}
-	w := bufio.NewWriter(f)
-	return w, func() error {
-		if err := w.Flush(); err != nil {
-			f.Close()
+	return f, func(err error) error {
+		if err != nil {
+			f.Abort()
 			return err
 		}
-		return f.Close()
+		return f.Commit()
 	}, nil
+}
+
+// graphFormats are the formats graph writes, and graphExts the file
+// extensions of -o that tell them.
+var (
+	graphFormats = []draw.Format{draw.DOT, draw.SVG, draw.PNG, draw.JSON}
+	graphExts    = ".dot, .gv, .svg, .png or .json"
+)
+
+// graphFormat is the format of graph: JSON with --json, else --format,
+// else the extension of -o FILE, else DOT.
+func graphFormat(asJSON bool, name, out string) (draw.Format, error) {
+	switch {
+	case asJSON:
+		return draw.JSON, nil
+	case name != "":
+		return format(name, graphFormats...)
+	case out == "" || out == "-":
+		return draw.DOT, nil
+	}
+	f, err := draw.FormatOf(out)
+	if err == nil && slices.Contains(graphFormats, f) {
+		return f, nil
+	}
+	ext := filepath.Ext(out)
+	if ext == "" {
+		return 0, badInput("-o %s: no file extension to tell the format: end the name with %s, or give --format", out, graphExts)
+	}
+	return 0, badInput("-o %s: a graph is not written as %s: end the name with %s, or give --format", out, ext, graphExts)
+}
+
+// tooLarge is the error of a graph over --max-nodes: it names the flag
+// that draws it anyway, and suggests function level only at primitive
+// level, where it helps.
+func tooLarge(err *draw.TooLargeError, lvl string) error {
+	msg := fmt.Sprintf("the graph has %d nodes, more than --max-nodes %d: give --max-nodes %d (or 0 for no limit) to draw it",
+		err.Nodes, err.Limit, err.Nodes)
+	if lvl == "primitives" {
+		msg += ", or draw calls of functions as single nodes with --level functions"
+	}
+	return badInput("%s", msg)
 }
 
 func (e *env) graphCmd() *cobra.Command {
@@ -101,31 +145,25 @@ are rendered in-process: no system Graphviz is needed.`,
   backprop graph examples/seed.bp --at x_1=2,x_2=3 --level primitives --format dot`,
 		Args: args(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f := draw.DOT
-			var err error
-			switch {
-			case c.json:
-				f = draw.JSON
-			case fmtName != "":
-				if f, err = format(fmtName, draw.DOT, draw.SVG, draw.PNG, draw.JSON); err != nil {
-					return err
-				}
-			case out != "" && out != "-":
-				if f, err = draw.FormatOf(out); err != nil {
-					return badInput("-o: %v", err)
-				}
+			f, err := graphFormat(c.json, fmtName, out)
+			if err != nil {
+				return err
 			}
-			if f != draw.DOT && f != draw.SVG && f != draw.PNG && f != draw.JSON {
-				return badInput("a graph is written as dot, svg, png or json, not %v", f)
+			if maxNodes < 0 {
+				return badInput("--max-nodes must be 0 (no limit) or positive, got %d", maxNodes)
+			}
+			limit := maxNodes
+			if limit == 0 {
+				limit = -1 // draw.Options: negative is no limit
 			}
 			_, _, r, err := c.pass(args, e.stdin, lvl)
 			if err != nil {
 				return err
 			}
-			d, err := draw.Build(r, &draw.Options{MaxNodes: maxNodes})
+			d, err := draw.Build(r, &draw.Options{MaxNodes: limit})
 			var large *draw.TooLargeError
 			if errors.As(err, &large) {
-				return badInput("%v", err)
+				return tooLarge(large, lvl)
 			}
 			if err != nil {
 				return err
@@ -134,19 +172,15 @@ are rendered in-process: no system Graphviz is needed.`,
 			if err != nil {
 				return err
 			}
-			if err := d.Write(context.Background(), w, f); err != nil {
-				done()
-				return err
-			}
-			return done()
+			return done(d.Write(context.Background(), w, f))
 		},
 	}
 	c.register(cmd, true)
 	fl := cmd.Flags()
 	fl.StringVar(&lvl, "level", "functions", "functions (calls are nodes) or primitives (every operation is a node)")
 	fl.StringVar(&fmtName, "format", "", "dot, svg, png or json (default: from the extension of -o, else dot)")
-	fl.StringVarP(&out, "output", "o", "", "write to `FILE` instead of standard output")
-	fl.IntVar(&maxNodes, "max-nodes", 0, fmt.Sprintf("refuse graphs larger than this (default %d; negative: no limit)", draw.DefaultMaxNodes))
+	fl.StringVarP(&out, "output", "o", "", "write to `FILE` instead of standard output (whole or not at all: through a temporary file renamed at the end)")
+	fl.IntVar(&maxNodes, "max-nodes", draw.DefaultMaxNodes, "refuse graphs of more than `N` nodes (0: no limit)")
 	return cmd
 }
 
@@ -186,6 +220,9 @@ exponentially with depth); at most --limit are listed.`,
 			if err != nil {
 				return err
 			}
+			// The paths lead from the function computed, f, not from its
+			// top node (a call of f_1, say).
+			s.Output = fn.Name
 			return s.Write(e.stdout, f)
 		},
 	}
@@ -230,15 +267,23 @@ edge. In forward mode: each block's value and derivative with respect to
 			if err != nil {
 				return err
 			}
+			if m == draw.Forward && len(fn.Params) == 0 {
+				return badInput("explain --mode forward: %s has no inputs to differentiate by", fn.Name)
+			}
 			if wrt != "" {
-				if _, err := wrtParam(wrt, prog.Graph, fn); err != nil {
+				i, err := wrtParam(wrt, prog.Graph, fn)
+				if err != nil {
 					return err
+				}
+				if _, used := r.Index(fn.Params[i]); !used && m == draw.Forward {
+					return badInput("--wrt: %s does not depend on %s: its derivative is 0", fn.Name, wrt)
 				}
 			}
 			x, err := draw.Explain(r, &draw.ExplainOptions{Mode: m, Wrt: wrt})
 			if err != nil {
 				return sourceError(prog, err)
 			}
+			x.Output = fn.Name // the function computed, not its top node
 			return x.Write(e.stdout, f)
 		},
 	}

@@ -19,8 +19,23 @@ func (e *env) evalCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "eval [PROGRAM] --at x=1,y=2",
 		Short: "Evaluate the program at a point",
+		Long: `eval prints the value of the program's function at a point: the last
+function defined, or the one --func names, or the bare expression that ends
+the program (a function of its free variables, in order of appearance).
+
+--at gives every parameter a value, as name=value pairs separated by commas;
+a value may be a constant expression (pi/2, 1e-3, -sqrt(2)), and several
+--at flags add up (--at x=1 --at y=2). A NaN or infinite value is printed
+and named in a warning on standard error; --check stops instead at the first
+node that produces one and shows its place in the source.
+
+With --json the output is one object, {"value": v}, with NaN and infinities
+as the strings "NaN", "+Inf" and "-Inf"; an error is then one object
+{"error": {...}} on standard output as well as text on standard error.`,
 		Example: `  backprop eval examples/seed.bp --at x_1=2,x_2=3
-  backprop eval -e 'x^2*sin(y)' --at x=2,y=pi/2 --json`,
+  backprop eval -e 'x^2*sin(y)' --at x=2,y=pi/2 --json
+  backprop eval examples/seed.bp --func f_2 --at x=2 --at y=10
+  echo 'f(x) = log(x)' | backprop eval --at x=-1 --check`,
 		Args: args(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			prog, fn, err := c.src.load(args, e.stdin)
@@ -63,7 +78,19 @@ func (e *env) opsCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "ops",
 		Short: "List the built-in functions and operators with their derivative conventions",
-		Args:  args(0),
+		Long: `ops lists the operators and built-in functions a program may use: the
+name (operators as x op y), the number of arguments, what it computes, and
+the convention its derivative follows where the function is not
+differentiable (at kinks such as abs at 0 or max at a tie, and at the edges
+of its domain). Every mode of differentiation follows these conventions.
+
+The synonyms ln (of log), pow and ** (of ^) close the list.
+
+With --json the output is one object: {"ops": [{"name", "word", "arity",
+"doc", "convention"}, ...], "synonyms": {...}}.`,
+		Example: `  backprop ops
+  backprop ops --json`,
+		Args: args(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if asJSON {
 				var ops []object
@@ -92,7 +119,7 @@ func (e *env) opsCmd() *cobra.Command {
 			return w.Flush()
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object (an error too: {\"error\": {...}}, besides the text on stderr)")
 	return cmd
 }
 

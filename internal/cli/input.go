@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gobackprop/backprop/expr"
 	"github.com/gobackprop/backprop/ir"
@@ -31,36 +33,86 @@ func isInput(err error) bool {
 	return errors.As(err, &ie) || errors.As(err, &el) || errors.As(err, &e) || errors.As(err, &nf)
 }
 
+// DefaultMaxBytes is the default of --max-bytes: the largest program, in
+// bytes, that backprop reads. A program of functions written as math is a
+// few kilobytes; a megabyte leaves room for generated programs while
+// keeping the memory of a run to some tens of megabytes.
+const DefaultMaxBytes = 1 << 20
+
 // source is where the program comes from: a file argument, -e TEXT, or
 // standard input.
 type source struct {
-	expr string // -e
-	fn   string // --func
+	expr     string  // -e
+	flags    changed // the command's flags, to tell -e '' from no -e
+	fn       string  // --func
+	maxBytes int64   // --max-bytes; 0 means no limit
+}
+
+// changed is a set of flags that knows which were given (a
+// *pflag.FlagSet).
+type changed interface {
+	Changed(name string) bool
+}
+
+// statter is what standard input has when it is a file, a pipe or a
+// terminal (an *os.File): a mode that tells them apart.
+type statter interface {
+	Stat() (os.FileInfo, error)
+}
+
+// isTerminal reports whether r is a terminal (or another character
+// device), from which a program is never meant to be read by accident.
+func isTerminal(r io.Reader) bool {
+	s, ok := r.(statter)
+	if !ok {
+		return false
+	}
+	st, err := s.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // load reads and parses the program and picks its target function.
 func (s *source) load(args []string, stdin io.Reader) (*ir.Program, *ir.Func, error) {
+	if s.maxBytes < 0 {
+		return nil, nil, badInput("--max-bytes must be 0 (no limit) or positive, got %d", s.maxBytes)
+	}
 	var name, text string
+	var err error
+	exprSet := s.expr != "" || s.flags != nil && s.flags.Changed("expr")
 	switch {
-	case s.expr != "" && len(args) > 0:
+	case exprSet && len(args) > 0:
 		return nil, nil, badInput("give the program either as a file or with -e, not both")
-	case s.expr != "":
-		name, text = "-e", s.expr
+	case exprSet:
+		if strings.TrimSpace(s.expr) == "" {
+			return nil, nil, badInput("-e: the program is empty: write a definition such as -e 'f(x) = x^2', or an expression such as -e 'x^2'")
+		}
+		name = "-e"
+		text, err = s.read(name, strings.NewReader(s.expr), int64(len(s.expr)))
 	case len(args) == 0 || args[0] == "-":
 		if stdin == nil {
 			return nil, nil, badInput("no program: give a file, -e TEXT, or a program on standard input")
 		}
-		b, err := io.ReadAll(stdin)
-		if err != nil {
-			return nil, nil, badInput("reading standard input: %v", err)
+		if len(args) == 0 && isTerminal(stdin) {
+			return nil, nil, badInput("no program: give a file, -e TEXT, or pipe a program on standard input; " +
+				"standard input is a terminal or another device (give - as the file to read it anyway, such as a program typed there and ended with Ctrl-D)")
 		}
-		name, text = "<stdin>", string(b)
+		name = "<stdin>"
+		text, err = s.read(name, stdin, -1)
 	default:
-		b, err := os.ReadFile(args[0])
-		if err != nil {
+		name = args[0]
+		var f *os.File
+		if f, err = os.Open(name); err != nil {
 			return nil, nil, badInput("%v", err)
 		}
-		name, text = args[0], string(b)
+		defer f.Close()
+		size := int64(-1)
+		if st, serr := f.Stat(); serr == nil && st.Mode().IsRegular() {
+			size = st.Size()
+		}
+		text, err = s.read(name, f, size)
+	}
+	if err != nil {
+		return nil, nil, err
 	}
 	prog, err := expr.Parse(name, text)
 	if err != nil {
@@ -73,14 +125,78 @@ func (s *source) load(args []string, stdin io.Reader) (*ir.Program, *ir.Func, er
 	return prog, fn, nil
 }
 
+// read reads a program of at most s.maxBytes bytes from r, whose size is
+// size if known (else -1). It refuses a larger program before reading it
+// when the size is known, and as soon as it has read one byte too many
+// otherwise, so that memory stays within the limit whatever r holds (such
+// as /dev/zero). A NUL byte, which no program holds, stops the reading at
+// once with its place; text that is not UTF-8 is refused with the place of
+// its first bad byte.
+func (s *source) read(name string, r io.Reader, size int64) (string, error) {
+	limit := s.maxBytes
+	tooLarge := func(size int64) error {
+		has := fmt.Sprintf("more than %d bytes", limit)
+		if size >= 0 {
+			has = fmt.Sprintf("%d bytes, more than %d", size, limit)
+		}
+		return badInput("%s: the program has %s, the limit: give --max-bytes N to read larger programs (0: no limit)", name, has)
+	}
+	if limit > 0 && size > limit {
+		return "", tooLarge(size)
+	}
+	var b strings.Builder
+	if size > 0 {
+		b.Grow(int(size))
+	}
+	if limit > 0 {
+		r = io.LimitReader(r, limit+1)
+	}
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := r.Read(buf)
+		chunk := buf[:n]
+		if i := bytes.IndexByte(chunk, 0); i >= 0 {
+			b.Write(chunk[:i+1])
+			return "", expr.ErrorAt(name, b.String(), b.Len()-1,
+				"a NUL byte: this is a binary file, not a program (backprop reads programs as UTF-8 text)")
+		}
+		b.Write(chunk)
+		if limit > 0 && int64(b.Len()) > limit {
+			return "", tooLarge(-1)
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", badInput("reading %s: %v", name, err)
+		}
+	}
+	text := b.String()
+	if !utf8.ValidString(text) {
+		for i, r := range text {
+			if r == utf8.RuneError {
+				if _, w := utf8.DecodeRuneInString(text[i:]); w == 1 {
+					return "", expr.ErrorAt(name, text, i,
+						fmt.Sprintf("invalid UTF-8 (byte %#02x): backprop reads programs as UTF-8 text", text[i]))
+				}
+			}
+		}
+	}
+	return text, nil
+}
+
 // point parses --at "x_1=2,x_2=3" against the parameters of fn. Values may
-// be constant expressions such as pi/2 or 1e-3.
-func point(at string, g *ir.Graph, fn *ir.Func) ([]float64, error) {
+// be constant expressions such as pi/2 or 1e-3. Several --at flags add up:
+// --at x=1 --at y=2 is --at x=1,y=2; a parameter given twice is an error.
+func point(at []string, g *ir.Graph, fn *ir.Func) ([]float64, error) {
 	params := fn.ParamNames(g)
 	x := make([]float64, len(params))
 	set := make([]bool, len(params))
-	if strings.TrimSpace(at) != "" {
-		for _, item := range strings.Split(at, ",") {
+	for _, list := range at {
+		if strings.TrimSpace(list) == "" {
+			continue
+		}
+		for _, item := range strings.Split(list, ",") {
 			name, val, ok := strings.Cut(item, "=")
 			name = strings.TrimSpace(name)
 			if !ok || name == "" {

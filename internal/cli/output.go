@@ -3,10 +3,14 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"strconv"
+	"strings"
+
+	"github.com/gobackprop/backprop/expr"
 )
 
 // num is a float64 that marshals to JSON with full precision, and to the
@@ -83,4 +87,43 @@ func warnNonFinite(stderr io.Writer, what string, v float64) {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		fmt.Fprintf(stderr, "warning: %s is %s (run with --check to find the node that produced it)\n", what, fmtNum(v))
 	}
+}
+
+// errorObject is the JSON form of an error: its message and, when it is
+// at a place in the program, the file, line and column (counted from 1, the
+// column in characters). When the program has several errors, the object
+// is the first one's and "errors" lists them all, each in the same form:
+//
+//	{"message": "undefined variable y in f (its parameters are x)",
+//	 "file": "prog.bp", "line": 1, "column": 8,
+//	 "errors": [{"message": …, "file": …, "line": 1, "column": 8}, …]}
+func errorObject(err error) object {
+	var list expr.ErrorList
+	var one *expr.Error
+	switch {
+	case errors.As(err, &list) && len(list) > 0:
+		o := positioned(list[0])
+		if len(list) > 1 {
+			all := make([]object, len(list))
+			for i, e := range list {
+				all[i] = positioned(e)
+			}
+			o = append(o, field{"errors", all})
+		}
+		return o
+	case errors.As(err, &one):
+		return positioned(one)
+	}
+	return object{{"message", strings.TrimRight(err.Error(), "\n")}}
+}
+
+func positioned(e *expr.Error) object {
+	o := object{{"message", e.Msg}}
+	if e.Pos.Line > 0 {
+		if e.Pos.Filename != "" {
+			o = append(o, field{"file", e.Pos.Filename})
+		}
+		o = append(o, field{"line", e.Pos.Line}, field{"column", e.Pos.Column})
+	}
+	return o
 }
