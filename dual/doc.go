@@ -37,15 +37,25 @@
 // Step or Sign. Forward mode, reverse mode, the tape and symbolic
 // differentiation must agree everywhere, so they all read one table.
 //
-// # Symbolic zeros
+// # Zeros
 //
-// The tangent of a binary primitive is ∂v/∂x·ẋ + ∂v/∂y·ẏ, but a term whose
-// tangent ẋ or ẏ is zero is left out rather than multiplied: like JAX's
-// symbolic zeros, this keeps a partial that is infinite or NaN with respect
-// to an argument that does not vary from poisoning the result. So x^2 at
-// x = -3 has tangent -6 although ∂(x^y)/∂y = x^y·log(x) is NaN there, and
-// sqrt of a constant 0 has tangent 0. A partial is still used whenever its
-// tangent is not zero, so sqrt(x) at x = 0 with ẋ = 1 has tangent +Inf.
+// The tangent of a binary primitive is ∂v/∂x·ẋ + ∂v/∂y·ẏ. Over an
+// expression graph ([JVP], [Evaluator]), a term is left out exactly when
+// its argument does not depend on the variables differentiated against (a
+// constant, an input whose tangent is 0): that is structural, like JAX's
+// symbolic zeros, and keeps a partial that is infinite or NaN with respect
+// to an argument that does not vary from poisoning the result, so x^2 at
+// x = -3 has derivative -6 although ∂(x^y)/∂y = x^y·log(x) is NaN there.
+// Every other term is multiplied in IEEE arithmetic, also when its tangent
+// happens to be zero: sqrt(x^2) at 0 has tangent Inf·0 = NaN, as reverse
+// mode finds, so that every mode agrees on where a derivative is NaN (see
+// op.Derivative, which JVP and Gradient apply to their result).
+//
+// A Number carries no record of what it depends on, so the functions on
+// Numbers ([Apply], [Add], [Sqrt], …) treat a zero tangent as a symbolic
+// zero instead: there sqrt(x·x) at x = 0 has tangent 0, and sqrt of a
+// constant 0 has tangent 0. A partial is still used whenever its tangent
+// is not zero, so sqrt(x) at x = 0 with ẋ = 1 has tangent +Inf.
 //
 // # Expression graphs
 //
