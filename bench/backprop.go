@@ -174,7 +174,7 @@ func dualGrad(g *ir.Graph, fn *ir.Func) gradFunc {
 		if len(dst) != len(x) {
 			return math.NaN(), fmt.Errorf("dual: x has %d elements, dst %d", len(x), len(dst))
 		}
-		if _, err := e.Gradient(fn, x, dst); err != nil {
+		if _, err := e.Gradient(dst, fn, x); err != nil {
 			return math.NaN(), err
 		}
 		return math.NaN(), nil

@@ -213,7 +213,7 @@ func BenchmarkSeedGradient(b *testing.B) {
 		e := NewEvaluator(p.Graph)
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := e.Gradient(fn, x, dst); err != nil {
+			if _, err := e.Gradient(dst, fn, x); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -221,7 +221,7 @@ func BenchmarkSeedGradient(b *testing.B) {
 	b.Run("Gradient", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := Gradient(p.Graph, fn, x, dst); err != nil {
+			if _, err := Gradient(dst, p.Graph, fn, x); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -59,7 +59,7 @@ func Gradient(g *ir.Graph, fn *ir.Func, x []float64, m Mode, opts Options) (valu
 	case Reverse:
 		return reverse.Gradient(g, fn, x, reverse.Options{Level: opts.Level, Check: opts.Check})
 	case Forward:
-		if grad, err = dual.Gradient(g, fn, x, nil); err != nil {
+		if grad, err = dual.Gradient(nil, g, fn, x); err != nil {
 			return math.NaN(), nil, err
 		}
 		value, err = ir.NewEvaluator(g).Apply(fn, x)
@@ -78,7 +78,7 @@ func Gradient(g *ir.Graph, fn *ir.Func, x []float64, m Mode, opts Options) (valu
 		}
 		return p.Gradient(grad, x), grad, nil
 	case Numeric:
-		grad, err = numeric.FuncGradient(g, fn, x, nil)
+		grad, err = numeric.FuncGradient(nil, g, fn, x, nil)
 		if err != nil {
 			return math.NaN(), nil, err
 		}
