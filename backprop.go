@@ -144,7 +144,7 @@ func (f *Function) Eval(x ...float64) (float64, error) {
 // Gradient returns the value of f at x and its gradient with respect to
 // its parameters, by reverse mode.
 func (f *Function) Gradient(x ...float64) (float64, []float64, error) {
-	return reverse.Gradient(f.p.p.Graph, f.fn, x, reverse.Options{})
+	return reverse.Gradient(nil, f.p.p.Graph, f.fn, x, nil)
 }
 
 // Partial returns the symbolic partial derivative of f with respect to its
@@ -202,7 +202,7 @@ func (e Expr) Eval(at Point) (float64, error) {
 // derivatives with respect to each of its variables, by reverse mode.
 func (e Expr) Gradient(at Point) (float64, map[string]float64, error) {
 	g := e.p.p.Graph
-	r, err := reverse.Run(g, e.id, at, reverse.Options{})
+	r, err := reverse.Run(g, e.id, at, nil)
 	if err != nil {
 		return math.NaN(), nil, err
 	}

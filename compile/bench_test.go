@@ -91,7 +91,7 @@ func BenchmarkRosenbrockCompile(b *testing.B) {
 			g, root, in := rosenbrockGraph(n)
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := compile.Expr(g, root, in); err != nil {
+				if _, err := compile.Expr(g, root, in, nil); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -153,7 +153,7 @@ func BenchmarkRosenbrockValue(b *testing.B) {
 
 func rosenbrockProgram(b testing.TB, n int) *compile.Program {
 	g, root, in := rosenbrockGraph(n)
-	p, err := compile.Expr(g, root, in)
+	p, err := compile.Expr(g, root, in, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -221,7 +221,7 @@ func BenchmarkSeed(b *testing.B) {
 		prog, fn := parse(b, string(src))
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := compile.Func(prog.Graph, fn); err != nil {
+			if _, err := compile.Func(prog.Graph, fn, nil); err != nil {
 				b.Fatal(err)
 			}
 		}

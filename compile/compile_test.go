@@ -61,7 +61,7 @@ func TestShape(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			prog, fn := parse(t, tt.src)
 			n := prog.Graph.Len()
-			p, err := compile.Func(prog.Graph, fn)
+			p, err := compile.Func(prog.Graph, fn, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -91,8 +91,7 @@ func TestBuilder(t *testing.T) {
 				src = string(b)
 			}
 			prog, fn := parse(t, src)
-			c := compile.Config{Builder: prog.Graph}
-			q, err := c.Func(prog.Graph, fn)
+			q, err := compile.Func(prog.Graph, fn, &compile.Settings{Builder: prog.Graph})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -140,10 +139,10 @@ func TestErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, c := range []compile.Config{{}, {Builder: g}} {
-				p, err := c.Expr(g, tt.root, tt.inputs)
+			for _, c := range []*compile.Settings{nil, {Builder: g}} {
+				p, err := compile.Expr(g, tt.root, tt.inputs, c)
 				if err == nil || err.Error() != tt.want {
-					t.Errorf("Builder %v: got %v, %v; want error %q", c.Builder != nil, p, err, tt.want)
+					t.Errorf("Builder %v: got %v, %v; want error %q", c != nil, p, err, tt.want)
 				}
 			}
 		})
@@ -154,7 +153,7 @@ func TestErrors(t *testing.T) {
 // and the cause.
 func TestPanics(t *testing.T) {
 	prog, fn := parse(t, "f(x, y) = x*y")
-	p, err := compile.Func(prog.Graph, fn)
+	p, err := compile.Func(prog.Graph, fn, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,8 +173,8 @@ func TestPanics(t *testing.T) {
 		{"Batch", func() { p.GradientBatch(make([][]float64, 1), nil, nil) }, "compile: len(dst) = 1, but len(xs) = 0"},
 		{"Batch values", func() { p.GradientBatch(nil, nil, two) }, "compile: len(values) = 2, but len(xs) = 0"},
 		{"Batch point", func() { p.GradientBatch([][]float64{two, two}, [][]float64{two, three}, nil) }, "compile: len(xs[1]) = 3, want 2 inputs"},
-		{"nil graph", func() { compile.Expr(nil, 0, nil) }, "compile: nil graph"},
-		{"nil function", func() { compile.Func(prog.Graph, nil) }, "compile: nil function"},
+		{"nil graph", func() { compile.Expr(nil, 0, nil, nil) }, "compile: nil graph"},
+		{"nil function", func() { compile.Func(prog.Graph, nil, nil) }, "compile: Func: nil function"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -192,7 +191,7 @@ func TestPanics(t *testing.T) {
 // TestInputs checks the names and order of the inputs.
 func TestInputs(t *testing.T) {
 	prog, fn := parse(t, "f(b, a, c) = a - b*c")
-	p, err := compile.Func(prog.Graph, fn)
+	p, err := compile.Func(prog.Graph, fn, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -68,7 +68,7 @@ func seedProgram(t testing.TB, i int) *compile.Program {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := compile.Func(prog.Graph, fn)
+	p, err := compile.Func(prog.Graph, fn, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,7 @@ func TestTape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := compile.Func(g, fn)
+	p, err := compile.Func(g, fn, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestTapeControlFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := compile.Func(g, fn)
+	p, err := compile.Func(g, fn, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

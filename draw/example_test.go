@@ -25,7 +25,7 @@ func seedResult() *reverse.Result {
 		log.Fatal(err)
 	}
 	f := p.Func("f")
-	r, err := reverse.Run(p.Graph, f.Body, map[string]float64{"x_1": 2, "x_2": 3}, reverse.Options{Level: reverse.Functions})
+	r, err := reverse.Run(p.Graph, f.Body, map[string]float64{"x_1": 2, "x_2": 3}, &reverse.Settings{Level: reverse.Functions})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -95,7 +95,7 @@ f(x)      = f_1(f_2(x), f_3(x))
 	if err != nil {
 		log.Fatal(err)
 	}
-	r, err := reverse.Run(p.Graph, p.Func("f").Body, map[string]float64{"x": 1}, reverse.Options{})
+	r, err := reverse.Run(p.Graph, p.Func("f").Body, map[string]float64{"x": 1}, nil)
 	if err != nil {
 		log.Fatal(err)
 	}

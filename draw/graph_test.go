@@ -337,7 +337,7 @@ func TestTooLarge(t *testing.T) {
 // exponentially long (a chain of diamonds) is drawn without its text.
 func TestLongExpressions(t *testing.T) {
 	g, root := diamonds(70)
-	r, err := reverse.Run(g, root, map[string]float64{"x": 0.5}, reverse.Options{})
+	r, err := reverse.Run(g, root, map[string]float64{"x": 0.5}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -477,7 +477,7 @@ func TestDOTConstantOutput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := reverse.Run(p.Graph, p.Funcs[0].Body, map[string]float64{"x": 1}, reverse.Options{})
+	r, err := reverse.Run(p.Graph, p.Funcs[0].Body, map[string]float64{"x": 1}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

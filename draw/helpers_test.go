@@ -43,7 +43,7 @@ func runSource(t testing.TB, name, src string, env map[string]float64, level rev
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := reverse.Run(p.Graph, fn.Body, env, reverse.Options{Level: level})
+	r, err := reverse.Run(p.Graph, fn.Body, env, &reverse.Settings{Level: level})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,9 +40,9 @@ func ParseMode(name string) (Mode, error) {
 // Exact reports whether m is exact up to rounding (all modes but Numeric).
 func (m Mode) Exact() bool { return m != Numeric }
 
-// Options configure Gradient and Check. The zero value means function-level
-// reverse mode and no checks.
-type Options struct {
+// Settings configure Gradient and Check. The zero value, like a nil
+// *Settings, means function-level reverse mode and no checks.
+type Settings struct {
 	// Level is the granularity of reverse mode.
 	Level reverse.Level
 	// Check makes the modes that support it stop at the first non-finite
@@ -50,35 +50,49 @@ type Options struct {
 	Check bool
 }
 
-// Gradient evaluates fn at x and its gradient in mode m.
-func Gradient(g *ir.Graph, fn *ir.Func, x []float64, m Mode, opts Options) (value float64, grad []float64, err error) {
+// Gradient evaluates fn at x and its gradient in mode m, configured by
+// settings (nil means the defaults). If dst is nil a new slice is
+// allocated for the gradient, otherwise it is stored in dst.
+//
+// Gradient panics if dst is not nil and len(dst) != len(x).
+func Gradient(dst []float64, g *ir.Graph, fn *ir.Func, x []float64, m Mode, settings *Settings) (value float64, grad []float64, err error) {
+	if dst != nil && len(dst) != len(x) {
+		panic(fmt.Sprintf("verify: Gradient: dst has length %d, want %d", len(dst), len(x)))
+	}
+	var opts Settings
+	if settings != nil {
+		opts = *settings
+	}
 	if len(x) != len(fn.Params) {
 		return math.NaN(), nil, fmt.Errorf("%s: expected %d arguments, got %d", fn.Name, len(fn.Params), len(x))
 	}
 	switch m {
 	case Reverse:
-		return reverse.Gradient(g, fn, x, reverse.Options{Level: opts.Level, Check: opts.Check})
+		return reverse.Gradient(dst, g, fn, x, &reverse.Settings{Level: opts.Level, Check: opts.Check})
 	case Forward:
-		if grad, err = dual.Gradient(nil, g, fn, x); err != nil {
+		if grad, err = dual.Gradient(dst, g, fn, x); err != nil {
 			return math.NaN(), nil, err
 		}
 		value, err = ir.NewEvaluator(g).Apply(fn, x)
 		return value, grad, err
 	case Symbolic:
-		return symbolic(g, fn, x, opts)
+		return symbolic(dst, g, fn, x, opts)
 	case Compiled:
-		p, err := compile.Func(g, fn)
+		p, err := compile.Func(g, fn, nil)
 		if err != nil {
 			return math.NaN(), nil, err
 		}
-		grad = make([]float64, len(x))
+		grad = dst
+		if grad == nil {
+			grad = make([]float64, len(x))
+		}
 		if opts.Check {
 			value, err = p.Check(grad, x)
 			return value, grad, err
 		}
 		return p.Gradient(grad, x), grad, nil
 	case Numeric:
-		grad, err = numeric.FuncGradient(nil, g, fn, x, nil)
+		grad, err = numeric.FuncGradient(dst, g, fn, x, nil)
 		if err != nil {
 			return math.NaN(), nil, err
 		}
@@ -88,7 +102,7 @@ func Gradient(g *ir.Graph, fn *ir.Func, x []float64, m Mode, opts Options) (valu
 	return math.NaN(), nil, fmt.Errorf("unknown mode %q", m)
 }
 
-func symbolic(g *ir.Graph, fn *ir.Func, x []float64, opts Options) (float64, []float64, error) {
+func symbolic(dst []float64, g *ir.Graph, fn *ir.Func, x []float64, opts Settings) (float64, []float64, error) {
 	ev := ir.NewEvaluator(g)
 	ev.Check = opts.Check
 	env := fn.Bind(g, x)
@@ -97,7 +111,10 @@ func symbolic(g *ir.Graph, fn *ir.Func, x []float64, opts Options) (float64, []f
 		return math.NaN(), nil, err
 	}
 	roots := sym.Gradient(g, fn.Body, fn.Params)
-	grad := make([]float64, len(roots))
+	grad := dst
+	if grad == nil {
+		grad = make([]float64, len(roots))
+	}
 	for i, r := range roots {
 		if grad[i], err = ev.Eval(r, env); err != nil {
 			return math.NaN(), nil, err
@@ -154,11 +171,11 @@ func worst(ds []Disagreement) Disagreement {
 }
 
 // Check computes the gradient of fn at x in every mode and compares each
-// with reverse mode.
-func Check(g *ir.Graph, fn *ir.Func, x []float64, opts Options) *Report {
+// with reverse mode, each configured by settings (nil means the defaults).
+func Check(g *ir.Graph, fn *ir.Func, x []float64, settings *Settings) *Report {
 	r := &Report{Params: fn.ParamNames(g)}
 	for _, m := range Modes() {
-		v, grad, err := Gradient(g, fn, x, m, opts)
+		v, grad, err := Gradient(nil, g, fn, x, m, settings)
 		r.Results = append(r.Results, Result{Mode: m, Value: v, Gradient: grad, Err: err})
 	}
 	ref := r.Results[0]

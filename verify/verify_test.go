@@ -17,7 +17,7 @@ func TestSeedAllModes(t *testing.T) {
 	for _, tt := range seedtest.Cases() {
 		for _, level := range []reverse.Level{reverse.Functions, reverse.Primitives} {
 			p, fn := tt.Parse(t)
-			rep := verify.Check(p.Graph, fn, tt.X, verify.Options{Level: level, Check: true})
+			rep := verify.Check(p.Graph, fn, tt.X, &verify.Settings{Level: level, Check: true})
 			for _, r := range rep.Results {
 				if r.Err != nil {
 					t.Fatalf("%s, %s mode: %v", tt.Name, r.Mode, r.Err)
@@ -77,7 +77,7 @@ func TestBuiltins(t *testing.T) {
 		}
 		for _, pt := range pts {
 			x := pt[:len(fn.Params)]
-			rep := verify.Check(p.Graph, fn, x, verify.Options{})
+			rep := verify.Check(p.Graph, fn, x, nil)
 			for _, r := range rep.Results {
 				if r.Err != nil {
 					t.Errorf("%s at %v, %s mode: %v", src, x, r.Mode, r.Err)
@@ -140,7 +140,7 @@ func FuzzAgreement(f *testing.F) {
 		}
 		g, fn, smooth := randomProgram(data)
 		pt := []float64{px, py}
-		ref, refGrad, err := verify.Gradient(g, fn, pt, verify.Reverse, verify.Options{})
+		ref, refGrad, err := verify.Gradient(nil, g, fn, pt, verify.Reverse, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,7 +148,7 @@ func FuzzAgreement(f *testing.F) {
 			t.Skip() // outside the domain, or overflowing
 		}
 		for _, m := range []verify.Mode{verify.Forward, verify.Symbolic, verify.Compiled} {
-			v, grad, err := verify.Gradient(g, fn, pt, m, verify.Options{})
+			v, grad, err := verify.Gradient(nil, g, fn, pt, m, nil)
 			if err != nil {
 				t.Fatalf("%s mode: %v", m, err)
 			}
@@ -163,7 +163,7 @@ func FuzzAgreement(f *testing.F) {
 				}
 			}
 		}
-		_, prim, err := verify.Gradient(g, fn, pt, verify.Reverse, verify.Options{Level: reverse.Primitives})
+		_, prim, err := verify.Gradient(nil, g, fn, pt, verify.Reverse, &verify.Settings{Level: reverse.Primitives})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -175,7 +175,7 @@ func FuzzAgreement(f *testing.F) {
 		if !smooth || math.Abs(ref) > 1e4 || math.Abs(refGrad[0]) > 1e4 || math.Abs(refGrad[1]) > 1e4 {
 			return // central differences are only trusted on smooth, tame functions
 		}
-		_, num, err := verify.Gradient(g, fn, pt, verify.Numeric, verify.Options{})
+		_, num, err := verify.Gradient(nil, g, fn, pt, verify.Numeric, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -54,7 +54,7 @@ func (c *common) pass(args []string, stdin io.Reader, lvl string) (*ir.Program, 
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	r, err := reverse.Run(prog.Graph, fn.Body, fn.Bind(prog.Graph, x), reverse.Options{Level: lv, Check: c.check})
+	r, err := reverse.Run(prog.Graph, fn.Body, fn.Bind(prog.Graph, x), &reverse.Settings{Level: lv, Check: c.check})
 	if err != nil {
 		return nil, nil, nil, sourceError(prog, err)
 	}
