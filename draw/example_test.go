@@ -8,6 +8,7 @@ import (
 	"github.com/gobackprop/backprop/draw"
 	"github.com/gobackprop/backprop/expr"
 	"github.com/gobackprop/backprop/reverse"
+	"github.com/gobackprop/backprop/verify"
 )
 
 // The composite function of the seed's section 2.3.
@@ -99,7 +100,7 @@ f(x)      = f_1(f_2(x), f_3(x))
 	if err != nil {
 		log.Fatal(err)
 	}
-	e, err := draw.Explain(r, &draw.ExplainOptions{Mode: draw.Forward})
+	e, err := draw.Explain(r, &draw.Settings{Mode: verify.Forward})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -320,7 +320,7 @@ func TestDocsSeedGraph(t *testing.T) {
 
 func TestTooLarge(t *testing.T) {
 	r := run(t, "seed.bp", reverse.Primitives)
-	_, err := draw.Build(r, &draw.Options{MaxNodes: 5})
+	_, err := draw.Build(r, &draw.Settings{MaxNodes: 5})
 	var tl *draw.TooLargeError
 	if !errors.As(err, &tl) || tl.Limit != 5 || tl.Nodes != len(r.Nodes) {
 		t.Fatalf("got %v, want a TooLargeError", err)
@@ -328,7 +328,7 @@ func TestTooLarge(t *testing.T) {
 	if !strings.Contains(err.Error(), "--level functions") {
 		t.Errorf("error %q does not suggest --level functions", err)
 	}
-	if _, err := draw.Build(r, &draw.Options{MaxNodes: -1}); err != nil {
+	if _, err := draw.Build(r, &draw.Settings{MaxNodes: -1}); err != nil {
 		t.Errorf("no limit: %v", err)
 	}
 }

@@ -37,6 +37,9 @@ func ParseMode(name string) (Mode, error) {
 	return "", fmt.Errorf("unknown mode %q (the modes are reverse, forward, symbolic, compiled, numeric and all)", name)
 }
 
+// String returns the name of m, such as "reverse".
+func (m Mode) String() string { return string(m) }
+
 // Exact reports whether m is exact up to rounding (all modes but Numeric).
 func (m Mode) Exact() bool { return m != Numeric }
 

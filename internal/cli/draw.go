@@ -14,6 +14,7 @@ import (
 	"github.com/gobackprop/backprop/draw"
 	"github.com/gobackprop/backprop/ir"
 	"github.com/gobackprop/backprop/reverse"
+	"github.com/gobackprop/backprop/verify"
 )
 
 // format parses a --format value among the allowed ones.
@@ -122,7 +123,7 @@ are rendered in-process: no system Graphviz is needed.`,
 			if err != nil {
 				return err
 			}
-			d, err := draw.Build(r, &draw.Options{MaxNodes: maxNodes})
+			d, err := draw.Build(r, &draw.Settings{MaxNodes: maxNodes})
 			var large *draw.TooLargeError
 			if errors.As(err, &large) {
 				return badInput("%v", err)
@@ -217,12 +218,12 @@ edge. In forward mode: each block's value and derivative with respect to
 			if err != nil {
 				return err
 			}
-			var m draw.Mode
+			var m verify.Mode
 			switch mode {
 			case "reverse", "":
-				m = draw.Reverse
+				m = verify.Reverse
 			case "forward":
-				m = draw.Forward
+				m = verify.Forward
 			default:
 				return badInput("--mode: expected reverse or forward, found %q", mode)
 			}
@@ -235,7 +236,7 @@ edge. In forward mode: each block's value and derivative with respect to
 					return err
 				}
 			}
-			x, err := draw.Explain(r, &draw.ExplainOptions{Mode: m, Wrt: wrt})
+			x, err := draw.Explain(r, &draw.Settings{Mode: m, Wrt: wrt})
 			if err != nil {
 				return sourceError(prog, err)
 			}
