@@ -3,7 +3,7 @@
 // and directional derivatives many times with no allocation: the gradient
 // an optimisation loop calls a million times.
 //
-//	p, err := compile.Func(prog.Graph, fn) // once
+//	p, err := compile.Func(prog.Graph, fn, nil) // once
 //	w := p.NewWorkspace()
 //	for … {
 //		v := w.Gradient(grad, x) // many times
