@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -135,11 +136,28 @@ type Result struct {
 }
 
 // Disagreement is the largest relative difference, for one parameter,
-// between a mode and the reference (reverse mode).
+// between a mode and the reference (reverse mode), or the failure of a
+// mode.
 type Disagreement struct {
 	Param string
-	Mode  Mode    // the mode furthest from the reference
-	Diff  float64 // |g_mode - g_ref| / max(|g_ref|, Floor)
+	// Mode is the mode furthest from the reference; if Failed, the mode
+	// that failed (Reverse when the reference itself failed, so that no
+	// mode could be compared).
+	Mode Mode
+	Diff float64 // |g_mode - g_ref| / max(|g_ref|, Floor); +Inf if Failed
+	// Failed says that Mode returned an error or panicked: there is no
+	// difference to measure, and Diff is +Inf, never 0.
+	Failed bool
+}
+
+// worse reports whether d is a worse disagreement than w: a failure is
+// worse than any difference, and a larger difference worse than a
+// smaller one.
+func (d Disagreement) worse(w Disagreement) bool {
+	if d.Failed != w.Failed {
+		return d.Failed
+	}
+	return d.Diff > w.Diff || math.IsNaN(d.Diff) && !math.IsNaN(w.Diff)
 }
 
 // Floor is the absolute floor of relative differences: derivatives smaller
@@ -152,21 +170,42 @@ type Report struct {
 	Params  []string
 	Results []Result // one per mode, in the order of Modes
 	// Exact[i] and Numeric[i] are the worst disagreement on parameter i
-	// among the exact modes, and of numeric differences.
+	// among the exact modes, and of numeric differences. A mode that
+	// failed makes every disagreement it takes part in Failed.
 	Exact   []Disagreement
 	Numeric []Disagreement
 }
 
-// WorstExact returns the largest disagreement among the exact modes.
+// WorstExact returns the largest disagreement among the exact modes, a
+// failure if an exact mode or the reference failed.
 func (r *Report) WorstExact() Disagreement { return worst(r.Exact) }
 
-// WorstNumeric returns the largest disagreement of numeric differences.
+// WorstNumeric returns the largest disagreement of numeric differences, a
+// failure if numeric differences or the reference failed.
 func (r *Report) WorstNumeric() Disagreement { return worst(r.Numeric) }
+
+// Err returns nil if every mode succeeded, and otherwise an error naming
+// each mode that failed and why.
+func (r *Report) Err() error {
+	var msg string
+	for _, res := range r.Results {
+		if res.Err != nil {
+			if msg != "" {
+				msg += "; "
+			}
+			msg += fmt.Sprintf("%s mode failed: %v", res.Mode, res.Err)
+		}
+	}
+	if msg == "" {
+		return nil
+	}
+	return errors.New(msg)
+}
 
 func worst(ds []Disagreement) Disagreement {
 	var w Disagreement
 	for _, d := range ds {
-		if d.Diff > w.Diff || math.IsNaN(d.Diff) || w.Param == "" {
+		if w.Param == "" || d.worse(w) {
 			w = d
 		}
 	}
@@ -175,10 +214,24 @@ func worst(ds []Disagreement) Disagreement {
 
 // Check computes the gradient of fn at x in every mode and compares each
 // with reverse mode, each configured by settings (nil means the defaults).
+// A mode that returns an error or panics is recorded in its Result's Err
+// and makes the disagreements it takes part in Failed, with Diff +Inf: a
+// failed mode never reads as agreement.
 func Check(g *ir.Graph, fn *ir.Func, x []float64, settings *Settings) *Report {
+	return check(g, fn, x, settings, Gradient)
+}
+
+// gradientFunc is the signature of Gradient, which check calls through so
+// that the tests can make modes fail.
+type gradientFunc func(dst []float64, g *ir.Graph, fn *ir.Func, x []float64, m Mode, settings *Settings) (float64, []float64, error)
+
+func check(g *ir.Graph, fn *ir.Func, x []float64, settings *Settings, gradient gradientFunc) *Report {
 	r := &Report{Params: fn.ParamNames(g)}
 	for _, m := range Modes() {
-		v, grad, err := Gradient(nil, g, fn, x, m, settings)
+		v, grad, err := safely(gradient, g, fn, x, m, settings)
+		if err == nil && len(grad) != len(r.Params) {
+			err = fmt.Errorf("%d partial derivatives for %d parameters", len(grad), len(r.Params))
+		}
 		r.Results = append(r.Results, Result{Mode: m, Value: v, Gradient: grad, Err: err})
 	}
 	ref := r.Results[0]
@@ -186,22 +239,38 @@ func Check(g *ir.Graph, fn *ir.Func, x []float64, settings *Settings) *Report {
 		ex := Disagreement{Param: name}
 		nu := Disagreement{Param: name, Mode: Numeric}
 		for _, res := range r.Results[1:] {
-			if res.Err != nil || ref.Err != nil {
-				continue
+			d := Disagreement{Param: name, Mode: res.Mode}
+			switch {
+			case ref.Err != nil:
+				d.Mode, d.Diff, d.Failed = ref.Mode, math.Inf(1), true
+			case res.Err != nil:
+				d.Diff, d.Failed = math.Inf(1), true
+			default:
+				d.Diff = RelDiff(res.Gradient[i], ref.Gradient[i])
 			}
-			d := RelDiff(res.Gradient[i], ref.Gradient[i])
 			if res.Mode.Exact() {
-				if d > ex.Diff || math.IsNaN(d) || ex.Mode == "" {
-					ex.Mode, ex.Diff = res.Mode, d
+				if ex.Mode == "" || d.worse(ex) {
+					ex = d
 				}
 			} else {
-				nu.Diff = d
+				nu = d
 			}
 		}
 		r.Exact = append(r.Exact, ex)
 		r.Numeric = append(r.Numeric, nu)
 	}
 	return r
+}
+
+// safely calls gradient and turns a panic into an error, so that one mode
+// that panics does not stop the others from being checked.
+func safely(gradient gradientFunc, g *ir.Graph, fn *ir.Func, x []float64, m Mode, settings *Settings) (v float64, grad []float64, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			v, grad, err = math.NaN(), nil, fmt.Errorf("panic: %v", p)
+		}
+	}()
+	return gradient(nil, g, fn, x, m, settings)
 }
 
 // RelDiff returns |a-b| / max(|b|, Floor); 0 when a and b are the same

@@ -194,3 +194,24 @@ func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 func agree(a, b, tol float64) bool {
 	return a == b || math.Abs(a-b) <= tol*math.Max(math.Abs(b), 1)
 }
+
+// TestCheckReferenceFails checks that when reverse mode, the reference,
+// fails (here its check of non-finite values, outside the domain of
+// sqrt), the report says so instead of a worst disagreement of 0.
+func TestCheckReferenceFails(t *testing.T) {
+	p, err := expr.Parse("f.bp", "f(x) = sqrt(x)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn, _ := p.Target("")
+	rep := verify.Check(p.Graph, fn, []float64{-1}, &verify.Settings{Check: true})
+	if rep.Err() == nil {
+		t.Fatal("no error from the failed reference")
+	}
+	if w := rep.WorstExact(); !w.Failed || w.Mode != verify.Reverse || !math.IsInf(w.Diff, 1) {
+		t.Errorf("worst exact disagreement %+v, want reverse mode failed, Diff +Inf", w)
+	}
+	if w := rep.WorstNumeric(); !w.Failed || w.Diff == 0 {
+		t.Errorf("worst numeric disagreement %+v, want a failure", w)
+	}
+}
