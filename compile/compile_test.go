@@ -1,7 +1,6 @@
 package compile_test
 
 import (
-	"os"
 	"strings"
 	"testing"
 
@@ -31,7 +30,7 @@ func parse(t testing.TB, src string) (*ir.Program, *ir.Func) {
 // golden files testdata/*.golden; go test -update rewrites them.
 func TestListing(t *testing.T) {
 	for i, tt := range seedTests {
-		name := strings.ReplaceAll(tt.name, " ", "_")
+		name := strings.ReplaceAll(tt.Name, " ", "_")
 		t.Run(name, func(t *testing.T) {
 			got := seedProgram(t, i).String()
 			golden.Check(t, name+".golden", []byte(got))
@@ -80,16 +79,9 @@ func TestShape(t *testing.T) {
 // through ir.Graph.Inline) gives the same values and gradients.
 func TestBuilder(t *testing.T) {
 	for i, tt := range seedTests {
-		t.Run(tt.name, func(t *testing.T) {
+		t.Run(tt.Name, func(t *testing.T) {
 			p := seedProgram(t, i)
-			src := tt.src
-			if tt.file != "" {
-				b, err := os.ReadFile(tt.file)
-				if err != nil {
-					t.Fatal(err)
-				}
-				src = string(b)
-			}
+			src := tt.Src
 			prog, fn := parse(t, src)
 			q, err := compile.Func(prog.Graph, fn, &compile.Settings{Builder: prog.Graph})
 			if err != nil {
@@ -99,7 +91,7 @@ func TestBuilder(t *testing.T) {
 				t.Errorf("%d instructions with the builder, %d without", q.Len(), p.Len())
 			}
 			g1, g2 := make([]float64, p.NumInputs()), make([]float64, q.NumInputs())
-			v1, v2 := p.Gradient(g1, tt.x), q.Gradient(g2, tt.x)
+			v1, v2 := p.Gradient(g1, tt.X), q.Gradient(g2, tt.X)
 			if v1 != v2 {
 				t.Errorf("value %v with the builder, %v without", v2, v1)
 			}

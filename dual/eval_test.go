@@ -45,9 +45,9 @@ func TestSeedGradients(t *testing.T) {
 		want []float64
 		fd   *numeric.Settings // see numeric's documentation on accuracy
 	}{
-		{"section 1", parse(t, section1), []float64{1}, []float64{122.045158140265}, nil},
-		{"section 2.3", seedProgram(t), []float64{2, 3}, []float64{18260.7627311899, 6689.54446941267}, &numeric.Settings{Step: 1e-8}},
-		{"appendix", parse(t, appendix), []float64{2, 3}, []float64{0.299580760323820, -0.0846987477622259}, nil},
+		{"section 1", parse(t, section1), seedtest.Section1().X, seedtest.Section1().Grad, nil},
+		{"section 2.3", seedProgram(t), seedtest.Section23().X, seedtest.Section23().Grad, &numeric.Settings{Step: 1e-8}},
+		{"appendix", parse(t, appendix), seedtest.Appendix().X, seedtest.Appendix().Grad, nil},
 	}
 	for _, tt := range tests {
 		fn, err := tt.prog.Target("")
@@ -234,7 +234,7 @@ func TestErrors(t *testing.T) {
 	if _, err := e.Gradient(nil, rec, []float64{1}); err == nil {
 		t.Error("no error")
 	}
-	if got, err := e.Gradient(nil, f, []float64{1}); err != nil || !near(got[0], 122.045158140265, 1e-14) {
+	if got, err := e.Gradient(nil, f, []float64{1}); err != nil || !near(got[0], seedtest.Section1().Grad[0], 1e-14) {
 		t.Errorf("after an error: %v, %v", got, err)
 	}
 }

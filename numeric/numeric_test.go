@@ -48,9 +48,9 @@ func relErr(got, want []float64) float64 {
 // to the accuracy the formula reaches on it (see the table in doc.go),
 // and that the tolerances are not loose: a worse formula fails them.
 func TestSeedFigures(t *testing.T) {
-	s1 := []float64{122.045158140265}
-	app := []float64{0.299580760323820, -0.0846987477622259}
-	s23 := []float64{18260.7627311899, 6689.54446941267}
+	s1 := seedtest.Section1().Grad
+	app := seedtest.Appendix().Grad
+	s23 := seedtest.Section23().Grad
 	tests := []struct {
 		name     string
 		src      string
@@ -228,7 +228,7 @@ func TestAdaptiveSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []float64{18260.7627311899, 6689.54446941267}
+	want := seedtest.Section23().Grad
 	if e := relErr(got, want); e > 1e-7 {
 		t.Errorf("gradient %.15g, want %.15g (relative error %.2g)", got, want, e)
 	}
