@@ -156,15 +156,15 @@ func TestPanics(t *testing.T) {
 		f    func()
 		want string
 	}{
-		{"Value", func() { p.Value(three) }, "compile: len(x) = 3, want 2 inputs"},
-		{"Gradient x", func() { p.Gradient(two, three) }, "compile: len(x) = 3, want 2 inputs"},
-		{"Gradient dst", func() { p.Gradient(three, two) }, "compile: len(dst) = 3, want 2 inputs"},
-		{"Workspace Gradient", func() { w.Gradient(nil, two) }, "compile: len(dst) = 0, want 2 inputs"},
-		{"JVP", func() { p.JVP(two, three) }, "compile: len(v) = 3, want 2 inputs"},
-		{"Check", func() { p.Check(three, two) }, "compile: len(dst) = 3, want 2 inputs"},
-		{"Batch", func() { p.GradientBatch(make([][]float64, 1), nil, nil) }, "compile: len(dst) = 1, but len(xs) = 0"},
-		{"Batch values", func() { p.GradientBatch(nil, nil, two) }, "compile: len(values) = 2, but len(xs) = 0"},
-		{"Batch point", func() { p.GradientBatch([][]float64{two, two}, [][]float64{two, three}, nil) }, "compile: len(xs[1]) = 3, want 2 inputs"},
+		{"Value", func() { p.Value(three) }, "compile: x has length 3, want 2 inputs"},
+		{"Gradient x", func() { p.Gradient(two, three) }, "compile: x has length 3, want 2 inputs"},
+		{"Gradient dst", func() { p.Gradient(three, two) }, "compile: dst has length 3, want 2 inputs"},
+		{"Workspace Gradient", func() { w.Gradient(nil, two) }, "compile: dst has length 0, want 2 inputs"},
+		{"JVP", func() { p.JVP(two, three) }, "compile: JVP: v has length 3, want 2 inputs"},
+		{"Check", func() { p.Check(three, two) }, "compile: dst has length 3, want 2 inputs"},
+		{"Batch", func() { p.GradientBatch(make([][]float64, 1), nil, nil) }, "compile: GradientBatch: dst has length 1, want 0 (len(xs))"},
+		{"Batch values", func() { p.GradientBatch(nil, nil, two) }, "compile: GradientBatch: values has length 2, want 0 (len(xs))"},
+		{"Batch point", func() { p.GradientBatch([][]float64{two, two}, [][]float64{two, three}, nil) }, "compile: GradientBatch: xs[1] has length 3, want 2 inputs"},
 		{"nil graph", func() { compile.Expr(nil, 0, nil, nil) }, "compile: nil graph"},
 		{"nil function", func() { compile.Func(prog.Graph, nil, nil) }, "compile: Func: nil function"},
 	}

@@ -67,8 +67,8 @@ func TestMisuse(t *testing.T) {
 		{"stale after Reset", "discarded by Rewind or Reset", func() { old.MulConst(2) }},
 		{"stale in Gradient", "discarded", func() { a.Gradient(nil, reused, []Var{stale}) }},
 		{"stale output", "discarded", func() { r.Backward(old) }},
-		{"dst length", "len(dst) = 1, want len(wrt) = 2", func() { a.Gradient(make([]float64, 1), x, []Var{x, x}) }},
-		{"Grad dst length", "len(dst) = 3, want len(x) = 2", func() {
+		{"dst length", "tape: Gradient: dst has length 1, want 2 (len(wrt))", func() { a.Gradient(make([]float64, 1), x, []Var{x, x}) }},
+		{"Grad dst length", "tape: Grad: dst has length 3, want 2 (len(x))", func() {
 			a.Grad(make([]float64, 3), func(_ *Tape, v []Var) Var { return v[0] }, []float64{1, 2})
 		}},
 		{"Custom lengths", "2 inputs but 1 partials", func() { a.Custom(1, []Var{x, x}, []float64{1}) }},
