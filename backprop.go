@@ -76,24 +76,44 @@ func (p *Program) Var(name string) Expr { return Expr{p: p, id: p.p.Graph.Var(na
 func (p *Program) Const(v float64) Expr { return Expr{p: p, id: p.p.Graph.Const(v)} }
 
 // Apply returns the primitive o applied to args, such as
-// p.Apply(op.Sin, x). It panics if the number of arguments is not o's
-// arity or an argument belongs to another program.
+// p.Apply(op.Sin, x). It panics with a message naming Program.Apply and
+// the problem if o is not a primitive (a leaf, op.Call or an invalid
+// code), if the number of arguments is not o's arity, or if an argument
+// is the zero Expr or belongs to another program.
 func (p *Program) Apply(o op.Op, args ...Expr) Expr {
-	if !o.IsPrimitive() || len(args) != o.Arity() {
-		panic(fmt.Sprintf("backprop: %v expects %d arguments, got %d", o, o.Arity(), len(args)))
+	switch {
+	case !o.Valid():
+		panic(fmt.Sprintf("backprop: Program.Apply: invalid op %d", uint8(o)))
+	case !o.IsPrimitive():
+		panic(fmt.Sprintf("backprop: Program.Apply: %v is not a primitive: use Var, Const or Function.Apply", o))
+	case len(args) != o.Arity():
+		panic(fmt.Sprintf("backprop: Program.Apply: %v expects %s, got %d", o, count(o.Arity(), "argument"), len(args)))
 	}
-	x, y := p.own(args[0]), ir.None
+	x, y := p.own("Program.Apply", args[0]), ir.None
 	if len(args) == 2 {
-		y = p.own(args[1])
+		y = p.own("Program.Apply", args[1])
 	}
 	return Expr{p: p, id: p.p.Graph.Apply(o, x, y)}
 }
 
-func (p *Program) own(e Expr) ir.ID {
-	if e.p != p {
-		panic("backprop: expression of another program")
+// count returns "1 word" or "n words".
+func count(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
 	}
-	return e.id
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// own returns the node of e, and panics, naming the method fn, if e is not
+// an expression of p.
+func (p *Program) own(fn string, e Expr) ir.ID {
+	switch e.p {
+	case p:
+		return e.id
+	case nil:
+		panic("backprop: " + fn + ": the zero Expr is not an expression")
+	}
+	panic("backprop: " + fn + ": expression of another program")
 }
 
 // A Function is a function defined in a Program.
@@ -122,16 +142,17 @@ func (f *Function) String() string {
 }
 
 // Apply returns the expression of f applied to args. It panics with a
-// message such as "backprop: f_2: expected 2 arguments, got 1" if the
-// number of arguments is wrong, as calling a Go function with the wrong
-// number of arguments would not compile.
+// message such as "backprop: Function.Apply: f_2 expects 2 arguments, got
+// 1" if the number of arguments is wrong, as calling a Go function with
+// the wrong number of arguments would not compile, and if an argument
+// belongs to another program.
 func (f *Function) Apply(args ...Expr) Expr {
 	if len(args) != len(f.fn.Params) {
-		panic(fmt.Sprintf("backprop: %s: expected %d arguments, got %d", f.fn.Name, len(f.fn.Params), len(args)))
+		panic(fmt.Sprintf("backprop: Function.Apply: %s expects %s, got %d", f.fn.Name, count(len(f.fn.Params), "argument"), len(args)))
 	}
 	ids := make([]ir.ID, len(args))
 	for i, a := range args {
-		ids[i] = f.p.own(a)
+		ids[i] = f.p.own("Function.Apply", a)
 	}
 	return Expr{p: f.p, id: f.p.p.Graph.Call(f.fn, ids...)}
 }
@@ -144,12 +165,17 @@ func (f *Function) Eval(x ...float64) (float64, error) {
 // Gradient returns the value of f at x and its gradient with respect to
 // its parameters, by reverse mode.
 func (f *Function) Gradient(x ...float64) (float64, []float64, error) {
-	return reverse.Gradient(f.p.p.Graph, f.fn, x, reverse.Options{})
+	return reverse.Gradient(nil, f.p.p.Graph, f.fn, x, nil)
 }
 
 // Partial returns the symbolic partial derivative of f with respect to its
-// i-th parameter, as an expression of its parameters.
+// i-th parameter (from 0), as an expression of its parameters. It panics
+// with a message such as "backprop: Function.Partial: f has 2
+// parameters, no parameter 2" if i is out of range.
 func (f *Function) Partial(i int) Expr {
+	if i < 0 || i >= len(f.fn.Params) {
+		panic(fmt.Sprintf("backprop: Function.Partial: %s has %s, no parameter %d", f.fn.Name, count(len(f.fn.Params), "parameter"), i))
+	}
 	return Expr{p: f.p, id: sym.Diff(f.p.p.Graph, f.fn.Body, f.fn.Params[i])}
 }
 
@@ -202,7 +228,7 @@ func (e Expr) Eval(at Point) (float64, error) {
 // derivatives with respect to each of its variables, by reverse mode.
 func (e Expr) Gradient(at Point) (float64, map[string]float64, error) {
 	g := e.p.p.Graph
-	r, err := reverse.Run(g, e.id, at, reverse.Options{})
+	r, err := reverse.Run(g, e.id, at, nil)
 	if err != nil {
 		return math.NaN(), nil, err
 	}

@@ -118,7 +118,7 @@ func (compiledTool) name() string { return "backprop-compiled" }
 // compiledGrad compiles fn and returns its gradient through a Workspace,
 // the allocation-free path for one goroutine.
 func compiledGrad(g *ir.Graph, fn *ir.Func) (gradFunc, error) {
-	p, err := compile.Func(g, fn)
+	p, err := compile.Func(g, fn, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +174,7 @@ func dualGrad(g *ir.Graph, fn *ir.Func) gradFunc {
 		if len(dst) != len(x) {
 			return math.NaN(), fmt.Errorf("dual: x has %d elements, dst %d", len(x), len(dst))
 		}
-		if _, err := e.Gradient(fn, x, dst); err != nil {
+		if _, err := e.Gradient(dst, fn, x); err != nil {
 			return math.NaN(), err
 		}
 		return math.NaN(), nil
@@ -204,16 +204,15 @@ type dagTool struct{}
 func (dagTool) name() string { return "backprop-dag" }
 
 // reverseGrad returns the gradient of fn by reverse passes over the DAG.
-func reverseGrad(g *ir.Graph, fn *ir.Func, opts reverse.Options) gradFunc {
+func reverseGrad(g *ir.Graph, fn *ir.Func, opts *reverse.Settings) gradFunc {
 	return func(dst, x []float64) (float64, error) {
 		if len(dst) != len(x) {
 			return math.NaN(), fmt.Errorf("reverse: x has %d elements, dst %d", len(x), len(dst))
 		}
-		v, grad, err := reverse.Gradient(g, fn, x, opts)
+		v, _, err := reverse.Gradient(dst, g, fn, x, opts)
 		if err != nil {
 			return math.NaN(), err
 		}
-		copy(dst, grad)
 		return v, nil
 	}
 }
@@ -223,10 +222,10 @@ func (dagTool) seed() (gradFunc, error) {
 	if err != nil {
 		return nil, err
 	}
-	return reverseGrad(g, fn, reverse.Options{}), nil
+	return reverseGrad(g, fn, nil), nil
 }
 
 func (dagTool) rosenbrock(n int) (gradFunc, error) {
 	g, fn := rosenbrockProgram(n)
-	return reverseGrad(g, fn, reverse.Options{}), nil
+	return reverseGrad(g, fn, nil), nil
 }

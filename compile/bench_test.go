@@ -2,38 +2,17 @@ package compile_test
 
 import (
 	"fmt"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/gobackprop/backprop/compile"
+	"github.com/gobackprop/backprop/internal/seedtest"
 	"github.com/gobackprop/backprop/ir"
 	"github.com/gobackprop/backprop/op"
 )
 
 // rosenbrockSizes are the numbers of variables of the benchmarks.
 var rosenbrockSizes = []int{1000, 100_000, 1_000_000}
-
-// rosenbrock is the extended Rosenbrock function
-// Σ_{i<n/2} 100(x[2i+1] - x[2i]²)² + (1 - x[2i])², as a plain Go loop.
-func rosenbrock(x []float64) float64 {
-	var s float64
-	for i := 0; i+1 < len(x); i += 2 {
-		a := x[i+1] - x[i]*x[i]
-		b := 1 - x[i]
-		s += 100*(a*a) + b*b
-	}
-	return s
-}
-
-// rosenbrockGrad is its gradient, by hand.
-func rosenbrockGrad(dst, x []float64) {
-	for i := 0; i+1 < len(x); i += 2 {
-		a := x[i+1] - x[i]*x[i]
-		dst[i] = -400*a*x[i] - 2*(1-x[i])
-		dst[i+1] = 200 * a
-	}
-}
 
 // rosenbrockGraph builds the extended Rosenbrock function of n variables
 // with one node per scalar operation, in the order of the plain loop.
@@ -58,28 +37,15 @@ func rosenbrockGraph(n int) (*ir.Graph, ir.ID, []ir.ID) {
 	return g, sum, in
 }
 
-// rosenbrockStart is the classic starting point: 1.2 at even indices, 1
-// at odd ones.
-func rosenbrockStart(n int) []float64 {
-	x := make([]float64, n)
-	for i := range x {
-		x[i] = 1
-		if i%2 == 0 {
-			x[i] = 1.2
-		}
-	}
-	return x
-}
-
 var sink float64
 
 func BenchmarkRosenbrockPlain(b *testing.B) {
 	for _, n := range rosenbrockSizes {
-		x := rosenbrockStart(n)
+		x := seedtest.RosenbrockStart(n)
 		b.Run(fmt.Sprint("n=", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				sink = rosenbrock(x)
+				sink = seedtest.Rosenbrock(x)
 			}
 		})
 	}
@@ -91,7 +57,7 @@ func BenchmarkRosenbrockCompile(b *testing.B) {
 			g, root, in := rosenbrockGraph(n)
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := compile.Expr(g, root, in); err != nil {
+				if _, err := compile.Expr(g, root, in, nil); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -106,7 +72,7 @@ func BenchmarkRosenbrockGradient(b *testing.B) {
 	for _, n := range rosenbrockSizes {
 		b.Run(fmt.Sprint("n=", n), func(b *testing.B) {
 			p := rosenbrockProgram(b, n)
-			x := rosenbrockStart(n)
+			x := seedtest.RosenbrockStart(n)
 			dst := make([]float64, n)
 			w := p.NewWorkspace()
 			b.ReportAllocs()
@@ -124,7 +90,7 @@ func BenchmarkRosenbrockGradientPool(b *testing.B) {
 	for _, n := range rosenbrockSizes[:2] {
 		b.Run(fmt.Sprint("n=", n), func(b *testing.B) {
 			p := rosenbrockProgram(b, n)
-			x := rosenbrockStart(n)
+			x := seedtest.RosenbrockStart(n)
 			dst := make([]float64, n)
 			p.Gradient(dst, x) // the pool makes its first workspace
 			b.ReportAllocs()
@@ -140,7 +106,7 @@ func BenchmarkRosenbrockValue(b *testing.B) {
 	for _, n := range rosenbrockSizes[:2] {
 		b.Run(fmt.Sprint("n=", n), func(b *testing.B) {
 			p := rosenbrockProgram(b, n)
-			x := rosenbrockStart(n)
+			x := seedtest.RosenbrockStart(n)
 			w := p.NewWorkspace()
 			b.ReportAllocs()
 			for b.Loop() {
@@ -153,7 +119,7 @@ func BenchmarkRosenbrockValue(b *testing.B) {
 
 func rosenbrockProgram(b testing.TB, n int) *compile.Program {
 	g, root, in := rosenbrockGraph(n)
-	p, err := compile.Expr(g, root, in)
+	p, err := compile.Expr(g, root, in, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -171,7 +137,7 @@ func reportRatio(b *testing.B, p *compile.Program, x []float64) {
 	runs := 0
 	start := time.Now()
 	for runs < 10 || time.Since(start) < d {
-		sink = rosenbrock(x)
+		sink = seedtest.Rosenbrock(x)
 		runs++
 	}
 	plain := float64(time.Since(start).Nanoseconds()) / float64(runs)
@@ -214,14 +180,10 @@ func BenchmarkSeed(b *testing.B) {
 		}
 	})
 	b.Run("Compile", func(b *testing.B) {
-		src, err := os.ReadFile(seedTests[0].file)
-		if err != nil {
-			b.Fatal(err)
-		}
-		prog, fn := parse(b, string(src))
+		prog, fn := parse(b, seedTests[0].Src)
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := compile.Func(prog.Graph, fn); err != nil {
+			if _, err := compile.Func(prog.Graph, fn, nil); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -244,7 +206,7 @@ func BenchmarkGradientBatch(b *testing.B) {
 		if bench.n == 0 {
 			p, x0 = seedProgram(b, 0), []float64{2, 3}
 		} else {
-			p, x0 = rosenbrockProgram(b, bench.n), rosenbrockStart(bench.n)
+			p, x0 = rosenbrockProgram(b, bench.n), seedtest.RosenbrockStart(bench.n)
 		}
 		xs := make([][]float64, bench.points)
 		dst := make([][]float64, bench.points)

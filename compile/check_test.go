@@ -67,7 +67,7 @@ func TestCheck(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			prog, fn := parse(t, tt.src)
-			p, err := compile.Func(prog.Graph, fn)
+			p, err := compile.Func(prog.Graph, fn, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -129,7 +129,7 @@ func TestCheckConstant(t *testing.T) {
 	g := ir.NewGraph()
 	x := g.Var("x")
 	bad := g.Apply(op.Log, g.Const(-1), ir.None)
-	p, err := compile.Expr(g, g.Apply(op.Add, x, bad), []ir.ID{x})
+	p, err := compile.Expr(g, g.Apply(op.Add, x, bad), []ir.ID{x}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

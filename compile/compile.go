@@ -9,9 +9,9 @@ import (
 	"github.com/gobackprop/backprop/op"
 )
 
-// Config says how an expression is compiled. The zero Config is the
-// default, which [Func] and [Expr] use.
-type Config struct {
+// Settings say how an expression is compiled. The zero value, like a nil
+// *Settings, is the default.
+type Settings struct {
 	// Builder, if not nil, rebuilds the expression while the calls of
 	// user functions are inlined, with g.Inline(Builder, root) (package
 	// sym offers simplifying builders). Its nodes must be nodes of g,
@@ -26,36 +26,32 @@ type Config struct {
 }
 
 // Func compiles the user function fn of g, whose inputs are fn.Params in
-// order. It is Config{}.Func.
-func Func(g *ir.Graph, fn *ir.Func) (*Program, error) {
-	var c Config
-	return c.Func(g, fn)
-}
-
-// Expr compiles the expression root of g as a function of the variables
-// inputs, in order. It is Config{}.Expr.
-func Expr(g *ir.Graph, root ir.ID, inputs []ir.ID) (*Program, error) {
-	var c Config
-	return c.Expr(g, root, inputs)
-}
-
-// Func compiles the user function fn of g, whose inputs are fn.Params in
-// order. It panics if g or fn is nil.
-func (c *Config) Func(g *ir.Graph, fn *ir.Func) (*Program, error) {
+// order, as settings say (nil means the defaults). It panics if g or fn is
+// nil.
+func Func(g *ir.Graph, fn *ir.Func, settings *Settings) (*Program, error) {
 	if fn == nil {
-		panic("compile: nil function")
+		panic("compile: Func: nil function")
 	}
-	return c.compile(g, fn.Body, fn.Params, fn)
+	return settings.orDefault().compile(g, fn.Body, fn.Params, fn)
 }
 
 // Expr compiles the expression root of g as a function of the variables
-// inputs, in order. Every variable that root depends on must be one of
-// inputs; an input may be unused. It panics if g is nil.
-func (c *Config) Expr(g *ir.Graph, root ir.ID, inputs []ir.ID) (*Program, error) {
-	return c.compile(g, root, inputs, nil)
+// inputs, in order, as settings say (nil means the defaults). Every
+// variable that root depends on must be one of inputs; an input may be
+// unused. It panics if g is nil.
+func Expr(g *ir.Graph, root ir.ID, inputs []ir.ID, settings *Settings) (*Program, error) {
+	return settings.orDefault().compile(g, root, inputs, nil)
 }
 
-func (c *Config) compile(g *ir.Graph, root ir.ID, inputs []ir.ID, fn *ir.Func) (*Program, error) {
+// orDefault returns s, or the zero Settings if s is nil.
+func (s *Settings) orDefault() *Settings {
+	if s == nil {
+		return &Settings{}
+	}
+	return s
+}
+
+func (c *Settings) compile(g *ir.Graph, root ir.ID, inputs []ir.ID, fn *ir.Func) (*Program, error) {
 	if g == nil {
 		panic("compile: nil graph")
 	}

@@ -1,7 +1,6 @@
 package compile_test
 
 import (
-	"os"
 	"strings"
 	"testing"
 
@@ -31,7 +30,7 @@ func parse(t testing.TB, src string) (*ir.Program, *ir.Func) {
 // golden files testdata/*.golden; go test -update rewrites them.
 func TestListing(t *testing.T) {
 	for i, tt := range seedTests {
-		name := strings.ReplaceAll(tt.name, " ", "_")
+		name := strings.ReplaceAll(tt.Name, " ", "_")
 		t.Run(name, func(t *testing.T) {
 			got := seedProgram(t, i).String()
 			golden.Check(t, name+".golden", []byte(got))
@@ -61,7 +60,7 @@ func TestShape(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			prog, fn := parse(t, tt.src)
 			n := prog.Graph.Len()
-			p, err := compile.Func(prog.Graph, fn)
+			p, err := compile.Func(prog.Graph, fn, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -80,19 +79,11 @@ func TestShape(t *testing.T) {
 // through ir.Graph.Inline) gives the same values and gradients.
 func TestBuilder(t *testing.T) {
 	for i, tt := range seedTests {
-		t.Run(tt.name, func(t *testing.T) {
+		t.Run(tt.Name, func(t *testing.T) {
 			p := seedProgram(t, i)
-			src := tt.src
-			if tt.file != "" {
-				b, err := os.ReadFile(tt.file)
-				if err != nil {
-					t.Fatal(err)
-				}
-				src = string(b)
-			}
+			src := tt.Src
 			prog, fn := parse(t, src)
-			c := compile.Config{Builder: prog.Graph}
-			q, err := c.Func(prog.Graph, fn)
+			q, err := compile.Func(prog.Graph, fn, &compile.Settings{Builder: prog.Graph})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -100,7 +91,7 @@ func TestBuilder(t *testing.T) {
 				t.Errorf("%d instructions with the builder, %d without", q.Len(), p.Len())
 			}
 			g1, g2 := make([]float64, p.NumInputs()), make([]float64, q.NumInputs())
-			v1, v2 := p.Gradient(g1, tt.x), q.Gradient(g2, tt.x)
+			v1, v2 := p.Gradient(g1, tt.X), q.Gradient(g2, tt.X)
 			if v1 != v2 {
 				t.Errorf("value %v with the builder, %v without", v2, v1)
 			}
@@ -140,10 +131,10 @@ func TestErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, c := range []compile.Config{{}, {Builder: g}} {
-				p, err := c.Expr(g, tt.root, tt.inputs)
+			for _, c := range []*compile.Settings{nil, {Builder: g}} {
+				p, err := compile.Expr(g, tt.root, tt.inputs, c)
 				if err == nil || err.Error() != tt.want {
-					t.Errorf("Builder %v: got %v, %v; want error %q", c.Builder != nil, p, err, tt.want)
+					t.Errorf("Builder %v: got %v, %v; want error %q", c != nil, p, err, tt.want)
 				}
 			}
 		})
@@ -154,7 +145,7 @@ func TestErrors(t *testing.T) {
 // and the cause.
 func TestPanics(t *testing.T) {
 	prog, fn := parse(t, "f(x, y) = x*y")
-	p, err := compile.Func(prog.Graph, fn)
+	p, err := compile.Func(prog.Graph, fn, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,17 +156,17 @@ func TestPanics(t *testing.T) {
 		f    func()
 		want string
 	}{
-		{"Value", func() { p.Value(three) }, "compile: len(x) = 3, want 2 inputs"},
-		{"Gradient x", func() { p.Gradient(two, three) }, "compile: len(x) = 3, want 2 inputs"},
-		{"Gradient dst", func() { p.Gradient(three, two) }, "compile: len(dst) = 3, want 2 inputs"},
-		{"Workspace Gradient", func() { w.Gradient(nil, two) }, "compile: len(dst) = 0, want 2 inputs"},
-		{"JVP", func() { p.JVP(two, three) }, "compile: len(v) = 3, want 2 inputs"},
-		{"Check", func() { p.Check(three, two) }, "compile: len(dst) = 3, want 2 inputs"},
-		{"Batch", func() { p.GradientBatch(make([][]float64, 1), nil, nil) }, "compile: len(dst) = 1, but len(xs) = 0"},
-		{"Batch values", func() { p.GradientBatch(nil, nil, two) }, "compile: len(values) = 2, but len(xs) = 0"},
-		{"Batch point", func() { p.GradientBatch([][]float64{two, two}, [][]float64{two, three}, nil) }, "compile: len(xs[1]) = 3, want 2 inputs"},
-		{"nil graph", func() { compile.Expr(nil, 0, nil) }, "compile: nil graph"},
-		{"nil function", func() { compile.Func(prog.Graph, nil) }, "compile: nil function"},
+		{"Value", func() { p.Value(three) }, "compile: x has length 3, want 2 inputs"},
+		{"Gradient x", func() { p.Gradient(two, three) }, "compile: x has length 3, want 2 inputs"},
+		{"Gradient dst", func() { p.Gradient(three, two) }, "compile: dst has length 3, want 2 inputs"},
+		{"Workspace Gradient", func() { w.Gradient(nil, two) }, "compile: dst has length 0, want 2 inputs"},
+		{"JVP", func() { p.JVP(two, three) }, "compile: JVP: v has length 3, want 2 inputs"},
+		{"Check", func() { p.Check(three, two) }, "compile: dst has length 3, want 2 inputs"},
+		{"Batch", func() { p.GradientBatch(make([][]float64, 1), nil, nil) }, "compile: GradientBatch: dst has length 1, want 0 (len(xs))"},
+		{"Batch values", func() { p.GradientBatch(nil, nil, two) }, "compile: GradientBatch: values has length 2, want 0 (len(xs))"},
+		{"Batch point", func() { p.GradientBatch([][]float64{two, two}, [][]float64{two, three}, nil) }, "compile: GradientBatch: xs[1] has length 3, want 2 inputs"},
+		{"nil graph", func() { compile.Expr(nil, 0, nil, nil) }, "compile: nil graph"},
+		{"nil function", func() { compile.Func(prog.Graph, nil, nil) }, "compile: Func: nil function"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -192,7 +183,7 @@ func TestPanics(t *testing.T) {
 // TestInputs checks the names and order of the inputs.
 func TestInputs(t *testing.T) {
 	prog, fn := parse(t, "f(b, a, c) = a - b*c")
-	p, err := compile.Func(prog.Graph, fn)
+	p, err := compile.Func(prog.Graph, fn, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,7 @@
 // and directional derivatives many times with no allocation: the gradient
 // an optimisation loop calls a million times.
 //
-//	p, err := compile.Func(prog.Graph, fn) // once
+//	p, err := compile.Func(prog.Graph, fn, nil) // once
 //	w := p.NewWorkspace()
 //	for … {
 //		v := w.Gradient(grad, x) // many times
@@ -30,10 +30,10 @@
 //     Rosenbrock function, whatever its size), so that the evaluation loops
 //     dispatch on the operation once a run instead of once an instruction.
 //
-// A [Config] with a Builder (such as package sym's simplifying builders)
-// rebuilds the expression through it while inlining; the zero Config, used
-// by Func and Expr, leaves the graph unchanged. [Program.String] lists the
-// slots and the node each comes from.
+// [Settings] with a Builder (such as package sym's simplifying builders)
+// rebuild the expression through it while inlining; nil or zero Settings
+// leave the graph unchanged. [Program.String] lists the slots and the node
+// each comes from.
 //
 // # Evaluating
 //

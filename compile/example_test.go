@@ -21,7 +21,7 @@ f(x_1, x_2) = f_1(f_2(x_1, f_2(x_2, x_1)), f_3(x_1))`)
 		log.Fatal(err)
 	}
 	fn, _ := prog.Target("f")
-	p, err := compile.Func(prog.Graph, fn)
+	p, err := compile.Func(prog.Graph, fn, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func ExampleWorkspace() {
 		log.Fatal(err)
 	}
 	fn, _ := prog.Target("")
-	p, err := compile.Func(prog.Graph, fn)
+	p, err := compile.Func(prog.Graph, fn, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func ExampleExpr() {
 	root := g.Apply(op.Add,
 		g.Apply(op.Sin, g.Apply(op.Mul, x, y), ir.None),
 		g.Apply(op.Mul, g.Apply(op.Sin, x, ir.None), g.Const(2)))
-	p, err := compile.Expr(g, root, []ir.ID{x, y})
+	p, err := compile.Expr(g, root, []ir.ID{x, y}, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func ExampleProgram_JVP() {
 		log.Fatal(err)
 	}
 	fn, _ := prog.Target("")
-	p, err := compile.Func(prog.Graph, fn)
+	p, err := compile.Func(prog.Graph, fn, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func ExampleProgram_Check() {
 		log.Fatal(err)
 	}
 	fn, _ := prog.Target("")
-	p, err := compile.Func(prog.Graph, fn)
+	p, err := compile.Func(prog.Graph, fn, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func ExampleProgram_GradientBatch() {
 		log.Fatal(err)
 	}
 	fn, _ := prog.Target("")
-	p, err := compile.Func(prog.Graph, fn)
+	p, err := compile.Func(prog.Graph, fn, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -159,7 +159,7 @@ func ExampleProgram_GradientBatch() {
 func ExampleFunc() {
 	prog, _ := expr.Parse("rosen.bp", "f(x, y) = (1 - x)^2 + 100*(y - x^2)^2")
 	fn, _ := prog.Target("")
-	p, _ := compile.Func(prog.Graph, fn)
+	p, _ := compile.Func(prog.Graph, fn, nil)
 	grad := make([]float64, 2)
 	v := p.Gradient(grad, []float64{-1, 2})
 	fmt.Println(v, grad)

@@ -60,7 +60,7 @@ func primitive(t testing.TB, o op.Op, cx, cy *float64, scale float64) *compile.P
 	if scale != 1 {
 		root = g.Apply(op.Mul, g.Const(scale), root)
 	}
-	p, err := compile.Expr(g, root, in)
+	p, err := compile.Expr(g, root, in, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestPrimitivesSweep(t *testing.T) {
 		for _, s := range terms[1:] {
 			sum = g.Apply(op.Add, sum, s)
 		}
-		p, err := compile.Expr(g, sum, in)
+		p, err := compile.Expr(g, sum, in, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

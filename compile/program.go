@@ -137,17 +137,17 @@ func (p *Program) Check(dst, x []float64) (float64, error) {
 // have p.NumInputs() elements.
 func (p *Program) GradientBatch(dst [][]float64, xs [][]float64, values []float64) {
 	if len(dst) != len(xs) {
-		panic(fmt.Sprintf("compile: len(dst) = %d, but len(xs) = %d", len(dst), len(xs)))
+		panic(fmt.Sprintf("compile: GradientBatch: dst has length %d, want %d (len(xs))", len(dst), len(xs)))
 	}
 	if values != nil && len(values) != len(xs) {
-		panic(fmt.Sprintf("compile: len(values) = %d, but len(xs) = %d", len(values), len(xs)))
+		panic(fmt.Sprintf("compile: GradientBatch: values has length %d, want %d (len(xs))", len(values), len(xs)))
 	}
 	for i := range xs {
 		if len(xs[i]) != p.nIn {
-			panic(fmt.Sprintf("compile: len(xs[%d]) = %d, want %d inputs", i, len(xs[i]), p.nIn))
+			panic(fmt.Sprintf("compile: GradientBatch: xs[%d] has length %d, want %d inputs", i, len(xs[i]), p.nIn))
 		}
 		if len(dst[i]) != p.nIn {
-			panic(fmt.Sprintf("compile: len(dst[%d]) = %d, want %d inputs", i, len(dst[i]), p.nIn))
+			panic(fmt.Sprintf("compile: GradientBatch: dst[%d] has length %d, want %d inputs", i, len(dst[i]), p.nIn))
 		}
 	}
 	run := func(lo, hi int) {
@@ -204,7 +204,7 @@ func (w *Workspace) Program() *Program { return w.p }
 
 func (w *Workspace) load(x []float64) {
 	if len(x) != w.p.nIn {
-		panic(fmt.Sprintf("compile: len(x) = %d, want %d inputs", len(x), w.p.nIn))
+		panic(fmt.Sprintf("compile: x has length %d, want %d inputs", len(x), w.p.nIn))
 	}
 	copy(w.val, x)
 }
@@ -222,7 +222,7 @@ func (w *Workspace) Value(x []float64) float64 {
 // chain rule is not finite, as [op.Derivative] says. It panics if len(dst) or len(x) is not the number of inputs.
 func (w *Workspace) Gradient(dst, x []float64) float64 {
 	if len(dst) != w.p.nIn {
-		panic(fmt.Sprintf("compile: len(dst) = %d, want %d inputs", len(dst), w.p.nIn))
+		panic(fmt.Sprintf("compile: dst has length %d, want %d inputs", len(dst), w.p.nIn))
 	}
 	v := w.adjoints(dst, x)
 	op.Gradient(v, dst)
@@ -243,7 +243,7 @@ func (w *Workspace) adjoints(dst, x []float64) float64 {
 // along v. It panics if len(x) or len(v) is not the number of inputs.
 func (w *Workspace) JVP(x, v []float64) (value, tangent float64) {
 	if len(v) != w.p.nIn {
-		panic(fmt.Sprintf("compile: len(v) = %d, want %d inputs", len(v), w.p.nIn))
+		panic(fmt.Sprintf("compile: JVP: v has length %d, want %d inputs", len(v), w.p.nIn))
 	}
 	w.load(x)
 	if w.tan == nil {

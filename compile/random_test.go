@@ -107,7 +107,7 @@ func TestRandom(t *testing.T) {
 	checked := 0
 	for trial := range 600 {
 		g, root, inputs := randomGraph(rnd, 1+rnd.IntN(4), 5+rnd.IntN(60))
-		p, err := compile.Expr(g, root, inputs)
+		p, err := compile.Expr(g, root, inputs, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -213,7 +213,7 @@ func TestChains(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g, root, in := build(tt.shape)
-			p, err := compile.Expr(g, root, in)
+			p, err := compile.Expr(g, root, in, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

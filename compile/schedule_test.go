@@ -29,7 +29,7 @@ func TestSchedule(t *testing.T) {
 				sum = g.Apply(op.Add, sum, term)
 			}
 		}
-		p, err := Expr(g, sum, in)
+		p, err := Expr(g, sum, in, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/gobackprop/backprop/compile"
+	"github.com/gobackprop/backprop/internal/seedtest"
 	"github.com/gobackprop/backprop/tape"
 )
 
@@ -30,12 +31,12 @@ func rosenbrockTape(x []tape.Var) tape.Var {
 func TestTape(t *testing.T) {
 	const n = 100
 	tp := tape.New()
-	xs := tp.Vars(rosenbrockStart(n))
+	xs := tp.Vars(seedtest.RosenbrockStart(n))
 	g, fn, err := tp.Graph(rosenbrockTape(xs), xs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := compile.Func(g, fn)
+	p, err := compile.Func(g, fn, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,15 +45,15 @@ func TestTape(t *testing.T) {
 	}
 	grad, want := make([]float64, n), make([]float64, n)
 	for k := range 5 {
-		x := rosenbrockStart(n)
+		x := seedtest.RosenbrockStart(n)
 		for i := range x {
 			x[i] += 0.1 * float64((i*7+k*3)%11-5)
 		}
 		v := p.Gradient(grad, x)
-		if wantV := rosenbrock(x); !close(v, wantV, 1e-14) {
+		if wantV := seedtest.Rosenbrock(x); !close(v, wantV, 1e-14) {
 			t.Errorf("f = %v, want %v", v, wantV)
 		}
-		rosenbrockGrad(want, x)
+		seedtest.RosenbrockGrad(want, x)
 		// The tape, recording the same Go code at x, gives the same
 		// gradient.
 		tp.Reset()
@@ -83,7 +84,7 @@ func TestTapeControlFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := compile.Func(g, fn)
+	p, err := compile.Func(g, fn, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

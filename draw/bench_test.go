@@ -16,7 +16,7 @@ func result1000(b *testing.B) *reverse.Result {
 	b.Helper()
 	g, root := layeredDAG(rand.New(rand.NewPCG(7, 8)), 34, 40)
 	env := map[string]float64{"x_1": 0.7, "x_2": 1.3, "x_3": 0.1, "x_4": -0.5}
-	r, err := reverse.Run(g, root, env, reverse.Options{Level: reverse.Primitives})
+	r, err := reverse.Run(g, root, env, &reverse.Settings{Level: reverse.Primitives})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func BenchmarkSVG1000(b *testing.B) {
 
 func BenchmarkPathsDiamonds70(b *testing.B) {
 	g, root := diamonds(70)
-	r, err := reverse.Run(g, root, map[string]float64{"x": 0.5}, reverse.Options{})
+	r, err := reverse.Run(g, root, map[string]float64{"x": 0.5}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/gobackprop/backprop/draw"
 	"github.com/gobackprop/backprop/expr"
 	"github.com/gobackprop/backprop/reverse"
+	"github.com/gobackprop/backprop/verify"
 )
 
 // The composite function of the seed's section 2.3.
@@ -25,7 +26,7 @@ func seedResult() *reverse.Result {
 		log.Fatal(err)
 	}
 	f := p.Func("f")
-	r, err := reverse.Run(p.Graph, f.Body, map[string]float64{"x_1": 2, "x_2": 3}, reverse.Options{Level: reverse.Functions})
+	r, err := reverse.Run(p.Graph, f.Body, map[string]float64{"x_1": 2, "x_2": 3}, &reverse.Settings{Level: reverse.Functions})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -95,11 +96,11 @@ f(x)      = f_1(f_2(x), f_3(x))
 	if err != nil {
 		log.Fatal(err)
 	}
-	r, err := reverse.Run(p.Graph, p.Func("f").Body, map[string]float64{"x": 1}, reverse.Options{})
+	r, err := reverse.Run(p.Graph, p.Func("f").Body, map[string]float64{"x": 1}, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	e, err := draw.Explain(r, &draw.ExplainOptions{Mode: draw.Forward})
+	e, err := draw.Explain(r, &draw.Settings{Mode: verify.Forward})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -11,40 +11,12 @@ import (
 	"github.com/gobackprop/backprop/latex"
 	"github.com/gobackprop/backprop/op"
 	"github.com/gobackprop/backprop/reverse"
+	"github.com/gobackprop/backprop/verify"
 )
-
-// Mode is the mode of differentiation an explanation follows.
-type Mode uint8
-
-const (
-	// Reverse mode: a forward pass computes the values, then a backward
-	// pass the adjoints, from the output down (the seed's section 2).
-	Reverse Mode = iota
-	// Forward mode: values and derivatives together, from the innermost
-	// blocks outwards (the seed's section 1).
-	Forward
-)
-
-// String returns "reverse" or "forward".
-func (m Mode) String() string {
-	if m == Forward {
-		return "forward"
-	}
-	return "reverse"
-}
-
-// ExplainOptions configure Explain. The zero value explains reverse mode.
-type ExplainOptions struct {
-	Mode Mode
-	// Wrt is the input forward mode differentiates by; "" means the first
-	// input in the natural order of the names (x_1 before x_2 before
-	// x_10).
-	Wrt string
-}
 
 // Explanation is a step-by-step account of one differentiation.
 type Explanation struct {
-	Mode Mode
+	Mode verify.Mode // verify.Reverse or verify.Forward
 	// Output is the name of the output node.
 	Output string
 	// Inputs are the input variables with their values, in the natural
@@ -143,15 +115,23 @@ type Formula struct {
 // Explain returns the step-by-step account of the differentiation r
 // records: in reverse mode its forward and backward passes, in forward
 // mode the values and derivatives of every block from the innermost
-// outwards, computed by a forward pass of package dual. A nil opts means
-// reverse mode. Forward mode returns an error if opts.Wrt is not an input
-// of r.
-func Explain(r *reverse.Result, opts *ExplainOptions) (*Explanation, error) {
-	var o ExplainOptions
-	if opts != nil {
-		o = *opts
+// outwards, computed by a forward pass of package dual. settings.Mode and
+// settings.Wrt say which; nil settings mean reverse mode. Explain returns an
+// error if the mode is neither reverse nor forward, or, in forward mode, if
+// settings.Wrt is not an input of r.
+func Explain(r *reverse.Result, settings *Settings) (*Explanation, error) {
+	var o Settings
+	if settings != nil {
+		o = *settings
 	}
-	d, err := Build(r, &Options{MaxNodes: -1})
+	switch o.Mode {
+	case "":
+		o.Mode = verify.Reverse
+	case verify.Reverse, verify.Forward:
+	default:
+		return nil, fmt.Errorf("explanations follow reverse or forward mode, not %s", o.Mode)
+	}
+	d, err := Build(r, &Settings{MaxNodes: -1})
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +167,7 @@ func Explain(r *reverse.Result, opts *ExplainOptions) (*Explanation, error) {
 	}
 	e.Partials = formulas(d)
 
-	if o.Mode == Forward {
+	if o.Mode == verify.Forward {
 		if err := e.forward(r, d, step, o.Wrt); err != nil {
 			return nil, err
 		}

@@ -14,11 +14,12 @@ import (
 
 	"github.com/gobackprop/backprop/draw"
 	"github.com/gobackprop/backprop/reverse"
+	"github.com/gobackprop/backprop/verify"
 )
 
-func explain(t testing.TB, r *reverse.Result, mode draw.Mode, wrt string) *draw.Explanation {
+func explain(t testing.TB, r *reverse.Result, mode verify.Mode, wrt string) *draw.Explanation {
 	t.Helper()
-	e, err := draw.Explain(r, &draw.ExplainOptions{Mode: mode, Wrt: wrt})
+	e, err := draw.Explain(r, &draw.Settings{Mode: mode, Wrt: wrt})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,15 +39,15 @@ func TestExplainGolden(t *testing.T) {
 	tests := []struct {
 		file  string
 		level reverse.Level
-		mode  draw.Mode
+		mode  verify.Mode
 		wrt   string
 		name  string
 	}{
-		{"seed.bp", reverse.Functions, draw.Reverse, "", "seed_reverse"},
-		{"seed.bp", reverse.Functions, draw.Forward, "x_2", "seed_forward_x_2"},
-		{"section1.bp", reverse.Functions, draw.Forward, "", "section1_forward"},
-		{"section1.bp", reverse.Primitives, draw.Reverse, "", "section1_primitives_reverse"},
-		{"appendix.bp", reverse.Functions, draw.Reverse, "", "appendix_reverse"},
+		{"seed.bp", reverse.Functions, verify.Reverse, "", "seed_reverse"},
+		{"seed.bp", reverse.Functions, verify.Forward, "x_2", "seed_forward_x_2"},
+		{"section1.bp", reverse.Functions, verify.Forward, "", "section1_forward"},
+		{"section1.bp", reverse.Primitives, verify.Reverse, "", "section1_primitives_reverse"},
+		{"appendix.bp", reverse.Functions, verify.Reverse, "", "appendix_reverse"},
 	}
 	for _, tt := range tests {
 		e := explain(t, run(t, tt.file, tt.level), tt.mode, tt.wrt)
@@ -63,7 +64,7 @@ func TestExplainGolden(t *testing.T) {
 // TestExplainSeedFigures checks the numbers of the seed's sections 1 and
 // 2.3 in the explanations.
 func TestExplainSeedFigures(t *testing.T) {
-	forward := explain(t, run(t, "section1.bp", reverse.Functions), draw.Forward, "")
+	forward := explain(t, run(t, "section1.bp", reverse.Functions), verify.Forward, "")
 	text := flat(write(t, forward, draw.Text))
 	for _, want := range []string{
 		"f_3'(1) = 3.21828182845905",
@@ -85,7 +86,7 @@ func TestExplainSeedFigures(t *testing.T) {
 		t.Errorf("LaTeX lacks f_3'(1):\n%s", tex)
 	}
 
-	rev := explain(t, run(t, "seed.bp", reverse.Functions), draw.Reverse, "")
+	rev := explain(t, run(t, "seed.bp", reverse.Functions), verify.Reverse, "")
 	text = flat(write(t, rev, draw.Text))
 	for _, want := range []string{
 		"f_2[1] = f_2(x_2, x_1) = 9",
@@ -113,7 +114,7 @@ func TestExplainConsistent(t *testing.T) {
 		env := map[string]float64{"a": 0.5 + rng.Float64(), "b": 0.5 + rng.Float64()}
 		for _, level := range []reverse.Level{reverse.Functions, reverse.Primitives} {
 			r := runSource(t, "random.bp", src, env, level)
-			rev := explain(t, r, draw.Reverse, "")
+			rev := explain(t, r, verify.Reverse, "")
 			for _, a := range rev.Backward {
 				if len(a.Terms) == 0 {
 					continue
@@ -132,7 +133,7 @@ func TestExplainConsistent(t *testing.T) {
 				}
 			}
 			for _, in := range rev.Inputs {
-				fwd := explain(t, r, draw.Forward, in.Name)
+				fwd := explain(t, r, verify.Forward, in.Name)
 				if !near(fwd.Derivative, in.Gradient, 1e-11) {
 					t.Errorf("%s\n%v level: forward mode ∂/∂%s = %.17g, reverse mode %.17g", src, level, in.Name, fwd.Derivative, in.Gradient)
 				}
@@ -152,22 +153,30 @@ func TestExplainConsistent(t *testing.T) {
 
 func TestExplainErrors(t *testing.T) {
 	r := run(t, "seed.bp", reverse.Functions)
-	_, err := draw.Explain(r, &draw.ExplainOptions{Mode: draw.Forward, Wrt: "x_3"})
+	_, err := draw.Explain(r, &draw.Settings{Mode: verify.Forward, Wrt: "x_3"})
 	if err == nil || !strings.Contains(err.Error(), "x_1, x_2") {
 		t.Errorf("forward mode by an unknown input: %v", err)
 	}
 	c := runSource(t, "c.bp", "f(x) = 2*3", map[string]float64{"x": 1}, reverse.Functions)
-	if _, err := draw.Explain(c, &draw.ExplainOptions{Mode: draw.Forward}); err == nil {
+	if _, err := draw.Explain(c, &draw.Settings{Mode: verify.Forward}); err == nil {
 		t.Error("forward mode without inputs: no error")
 	}
-	e := explain(t, r, draw.Reverse, "")
+	if _, err := draw.Explain(r, &draw.Settings{Mode: verify.Symbolic}); err == nil || err.Error() != "explanations follow reverse or forward mode, not symbolic" {
+		t.Errorf("symbolic mode: %v", err)
+	}
+	if e, err := draw.Explain(r, nil); err != nil {
+		t.Errorf("nil settings: %v", err)
+	} else if e.Mode != verify.Reverse {
+		t.Errorf("nil settings: mode %v, want reverse", e.Mode)
+	}
+	e := explain(t, r, verify.Reverse, "")
 	if err := e.Write(&bytes.Buffer{}, draw.SVG); err == nil {
 		t.Error("an explanation written as SVG: no error")
 	}
 }
 
 func TestExplainJSON(t *testing.T) {
-	e := explain(t, run(t, "section1.bp", reverse.Functions), draw.Forward, "")
+	e := explain(t, run(t, "section1.bp", reverse.Functions), verify.Forward, "")
 	var got struct {
 		Mode       string
 		Wrt        string
@@ -219,10 +228,10 @@ func TestDegenerate(t *testing.T) {
 					}
 				}
 			}
-			for _, mode := range []draw.Mode{draw.Reverse, draw.Forward} {
-				e, err := draw.Explain(r, &draw.ExplainOptions{Mode: mode})
+			for _, mode := range []verify.Mode{verify.Reverse, verify.Forward} {
+				e, err := draw.Explain(r, &draw.Settings{Mode: mode})
 				if err != nil {
-					if mode == draw.Forward && src == "f(x) = 5" {
+					if mode == verify.Forward && src == "f(x) = 5" {
 						continue // no inputs
 					}
 					t.Fatalf("%s: %v: %v", src, mode, err)
@@ -242,7 +251,7 @@ func TestDegenerate(t *testing.T) {
 	if s.Count.Int64() != 2 || s.Sum != 6 || s.Gradient != 6 {
 		t.Errorf("x*x at 3: %v paths summing to %g, gradient %g", s.Count, s.Sum, s.Gradient)
 	}
-	e := explain(t, r, draw.Reverse, "")
+	e := explain(t, r, verify.Reverse, "")
 	if last := e.Backward[len(e.Backward)-1]; last.Name != "x" || len(last.Terms) != 2 {
 		t.Errorf("adj(x) of x*x: %+v", last)
 	}
@@ -258,7 +267,7 @@ func TestConcurrent(t *testing.T) {
 			if _, err := draw.Build(r, nil); err != nil {
 				t.Error(err)
 			}
-			if _, err := draw.Explain(r, &draw.ExplainOptions{Mode: draw.Forward}); err != nil {
+			if _, err := draw.Explain(r, &draw.Settings{Mode: verify.Forward}); err != nil {
 				t.Error(err)
 			}
 			if _, err := draw.Paths(r, r.Nodes[0], 0); err != nil {

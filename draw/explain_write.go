@@ -9,6 +9,7 @@ import (
 
 	"github.com/gobackprop/backprop/ir"
 	"github.com/gobackprop/backprop/latex"
+	"github.com/gobackprop/backprop/verify"
 )
 
 // digits15 is the precision of the numbers of explanations in text,
@@ -60,7 +61,7 @@ func texFactor(v float64) string {
 func (e *Explanation) symbolic(ts []Term) string {
 	parts := make([]string, len(ts))
 	for i, t := range ts {
-		if e.Mode == Forward {
+		if e.Mode == verify.Forward {
 			parts[i] = t.Partial + "·" + t.WeightName
 		} else {
 			parts[i] = t.WeightName + "·" + t.Partial
@@ -72,7 +73,7 @@ func (e *Explanation) symbolic(ts []Term) string {
 func (e *Explanation) numeric(ts []Term) string {
 	parts := make([]string, len(ts))
 	for i, t := range ts {
-		if e.Mode == Forward {
+		if e.Mode == verify.Forward {
 			parts[i] = factor(t.Factor) + "·" + factor(t.Weight)
 		} else {
 			parts[i] = factor(t.Weight) + "·" + factor(t.Factor)
@@ -84,7 +85,7 @@ func (e *Explanation) numeric(ts []Term) string {
 func (e *Explanation) texSymbolic(ts []Term) string {
 	parts := make([]string, len(ts))
 	for i, t := range ts {
-		if e.Mode == Forward {
+		if e.Mode == verify.Forward {
 			parts[i] = t.partialTeX + ` \cdot ` + t.weightTeX
 		} else {
 			parts[i] = t.weightTeX + ` \cdot ` + t.partialTeX
@@ -96,7 +97,7 @@ func (e *Explanation) texSymbolic(ts []Term) string {
 func (e *Explanation) texNumeric(ts []Term) string {
 	parts := make([]string, len(ts))
 	for i, t := range ts {
-		if e.Mode == Forward {
+		if e.Mode == verify.Forward {
 			parts[i] = texFactor(t.Factor) + ` \cdot ` + texFactor(t.Weight)
 		} else {
 			parts[i] = texFactor(t.Weight) + ` \cdot ` + texFactor(t.Factor)
@@ -140,7 +141,7 @@ func (e *Explanation) Text(w io.Writer) error {
 		tw.Flush()
 		bw.WriteString(s + "\n")
 	}
-	if e.Mode == Forward {
+	if e.Mode == verify.Forward {
 		para("Forward mode at " + e.point() + ": the value and the derivative with respect to " +
 			e.Wrt + " of every block, from the innermost outwards.")
 		para("")
@@ -196,7 +197,7 @@ func (e *Explanation) Text(w io.Writer) error {
 			row(f.Name, "= "+f.Text)
 		}
 	}
-	if e.Mode == Reverse {
+	if e.Mode == verify.Reverse {
 		para("")
 		para("Gradient:")
 		for _, in := range e.Inputs {
@@ -231,7 +232,7 @@ func (e *Explanation) Markdown(w io.Writer) error {
 		}
 	}
 	row := func(cells ...string) { p("| ", strings.Join(cells, " | "), " |\n") }
-	if e.Mode == Forward {
+	if e.Mode == verify.Forward {
 		p("**Forward mode** at ", code(e.point()), ": the value and the derivative with respect to ",
 			code(e.Wrt), " of every block, from the innermost outwards.\n\n")
 		row("block", "value", "derivative", "chain rule", "")
@@ -272,7 +273,7 @@ func (e *Explanation) Markdown(w io.Writer) error {
 			row(code(f.Name), code(f.Text))
 		}
 	}
-	if e.Mode == Reverse {
+	if e.Mode == verify.Reverse {
 		p("\nGradient:\n\n")
 		row("input", "value", "derivative")
 		row("---", "---:", "---:")
@@ -310,7 +311,7 @@ func (e *Explanation) LaTeX(w io.Writer) error {
 	if len(e.Steps) > 0 {
 		out = e.Steps[len(e.Steps)-1].nameTeX
 	}
-	if e.Mode == Forward {
+	if e.Mode == verify.Forward {
 		for i := range e.Steps {
 			s := &e.Steps[i]
 			_, tex := s.valueLHS()
@@ -360,7 +361,7 @@ func (e *Explanation) LaTeX(w io.Writer) error {
 			align()
 		}
 	}
-	if e.Mode == Reverse {
+	if e.Mode == verify.Reverse {
 		for _, in := range e.Inputs {
 			line(`\frac{\partial `, out, `}{\partial `, latex.Name(in.Name), `} &= `, texNumber(in.Gradient))
 		}
@@ -442,7 +443,7 @@ func (e *Explanation) JSON(w io.Writer) error {
 	}
 	for i, s := range e.Steps {
 		out.Steps[i] = stepJSON{ID: s.ID, Name: s.Name, Def: s.Def, Expr: s.Expr, At: s.At, Value: number(s.Value)}
-		if e.Mode == Forward {
+		if e.Mode == verify.Forward {
 			t := number(s.Tangent)
 			out.Steps[i].Derivative, out.Steps[i].DName, out.Steps[i].Terms = &t, s.DName, termsJSON(s.Terms)
 		}
@@ -453,7 +454,7 @@ func (e *Explanation) JSON(w io.Writer) error {
 	for i, f := range e.Partials {
 		out.Partials[i] = formulaJSON{Name: f.Name, Text: f.Text, LaTeX: f.LaTeX}
 	}
-	if e.Mode == Forward {
+	if e.Mode == verify.Forward {
 		d := number(e.Derivative)
 		out.Wrt, out.Derivative = e.Wrt, &d
 	}

@@ -8,15 +8,16 @@ import (
 	"github.com/gobackprop/backprop/ir"
 	"github.com/gobackprop/backprop/op"
 	"github.com/gobackprop/backprop/reverse"
+	"github.com/gobackprop/backprop/verify"
 )
 
-// DefaultMaxNodes is the largest graph Build accepts when Options.MaxNodes
+// DefaultMaxNodes is the largest graph Build accepts when Settings.MaxNodes
 // is zero. Graphviz lays out a thousand nodes in about a second; beyond a
 // few thousand the picture is neither quick to make nor readable.
 const DefaultMaxNodes = 2000
 
 // DefaultDigits is the number of significant digits of the numbers in the
-// labels of a drawing when Options.Digits is zero.
+// labels of a drawing when Settings.Digits is zero.
 const DefaultDigits = 6
 
 // maxExprLen is the longest expression text a node or an edge keeps.
@@ -24,15 +25,26 @@ const DefaultDigits = 6
 // are left empty.
 const maxExprLen = 160
 
-// Options configure Build. The zero value means the defaults.
-type Options struct {
+// Settings configure Build and Explain. The zero value, like a nil
+// *Settings, means the defaults: drawings of at most DefaultMaxNodes
+// nodes with DefaultDigits digits, explanations of reverse mode.
+type Settings struct {
 	// MaxNodes is the largest number of nodes Build accepts: 0 means
-	// DefaultMaxNodes, a negative number means no limit.
+	// DefaultMaxNodes, a negative number means no limit. Explain has no
+	// limit.
 	MaxNodes int
 	// Digits is the number of significant digits of the numbers drawn in
 	// DOT, SVG and PNG labels: 0 means DefaultDigits. JSON always has
 	// every digit.
 	Digits int
+
+	// Mode is the mode an explanation follows: verify.Reverse (or "") or
+	// verify.Forward. Build ignores it.
+	Mode verify.Mode
+	// Wrt is the input forward mode differentiates by; "" means the first
+	// input in the natural order of the names (x_1 before x_2 before
+	// x_10). Build ignores it.
+	Wrt string
 }
 
 // Kind says what a node of a drawing is.
@@ -121,7 +133,7 @@ type Graph struct {
 }
 
 // TooLargeError is returned by Build for a graph with more nodes than the
-// limit of its Options.
+// limit of its Settings.
 type TooLargeError struct {
 	Nodes, Limit int
 }
@@ -131,16 +143,16 @@ func (e *TooLargeError) Error() string {
 		"draw it at function level (--level functions) or raise the node limit", e.Nodes, e.Limit)
 }
 
-// Build returns the drawing of the expression graph of r. A nil opts
-// means the defaults. It returns a *TooLargeError if the graph has more
-// nodes than opts.MaxNodes.
+// Build returns the drawing of the expression graph of r, as settings say;
+// nil settings mean the defaults. It returns a *TooLargeError if the graph
+// has more nodes than settings.MaxNodes.
 //
 // Build only reads r.Graph, so several goroutines may build drawings of
 // results over the same graph at once.
-func Build(r *reverse.Result, opts *Options) (*Graph, error) {
-	var o Options
-	if opts != nil {
-		o = *opts
+func Build(r *reverse.Result, settings *Settings) (*Graph, error) {
+	var o Settings
+	if settings != nil {
+		o = *settings
 	}
 	limit := o.MaxNodes
 	if limit == 0 {

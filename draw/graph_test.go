@@ -320,7 +320,7 @@ func TestDocsSeedGraph(t *testing.T) {
 
 func TestTooLarge(t *testing.T) {
 	r := run(t, "seed.bp", reverse.Primitives)
-	_, err := draw.Build(r, &draw.Options{MaxNodes: 5})
+	_, err := draw.Build(r, &draw.Settings{MaxNodes: 5})
 	var tl *draw.TooLargeError
 	if !errors.As(err, &tl) || tl.Limit != 5 || tl.Nodes != len(r.Nodes) {
 		t.Fatalf("got %v, want a TooLargeError", err)
@@ -328,7 +328,7 @@ func TestTooLarge(t *testing.T) {
 	if !strings.Contains(err.Error(), "--level functions") {
 		t.Errorf("error %q does not suggest --level functions", err)
 	}
-	if _, err := draw.Build(r, &draw.Options{MaxNodes: -1}); err != nil {
+	if _, err := draw.Build(r, &draw.Settings{MaxNodes: -1}); err != nil {
 		t.Errorf("no limit: %v", err)
 	}
 }
@@ -337,7 +337,7 @@ func TestTooLarge(t *testing.T) {
 // exponentially long (a chain of diamonds) is drawn without its text.
 func TestLongExpressions(t *testing.T) {
 	g, root := diamonds(70)
-	r, err := reverse.Run(g, root, map[string]float64{"x": 0.5}, reverse.Options{})
+	r, err := reverse.Run(g, root, map[string]float64{"x": 0.5}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -477,7 +477,7 @@ func TestDOTConstantOutput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := reverse.Run(p.Graph, p.Funcs[0].Body, map[string]float64{"x": 1}, reverse.Options{})
+	r, err := reverse.Run(p.Graph, p.Funcs[0].Body, map[string]float64{"x": 1}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -105,7 +105,7 @@ func ext(f draw.Format) string {
 // without listing them.
 func TestPathCountHuge(t *testing.T) {
 	g, root := diamonds(70)
-	r, err := reverse.Run(g, root, map[string]float64{"x": 0.5}, reverse.Options{})
+	r, err := reverse.Run(g, root, map[string]float64{"x": 0.5}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestPathsRandom(t *testing.T) {
 	}
 	for range 40 {
 		g, root := randomDAG(rng, 5+rng.IntN(25))
-		r, err := reverse.Run(g, root, map[string]float64{"x": 0.5 + rng.Float64(), "y": 0.5 + rng.Float64()}, reverse.Options{})
+		r, err := reverse.Run(g, root, map[string]float64{"x": 0.5 + rng.Float64(), "y": 0.5 + rng.Float64()}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

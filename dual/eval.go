@@ -32,8 +32,8 @@ func JVP(g *ir.Graph, root ir.ID, point, tangent map[string]float64) (value, der
 // Gradient panics if dst is not nil and its length is not len(x).
 //
 // Gradient is [Evaluator.Gradient] on a new Evaluator.
-func Gradient(g *ir.Graph, fn *ir.Func, x, dst []float64) ([]float64, error) {
-	return NewEvaluator(g).Gradient(fn, x, dst)
+func Gradient(dst []float64, g *ir.Graph, fn *ir.Func, x []float64) ([]float64, error) {
+	return NewEvaluator(g).Gradient(dst, fn, x)
 }
 
 // An Evaluator runs forward-mode differentiation over the nodes of one
@@ -251,11 +251,11 @@ func (e *Evaluator) FuncJVP(fn *ir.Func, x, v []float64) (value, derivative floa
 
 // Gradient returns the gradient of fn at x by len(x) forward passes; see
 // [Gradient].
-func (e *Evaluator) Gradient(fn *ir.Func, x, dst []float64) ([]float64, error) {
+func (e *Evaluator) Gradient(dst []float64, fn *ir.Func, x []float64) ([]float64, error) {
 	if dst == nil {
 		dst = make([]float64, len(x))
 	} else if len(dst) != len(x) {
-		panic(fmt.Sprintf("dual: Gradient: len(dst) = %d, len(x) = %d", len(dst), len(x)))
+		panic(fmt.Sprintf("dual: Gradient: dst has length %d, want %d", len(dst), len(x)))
 	}
 	if len(x) != len(fn.Params) {
 		return dst, fmt.Errorf("%s expects %d arguments, got %d", fn.Name, len(fn.Params), len(x))

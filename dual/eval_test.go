@@ -45,9 +45,9 @@ func TestSeedGradients(t *testing.T) {
 		want []float64
 		fd   *numeric.Settings // see numeric's documentation on accuracy
 	}{
-		{"section 1", parse(t, section1), []float64{1}, []float64{122.045158140265}, nil},
-		{"section 2.3", seedProgram(t), []float64{2, 3}, []float64{18260.7627311899, 6689.54446941267}, &numeric.Settings{Step: 1e-8}},
-		{"appendix", parse(t, appendix), []float64{2, 3}, []float64{0.299580760323820, -0.0846987477622259}, nil},
+		{"section 1", parse(t, section1), seedtest.Section1().X, seedtest.Section1().Grad, nil},
+		{"section 2.3", seedProgram(t), seedtest.Section23().X, seedtest.Section23().Grad, &numeric.Settings{Step: 1e-8}},
+		{"appendix", parse(t, appendix), seedtest.Appendix().X, seedtest.Appendix().Grad, nil},
 	}
 	for _, tt := range tests {
 		fn, err := tt.prog.Target("")
@@ -55,11 +55,11 @@ func TestSeedGradients(t *testing.T) {
 			t.Fatal(err)
 		}
 		g := tt.prog.Graph
-		got, err := Gradient(g, fn, tt.x, nil)
+		got, err := Gradient(nil, g, fn, tt.x)
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
-		fd, err := numeric.FuncGradientWith(g, fn, tt.x, nil, tt.fd)
+		fd, err := numeric.FuncGradient(nil, g, fn, tt.x, tt.fd)
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
@@ -81,7 +81,7 @@ func TestJVPMatchesGradient(t *testing.T) {
 	g := p.Graph
 	fn, _ := p.Target("")
 	x := []float64{2, 3}
-	grad, err := Gradient(g, fn, x, nil)
+	grad, err := Gradient(nil, g, fn, x)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +218,7 @@ func TestErrors(t *testing.T) {
 	if _, _, err := JVP(g, f.Body, map[string]float64{"y": 1}, nil); err == nil || !strings.Contains(err.Error(), "no value for variable x") {
 		t.Errorf("JVP without x: error %v", err)
 	}
-	if _, err := Gradient(g, f, []float64{1, 2}, nil); err == nil || !strings.Contains(err.Error(), "expects 1 argument") {
+	if _, err := Gradient(nil, g, f, []float64{1, 2}); err == nil || !strings.Contains(err.Error(), "expects 1 argument") {
 		t.Errorf("Gradient with 2 values for 1 parameter: error %v", err)
 	}
 	if _, _, err := NewEvaluator(g).FuncJVP(f, []float64{1}, nil); err == nil {
@@ -228,14 +228,14 @@ func TestErrors(t *testing.T) {
 	// A body with a free variable, built with the Graph API.
 	free := &ir.Func{Name: "free", Params: []ir.ID{g.Var("x")}}
 	free.Body = g.Apply(op.Mul, g.Var("x"), g.Var("z"))
-	if _, err := Gradient(g, free, []float64{1}, nil); err == nil || !strings.Contains(err.Error(), "no value for variable z") {
+	if _, err := Gradient(nil, g, free, []float64{1}); err == nil || !strings.Contains(err.Error(), "no value for variable z") {
 		t.Errorf("free variable: error %v", err)
 	}
 	// A function calling itself, built with the Graph API: an error, not a
 	// stack overflow.
 	rec := &ir.Func{Name: "rec", Params: []ir.ID{g.Var("x")}}
 	rec.Body = g.Apply(op.Add, g.Call(rec, g.Var("x")), g.Const(1))
-	if _, err := Gradient(g, rec, []float64{1}, nil); err == nil || !strings.Contains(err.Error(), "recursive call of rec") {
+	if _, err := Gradient(nil, g, rec, []float64{1}); err == nil || !strings.Contains(err.Error(), "recursive call of rec") {
 		t.Errorf("recursive function: error %v", err)
 	}
 	if _, _, err := JVP(g, g.Call(rec, g.Const(1)), nil, nil); err == nil {
@@ -243,10 +243,10 @@ func TestErrors(t *testing.T) {
 	}
 	// The evaluator is still usable after an error.
 	e := NewEvaluator(g)
-	if _, err := e.Gradient(rec, []float64{1}, nil); err == nil {
+	if _, err := e.Gradient(nil, rec, []float64{1}); err == nil {
 		t.Error("no error")
 	}
-	if got, err := e.Gradient(f, []float64{1}, nil); err != nil || !near(got[0], 122.045158140265, 1e-14) {
+	if got, err := e.Gradient(nil, f, []float64{1}); err != nil || !near(got[0], seedtest.Section1().Grad[0], 1e-14) {
 		t.Errorf("after an error: %v, %v", got, err)
 	}
 }
@@ -255,18 +255,18 @@ func TestGradientDstPanics(t *testing.T) {
 	p := parse(t, section1)
 	f, _ := p.Target("")
 	defer func() {
-		if r := recover(); r == nil || !strings.HasPrefix(r.(string), "dual: ") {
-			t.Errorf("panic %v, want a dual: message", r)
+		if r, want := recover(), "dual: Gradient: dst has length 2, want 1"; r != want {
+			t.Errorf("panic %v, want %q", r, want)
 		}
 	}()
-	Gradient(p.Graph, f, []float64{1}, make([]float64, 2))
+	Gradient(make([]float64, 2), p.Graph, f, []float64{1})
 }
 
 func TestGradientDst(t *testing.T) {
 	p := seedProgram(t)
 	f, _ := p.Target("")
 	dst := make([]float64, 2)
-	got, err := Gradient(p.Graph, f, []float64{2, 3}, dst)
+	got, err := Gradient(dst, p.Graph, f, []float64{2, 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,7 +298,7 @@ f(x) = g(x) * h(x + 1)
 	for _, tt := range tests {
 		e := NewEvaluator(gr)
 		e.Check = true
-		_, err := e.Gradient(f, []float64{tt.x}, nil)
+		_, err := e.Gradient(nil, f, []float64{tt.x})
 		var nf *ir.NonFiniteError
 		if !errors.As(err, &nf) {
 			t.Fatalf("x = %v: error %v, want a *ir.NonFiniteError", tt.x, err)
@@ -314,7 +314,7 @@ f(x) = g(x) * h(x + 1)
 			t.Errorf("x = %v: %q does not contain %q", tt.x, err, tt.contains)
 		}
 		// Without Check the same evaluation is not an error.
-		if _, err := Gradient(gr, f, []float64{tt.x}, nil); err != nil {
+		if _, err := Gradient(nil, gr, f, []float64{tt.x}); err != nil {
 			t.Errorf("x = %v without Check: %v", tt.x, err)
 		}
 	}
@@ -372,7 +372,7 @@ func TestDeepChain(t *testing.T) {
 func TestConcurrentUse(t *testing.T) {
 	p := seedProgram(t)
 	fn, _ := p.Target("")
-	want, err := Gradient(p.Graph, fn, []float64{2, 3}, nil)
+	want, err := Gradient(nil, p.Graph, fn, []float64{2, 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -380,7 +380,7 @@ func TestConcurrentUse(t *testing.T) {
 	for range 4 {
 		go func() {
 			for range 100 {
-				got, err := Gradient(p.Graph, fn, []float64{2, 3}, nil)
+				got, err := Gradient(nil, p.Graph, fn, []float64{2, 3})
 				if err == nil && (got[0] != want[0] || got[1] != want[1]) {
 					err = fmt.Errorf("gradient %v, want %v", got, want)
 				}

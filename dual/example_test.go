@@ -72,7 +72,7 @@ f(x_1, x_2) = f_1(f_2(x_1, f_2(x_2, x_1)), f_3(x_1))
 		return
 	}
 	fn, _ := prog.Target("f")
-	grad, err := dual.Gradient(prog.Graph, fn, []float64{2, 3}, nil)
+	grad, err := dual.Gradient(nil, prog.Graph, fn, []float64{2, 3})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -2,11 +2,11 @@ package expr_test
 
 import (
 	"math"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/gobackprop/backprop/expr"
+	"github.com/gobackprop/backprop/internal/seedtest"
 	"github.com/gobackprop/backprop/ir"
 )
 
@@ -450,24 +450,20 @@ func TestParseFileAST(t *testing.T) {
 
 // The seed's figures.
 var (
-	seedSection1 = "f_1(x, y) = 3*x^2 + 5*x*y + 4*y^2\nf_2(x) = sin(x)\nf_3(x) = sqrt(x) + e^x\nf(x) = f_1(f_2(x), f_3(x))\n"
-	seedAppendix = "f1(x, y) = x*y\nf2(x, y) = cos(pi*x)/sin(x)\nf3(x, y) = ln(x)/y\nf(x1, x2) = f1(f2(x1, x2), f3(x1, x2))\n"
+	seedSection1 = seedtest.Section1().Src
+	seedAppendix = seedtest.Appendix().Src
 )
 
 // TestSeedFigures checks the gradients the seed computes, by reverse mode
 // over the parsed programs.
 func TestSeedFigures(t *testing.T) {
-	seed, err := os.ReadFile("../examples/seed.bp")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
+	type test struct {
 		name, src string
 		at, want  []float64
-	}{
-		{"section 2.3 (examples/seed.bp)", string(seed), []float64{2, 3}, []float64{18260.7627311899, 6689.54446941267}},
-		{"section 1", seedSection1, []float64{1}, []float64{122.045158140265}},
-		{"appendix", seedAppendix, []float64{2, 3}, []float64{0.299580760323820, -0.0846987477622259}},
+	}
+	var tests []test
+	for _, c := range seedtest.Cases() {
+		tests = append(tests, test{c.Name + " (examples/" + c.File + ")", c.Src, c.X, c.Grad})
 	}
 	for _, tc := range tests {
 		p := mustParse(t, tc.src)

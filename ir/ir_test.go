@@ -19,7 +19,9 @@ func TestHashConsing(t *testing.T) {
 	if c := g.Apply(op.Mul, y, x); c == a {
 		t.Error("y*x merged with x*y: raw graphs must keep the structure written")
 	}
-	if g.Var("x") != x || g.Const(2) != g.Const(2) || g.Const(math.NaN()) != g.Const(math.NaN()) {
+	two1, two2 := g.Const(2), g.Const(2)
+	nan1, nan2 := g.Const(math.NaN()), g.Const(math.NaN())
+	if g.Var("x") != x || two1 != two2 || nan1 != nan2 {
 		t.Error("leaves not shared")
 	}
 	if g.Const(0) == g.Const(math.Copysign(0, -1)) {
@@ -29,7 +31,8 @@ func TestHashConsing(t *testing.T) {
 		t.Error("unary Apply keeps its ignored second argument")
 	}
 	fn := &ir.Func{Name: "f", Params: []ir.ID{x}, Body: g.Apply(op.Exp, x, ir.None)}
-	if g.Call(fn, y) != g.Call(fn, y) || g.Call(fn, y) == g.Call(fn, x) {
+	fy1, fy2 := g.Call(fn, y), g.Call(fn, y)
+	if fy1 != fy2 || fy1 == g.Call(fn, x) {
 		t.Error("calls not hash-consed by function and arguments")
 	}
 }

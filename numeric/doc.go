@@ -7,7 +7,8 @@
 //
 // # Accuracy
 //
-// The zero [Settings] (or nil) mean central differences,
+// The zero [Settings] (or nil, except for [FuncGradient], where nil means
+// [Adaptive]) mean central differences,
 //
 //	f'(x) ≈ (f(x+h) - f(x-h)) / 2h,   h = 6e-6,
 //

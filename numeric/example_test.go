@@ -42,7 +42,7 @@ f(x1, x2) = f1(f2(x1, x2), f3(x1, x2))
 		return
 	}
 	fn, _ := prog.Target("f")
-	grad, err := numeric.FuncGradient(prog.Graph, fn, []float64{2, 3}, nil)
+	grad, err := numeric.FuncGradient(nil, prog.Graph, fn, []float64{2, 3}, nil)
 	if err != nil {
 		fmt.Println(err)
 		return

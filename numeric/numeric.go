@@ -162,7 +162,7 @@ func Gradient(dst []float64, f func([]float64) float64, x []float64, settings *S
 	if dst == nil {
 		dst = make([]float64, len(x))
 	} else if len(dst) != len(x) {
-		panic(fmt.Sprintf("numeric: len(dst) = %d, len(x) = %d", len(dst), len(x)))
+		panic(fmt.Sprintf("numeric: Gradient: dst has length %d, want %d", len(dst), len(x)))
 	}
 	if settings != nil && settings.Formula == Adaptive {
 		settings.fd() // validates
@@ -172,39 +172,35 @@ func Gradient(dst []float64, f func([]float64) float64, x []float64, settings *S
 }
 
 // FuncGradient estimates the gradient of the user function fn of g at x
-// (one value per parameter, in order) by central differences with the
-// step chosen per coordinate (the Adaptive formula), evaluating fn with an [ir.Evaluator]. If dst is nil a new
-// slice is allocated, otherwise the gradient is stored in dst. It returns
-// an error if len(x) is not the number of parameters of fn or if an
-// evaluation fails; a non-finite value is not an error, it makes the
-// estimate non-finite.
-//
-// FuncGradient panics if dst is not nil and len(dst) != len(x).
-func FuncGradient(g *ir.Graph, fn *ir.Func, x []float64, dst []float64) ([]float64, error) {
-	return FuncGradientWith(g, fn, x, dst, &Settings{Formula: Adaptive})
-}
-
-// FuncGradientWith is [FuncGradient] with the finite differences chosen by
-// settings. A function that varies fast near x, such as the seed's
+// (one value per parameter, in order) by finite differences as settings
+// say, evaluating fn with an [ir.Evaluator]. A nil settings means the
+// Adaptive formula, which chooses the step per coordinate; a non-nil one is
+// used as given, so that &Settings{} means central differences with their
+// default step. A function that varies fast near x, such as the seed's
 // sin(π·x_1^(x_2^x_1)) at (2, 3) whose gradient is about 2e4, needs a
 // smaller step than the default (there 1e-8 instead of 6e-6, see the
-// package documentation on accuracy).
+// package documentation on accuracy). settings.Concurrent is ignored: an
+// ir.Evaluator is not safe for concurrent use.
 //
-// FuncGradientWith panics if dst is not nil and len(dst) != len(x), or if
+// If dst is nil a new slice is allocated, otherwise the gradient is stored
+// in dst. FuncGradient returns an error if len(x) is not the number of
+// parameters of fn or if an evaluation fails; a non-finite value is not an
+// error, it makes the estimate non-finite.
+//
+// FuncGradient panics if dst is not nil and len(dst) != len(x), or if
 // settings has a negative or non-finite step or an unknown formula.
-// settings.Concurrent is ignored: an ir.Evaluator is not safe for
-// concurrent use.
-func FuncGradientWith(g *ir.Graph, fn *ir.Func, x []float64, dst []float64, settings *Settings) ([]float64, error) {
-	settings.fd() // validates
-	if settings != nil {
-		s := *settings
-		s.Concurrent = false
-		settings = &s
+func FuncGradient(dst []float64, g *ir.Graph, fn *ir.Func, x []float64, settings *Settings) ([]float64, error) {
+	if settings == nil {
+		settings = &Settings{Formula: Adaptive}
 	}
+	settings.fd() // validates
+	s := *settings
+	s.Concurrent = false
+	settings = &s
 	if dst == nil {
 		dst = make([]float64, len(x))
 	} else if len(dst) != len(x) {
-		panic(fmt.Sprintf("numeric: len(dst) = %d, len(x) = %d", len(dst), len(x)))
+		panic(fmt.Sprintf("numeric: FuncGradient: dst has length %d, want %d", len(dst), len(x)))
 	}
 	if len(x) != len(fn.Params) {
 		return dst, fmt.Errorf("%s expects %d arguments, got %d", fn.Name, len(fn.Params), len(x))

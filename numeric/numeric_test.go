@@ -48,9 +48,9 @@ func relErr(got, want []float64) float64 {
 // to the accuracy the formula reaches on it (see the table in doc.go),
 // and that the tolerances are not loose: a worse formula fails them.
 func TestSeedFigures(t *testing.T) {
-	s1 := []float64{122.045158140265}
-	app := []float64{0.299580760323820, -0.0846987477622259}
-	s23 := []float64{18260.7627311899, 6689.54446941267}
+	s1 := seedtest.Section1().Grad
+	app := seedtest.Appendix().Grad
+	s23 := seedtest.Section23().Grad
 	tests := []struct {
 		name     string
 		src      string
@@ -58,7 +58,7 @@ func TestSeedFigures(t *testing.T) {
 		settings *Settings
 		tol      float64
 	}{
-		{"section 1, default", section1, []float64{1}, s1, nil, 1e-10},
+		{"section 1, default", section1, []float64{1}, s1, &Settings{}, 1e-10},
 		{"section 1, five-point", section1, []float64{1}, s1, &Settings{Formula: FivePoint}, 2e-12},
 		{"section 1, forward", section1, []float64{1}, s1, &Settings{Formula: Forward}, 1e-7},
 		{"section 1, backward", section1, []float64{1}, s1, &Settings{Formula: Backward}, 1e-7},
@@ -66,11 +66,12 @@ func TestSeedFigures(t *testing.T) {
 		{"appendix, five-point", appendix, []float64{2, 3}, app, &Settings{Formula: FivePoint}, 2e-11},
 		{"section 2.3, step 1e-8", seed(t), []float64{2, 3}, s23, &Settings{Step: 1e-8}, 1e-7},
 		{"section 2.3, five-point step 1e-6", seed(t), []float64{2, 3}, s23, &Settings{Formula: FivePoint, Step: 1e-6}, 1e-7},
-		{"section 2.3, default", seed(t), []float64{2, 3}, s23, nil, 5e-3},
+		{"section 2.3, default", seed(t), []float64{2, 3}, s23, &Settings{}, 5e-3},
+		{"section 2.3, nil (adaptive)", seed(t), []float64{2, 3}, s23, nil, 1e-7},
 	}
 	for _, tt := range tests {
 		g, fn := parse(t, tt.src)
-		got, err := FuncGradientWith(g, fn, tt.x, nil, tt.settings)
+		got, err := FuncGradient(nil, g, fn, tt.x, tt.settings)
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
@@ -80,11 +81,11 @@ func TestSeedFigures(t *testing.T) {
 	}
 	// The tolerances are tight enough to tell the formulas apart.
 	g, fn := parse(t, section1)
-	got, _ := FuncGradientWith(g, fn, []float64{1}, nil, &Settings{Formula: Forward})
+	got, _ := FuncGradient(nil, g, fn, []float64{1}, &Settings{Formula: Forward})
 	if e := relErr(got, s1); e < 1e-10 {
 		t.Errorf("forward differences have relative error %.2g, expected above central's bound", e)
 	}
-	got, _ = FuncGradientWith(g, fn, []float64{1}, nil, &Settings{Step: 1e-3})
+	got, _ = FuncGradient(nil, g, fn, []float64{1}, &Settings{Step: 1e-3})
 	if e := relErr(got, s1); e < 1e-10 {
 		t.Errorf("central differences with step 1e-3 have relative error %.2g", e)
 	}
@@ -109,7 +110,7 @@ func TestFuncGradientMatchesGradient(t *testing.T) {
 	if nonzero := Gradient(nil, f, x, &Settings{}); nonzero[0] != zero[0] || nonzero[1] != zero[1] {
 		t.Errorf("nil settings give %v, zero settings %v", zero, nonzero)
 	}
-	got, err := FuncGradient(g, fn, x, nil)
+	got, err := FuncGradient(nil, g, fn, x, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,16 +171,16 @@ func TestGradientConcurrent(t *testing.T) {
 
 func TestFuncGradientErrors(t *testing.T) {
 	g, fn := parse(t, appendix)
-	if _, err := FuncGradient(g, fn, []float64{1}, nil); err == nil || !strings.Contains(err.Error(), "expects 2 arguments, got 1") {
+	if _, err := FuncGradient(nil, g, fn, []float64{1}, nil); err == nil || !strings.Contains(err.Error(), "expects 2 arguments, got 1") {
 		t.Errorf("wrong number of values: %v", err)
 	}
 	free := &ir.Func{Name: "free", Params: []ir.ID{g.Var("x")}}
 	free.Body = g.Apply(op.Mul, g.Var("x"), g.Var("zz"))
-	if _, err := FuncGradient(g, free, []float64{1}, nil); err == nil || !strings.Contains(err.Error(), "no value for variable zz") {
+	if _, err := FuncGradient(nil, g, free, []float64{1}, nil); err == nil || !strings.Contains(err.Error(), "no value for variable zz") {
 		t.Errorf("free variable: %v", err)
 	}
 	// A non-finite value is not an error.
-	got, err := FuncGradient(g, fn, []float64{-1, 3}, nil)
+	got, err := FuncGradient(nil, g, fn, []float64{-1, 3}, nil)
 	if err != nil || !math.IsNaN(got[0]) {
 		t.Errorf("outside the domain: %v, %v", got, err)
 	}
@@ -191,19 +192,19 @@ func TestPanics(t *testing.T) {
 	tests := []struct {
 		name string
 		call func()
+		want string
 	}{
-		{"Gradient dst", func() { Gradient(make([]float64, 2), f, []float64{1}, nil) }},
-		{"FuncGradient dst", func() { FuncGradient(g, fn, []float64{1, 2}, make([]float64, 1)) }},
-		{"negative step", func() { Derivative(math.Sin, 1, &Settings{Step: -1}) }},
-		{"NaN step", func() { Derivative(math.Sin, 1, &Settings{Step: math.NaN()}) }},
-		{"unknown formula", func() { Derivative(math.Sin, 1, &Settings{Formula: 99}) }},
+		{"Gradient dst", func() { Gradient(make([]float64, 2), f, []float64{1}, nil) }, "numeric: Gradient: dst has length 2, want 1"},
+		{"FuncGradient dst", func() { FuncGradient(make([]float64, 1), g, fn, []float64{1, 2}, nil) }, "numeric: FuncGradient: dst has length 1, want 2"},
+		{"negative step", func() { Derivative(math.Sin, 1, &Settings{Step: -1}) }, "numeric: invalid step -1"},
+		{"NaN step", func() { Derivative(math.Sin, 1, &Settings{Step: math.NaN()}) }, "numeric: invalid step NaN"},
+		{"unknown formula", func() { Derivative(math.Sin, 1, &Settings{Formula: 99}) }, "numeric: unknown formula 99"},
 	}
 	for _, tt := range tests {
 		func() {
 			defer func() {
-				r := recover()
-				if s, ok := r.(string); !ok || !strings.HasPrefix(s, "numeric: ") {
-					t.Errorf("%s: panic %v, want a numeric: message", tt.name, r)
+				if r := recover(); r != tt.want {
+					t.Errorf("%s: panic %v, want %q", tt.name, r, tt.want)
 				}
 			}()
 			tt.call()
@@ -223,11 +224,11 @@ func TestFormulaString(t *testing.T) {
 // gradient right, where the default central step does not.
 func TestAdaptiveSeed(t *testing.T) {
 	g, fn := parse(t, seed(t))
-	got, err := FuncGradient(g, fn, []float64{2, 3}, nil)
+	got, err := FuncGradient(nil, g, fn, []float64{2, 3}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []float64{18260.7627311899, 6689.54446941267}
+	want := seedtest.Section23().Grad
 	if e := relErr(got, want); e > 1e-7 {
 		t.Errorf("gradient %.15g, want %.15g (relative error %.2g)", got, want, e)
 	}

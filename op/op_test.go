@@ -106,9 +106,11 @@ func TestConventions(t *testing.T) {
 	}
 }
 
-// TestSpecialValues pins values at special points.
+// TestSpecialValues pins values at special points, the sign of zero
+// included.
 func TestSpecialValues(t *testing.T) {
 	nan := math.NaN()
+	negZero := math.Copysign(0, -1) // Go's -0.0 is +0
 	tests := []struct {
 		o       op.Op
 		x, y, v float64
@@ -120,13 +122,14 @@ func TestSpecialValues(t *testing.T) {
 		{op.Min, 1, nan, nan},
 		{op.Relu, nan, 0, nan},
 		{op.Step, nan, 0, nan},
-		{op.Sign, -0.0, 0, 0},
+		{op.Sign, negZero, 0, negZero},
+		{op.Sign, 0, 0, 0},
 		{op.Sigmoid, -1000, 0, 0},
 		{op.Sigmoid, 1000, 0, 1},
 		{op.Atan2, 1, 0, math.Pi / 2},
 	}
 	for _, tt := range tests {
-		if v := tt.o.Eval(tt.x, tt.y); !same(v, tt.v) {
+		if v := tt.o.Eval(tt.x, tt.y); !same(v, tt.v) || v == 0 && math.Signbit(v) != math.Signbit(tt.v) {
 			t.Errorf("%v(%g, %g) = %g, want %g", tt.o, tt.x, tt.y, v, tt.v)
 		}
 	}

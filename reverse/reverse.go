@@ -25,9 +25,9 @@ func (l Level) String() string {
 	return "functions"
 }
 
-// Options configure a pass. The zero value means function level without
-// checks.
-type Options struct {
+// Settings configure a pass. The zero value, like a nil *Settings, means
+// function level without checks.
+type Settings struct {
 	Level Level
 	// Check stops the pass at the first node whose value (forward pass) or
 	// adjoint (backward pass) is NaN or ±Inf and returns an
@@ -86,19 +86,31 @@ func (r *Result) Output() float64 { return r.Values[len(r.Values)-1] }
 
 // Gradient returns the adjoints of the given variable nodes: the gradient
 // of Root with respect to them. A variable Root does not depend on has
-// gradient 0.
-func (r *Result) Gradient(vars []ir.ID) []float64 {
-	grad := make([]float64, len(vars))
-	for i, v := range vars {
-		grad[i] = r.Adjoint(v)
+// gradient 0. If dst is nil a new slice is allocated, otherwise the
+// gradient is stored in dst.
+//
+// Gradient panics if dst is not nil and len(dst) != len(vars).
+func (r *Result) Gradient(dst []float64, vars []ir.ID) []float64 {
+	if dst == nil {
+		dst = make([]float64, len(vars))
+	} else if len(dst) != len(vars) {
+		panic(fmt.Sprintf("reverse: Result.Gradient: dst has length %d, want %d", len(dst), len(vars)))
 	}
-	return grad
+	for i, v := range vars {
+		dst[i] = r.Adjoint(v)
+	}
+	return dst
 }
 
 // Run evaluates root with each variable bound by name in env, then
 // backpropagates from root. At Primitives level, Result.Root is the
 // inlined root, a different node of the same graph (which Run extends).
-func Run(g *ir.Graph, root ir.ID, env map[string]float64, opts Options) (*Result, error) {
+// A nil settings means function level without checks.
+func Run(g *ir.Graph, root ir.ID, env map[string]float64, settings *Settings) (*Result, error) {
+	var opts Settings
+	if settings != nil {
+		opts = *settings
+	}
 	if opts.Level == Primitives {
 		root = g.Inline(g, root)
 	}
@@ -114,19 +126,26 @@ func Run(g *ir.Graph, root ir.ID, env map[string]float64, opts Options) (*Result
 }
 
 // Gradient evaluates fn at x and returns its value and its gradient with
-// respect to its parameters. A partial derivative is NaN where the value
-// is NaN or where the chain rule is not finite, as [op.Derivative] says;
-// [Run]'s Result holds the raw adjoints.
-func Gradient(g *ir.Graph, fn *ir.Func, x []float64, opts Options) (float64, []float64, error) {
+// respect to its parameters, the pass configured by settings (nil means
+// function level without checks). If dst is nil a new slice is allocated
+// for the gradient, otherwise it is stored in dst. A partial derivative is
+// NaN where the value is NaN or where the chain rule is not finite, as
+// [op.Derivative] says; [Run]'s Result holds the raw adjoints.
+//
+// Gradient panics if dst is not nil and len(dst) != len(x).
+func Gradient(dst []float64, g *ir.Graph, fn *ir.Func, x []float64, settings *Settings) (float64, []float64, error) {
+	if dst != nil && len(dst) != len(x) {
+		panic(fmt.Sprintf("reverse: Gradient: dst has length %d, want %d", len(dst), len(x)))
+	}
 	if len(x) != len(fn.Params) {
 		return math.NaN(), nil, fmt.Errorf("%s: expected %d arguments, got %d", fn.Name, len(fn.Params), len(x))
 	}
-	r, err := Run(g, fn.Body, fn.Bind(g, x), opts)
+	r, err := Run(g, fn.Body, fn.Bind(g, x), settings)
 	if err != nil {
 		return math.NaN(), nil, err
 	}
 	v := r.Output()
-	return v, op.Gradient(v, r.Gradient(fn.Params)), nil
+	return v, op.Gradient(v, r.Gradient(dst, fn.Params)), nil
 }
 
 type pass struct {
@@ -173,7 +192,7 @@ func (p *pass) run(root ir.ID, order []ir.ID, in *ir.Func, bind func(ir.ID) (flo
 				return nil, err
 			}
 			v = sub.Output()
-			r.partials = append(r.partials, sub.Gradient(n.Fn.Params)...)
+			r.partials = append(r.partials, sub.Gradient(nil, n.Fn.Params)...)
 		default:
 			x := r.Values[r.index[n.X]]
 			var y float64

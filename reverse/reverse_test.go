@@ -19,7 +19,7 @@ func TestSeedFigures(t *testing.T) {
 	for _, c := range seedtest.Cases() {
 		for _, level := range []reverse.Level{reverse.Functions, reverse.Primitives} {
 			p, fn := c.Parse(t)
-			_, grad, err := reverse.Gradient(p.Graph, fn, c.X, reverse.Options{Level: level, Check: true})
+			_, grad, err := reverse.Gradient(nil, p.Graph, fn, c.X, &reverse.Settings{Level: level, Check: true})
 			if err != nil {
 				t.Fatalf("%s at %v level: %v", c.Name, level, err)
 			}
@@ -36,7 +36,7 @@ func TestSeedFigures(t *testing.T) {
 // section 2.3 at function level.
 func TestSeedEdges(t *testing.T) {
 	p, fn := seedtest.Section23().Parse(t)
-	r, err := reverse.Run(p.Graph, fn.Body, map[string]float64{"x_1": 2, "x_2": 3}, reverse.Options{})
+	r, err := reverse.Run(p.Graph, fn.Body, map[string]float64{"x_1": 2, "x_2": 3}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestCheck(t *testing.T) {
 			t.Fatal(err)
 		}
 		fn, _ := p.Target("")
-		_, err = reverse.Run(p.Graph, fn.Body, tt.at, reverse.Options{Check: true})
+		_, err = reverse.Run(p.Graph, fn.Body, tt.at, &reverse.Settings{Check: true})
 		var nf *ir.NonFiniteError
 		if !errors.As(err, &nf) {
 			t.Fatalf("%q: got %v, want a NonFiniteError", tt.src, err)
@@ -89,8 +89,29 @@ func TestCheck(t *testing.T) {
 			t.Errorf("%q: error has no source span", tt.src)
 		}
 		// Without the check the pass completes with IEEE results.
-		if _, err := reverse.Run(p.Graph, fn.Body, tt.at, reverse.Options{}); err != nil {
+		if _, err := reverse.Run(p.Graph, fn.Body, tt.at, nil); err != nil {
 			t.Errorf("%q without check: %v", tt.src, err)
 		}
 	}
+}
+
+// TestGradientDst checks that Gradient stores into a dst of the right
+// length and panics, naming the function, on one of the wrong length.
+func TestGradientDst(t *testing.T) {
+	c := seedtest.Section23()
+	p, fn := c.Parse(t)
+	dst := make([]float64, 2)
+	_, grad, err := reverse.Gradient(dst, p.Graph, fn, c.X, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if &grad[0] != &dst[0] || !near(dst[0], c.Grad[0], 1e-12) || !near(dst[1], c.Grad[1], 1e-12) {
+		t.Errorf("Gradient returned %v, dst %v, want the gradient %v stored in dst", grad, dst, c.Grad)
+	}
+	defer func() {
+		if r, want := recover(), "reverse: Gradient: dst has length 3, want 2"; r != want {
+			t.Errorf("panic %v, want %q", r, want)
+		}
+	}()
+	reverse.Gradient(make([]float64, 3), p.Graph, fn, c.X, nil)
 }

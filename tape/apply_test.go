@@ -1,6 +1,7 @@
 package tape
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/gobackprop/backprop/expr"
 	"github.com/gobackprop/backprop/ir"
 	"github.com/gobackprop/backprop/op"
+	"github.com/gobackprop/backprop/reverse"
 )
 
 // parse parses src and returns its graph and target function.
@@ -110,8 +112,13 @@ func TestApplyErrors(t *testing.T) {
 }
 
 // FuzzApply checks, on any function the parser accepts, that Apply gives
-// the evaluator's value bit for bit, and that the graph of the recording
-// gives it back too.
+// the evaluator's value bit for bit, that the graph of the recording gives
+// it back too, and that the tape's gradient is reverse mode's over the
+// same expression (package reverse, at primitive level, reads the same
+// partials from package op). Both sum the same products, perhaps in
+// another order, so they are compared to a relative 1e-9 (absolute below
+// 1); where either is not finite, NaN-ness and infinities must match, as
+// the table decides them for both.
 func FuzzApply(f *testing.F) {
 	for _, s := range []string{
 		"x*y + sin(x)",
@@ -150,6 +157,19 @@ func FuzzApply(f *testing.F) {
 		if err != nil || !same(got, want) {
 			t.Fatalf("%q at (%v, %v): the traced graph %s gives %v (%v), want %v", body, a, b, g.String(gf.Body), got, err, want)
 		}
-		tp.Gradient(nil, out, xs)
+		grad := tp.Gradient(nil, out, xs)
+		_, rev, err := reverse.Gradient(nil, prog.Graph, fn, []float64{a, b}, &reverse.Settings{Level: reverse.Primitives})
+		if err != nil {
+			t.Fatalf("%q at (%v, %v): reverse mode: %v", body, a, b, err)
+		}
+		for i := range grad {
+			g, w := grad[i], rev[i]
+			if math.IsNaN(g) || math.IsNaN(w) || math.IsInf(g, 0) || math.IsInf(w, 0) || math.IsNaN(want) || math.IsInf(want, 0) {
+				continue // NaN agreement across modes is FuzzAgreement's (package verify)
+			}
+			if math.Abs(g-w) > 1e-9*math.Max(1, math.Abs(w)) {
+				t.Fatalf("%q at (%v, %v): ∂/∂%s = %v on the tape, %v in reverse mode", body, a, b, [...]string{"x", "y"}[i], g, w)
+			}
+		}
 	})
 }

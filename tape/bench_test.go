@@ -5,6 +5,8 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/gobackprop/backprop/internal/seedtest"
 )
 
 // rosenbrock is the extended Rosenbrock function on the tape, one record
@@ -25,43 +27,6 @@ func rosenbrock(_ *Tape, x []Var) Var {
 	return sum
 }
 
-// rosenbrockPlain is rosenbrock on float64, with the same operations.
-func rosenbrockPlain(x []float64) float64 {
-	var sum float64
-	for i := 0; i+1 < len(x); i += 2 {
-		a, b := x[i], x[i+1]
-		d := b - a*a
-		e := 1 - a
-		sum += d*d*100 + e*e
-	}
-	return sum
-}
-
-// rosenbrockGrad is the gradient of rosenbrock, by hand.
-func rosenbrockGrad(x []float64) []float64 {
-	g := make([]float64, len(x))
-	for i := 0; i+1 < len(x); i += 2 {
-		a, b := x[i], x[i+1]
-		d := b - a*a
-		g[i] = -400*d*a - 2*(1-a)
-		g[i+1] = 200 * d
-	}
-	return g
-}
-
-// rosenbrockStart is the usual starting point: 1.2 at even indices, 1 at
-// odd ones.
-func rosenbrockStart(n int) []float64 {
-	x := make([]float64, n)
-	for i := range x {
-		x[i] = 1
-		if i%2 == 0 {
-			x[i] = 1.2
-		}
-	}
-	return x
-}
-
 var rosenbrockSizes = []int{1000, 100_000, 1_000_000}
 
 // BenchmarkRosenbrock measures a whole gradient on a warm tape: inputs,
@@ -71,7 +36,7 @@ var rosenbrockSizes = []int{1000, 100_000, 1_000_000}
 func BenchmarkRosenbrock(b *testing.B) {
 	for _, n := range rosenbrockSizes {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			x := rosenbrockStart(n)
+			x := seedtest.RosenbrockStart(n)
 			dst := make([]float64, n)
 			t := New()
 			t.Grad(dst, rosenbrock, x)
@@ -89,7 +54,7 @@ func BenchmarkRosenbrock(b *testing.B) {
 }
 
 // ratio returns the time of a gradient of rosenbrock at x over that of
-// rosenbrockPlain, each the best of rounds of batches taken in turn, so
+// seedtest.Rosenbrock, each the best of rounds of batches taken in turn, so
 // that other load on the machine weighs on both alike.
 func ratio(t *Tape, x, dst []float64) float64 {
 	const rounds = 15
@@ -105,7 +70,7 @@ func ratio(t *Tape, x, dst []float64) float64 {
 		bestGrad = min(bestGrad, float64(time.Since(start))/float64(k))
 		start = time.Now()
 		for range kp {
-			sum += rosenbrockPlain(x)
+			sum += seedtest.Rosenbrock(x)
 		}
 		bestPlain = min(bestPlain, float64(time.Since(start))/float64(kp))
 	}
@@ -119,10 +84,10 @@ func ratio(t *Tape, x, dst []float64) float64 {
 func BenchmarkRosenbrockPlain(b *testing.B) {
 	for _, n := range rosenbrockSizes {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			x := rosenbrockStart(n)
+			x := seedtest.RosenbrockStart(n)
 			var sum float64
 			for b.Loop() {
-				sum += rosenbrockPlain(x)
+				sum += seedtest.Rosenbrock(x)
 			}
 			if math.IsNaN(sum) {
 				b.Fatal("NaN")

@@ -34,11 +34,11 @@
 // one in a register when the current one uses it, as in any chain of
 // operations, instead of a store and an immediate reload.
 //
-// A Var is a small value (a tape pointer, a record index and the tape's
-// epoch when it was made, 16 bytes): pass it and copy it freely. Every
-// operation checks that its Vars belong to one tape and are not stale;
-// for Vars made since the last Rewind or Reset, the common case, that is
-// a comparison of epochs, inlined.
+// A Var is a small value (a tape pointer, a record index, the tape's
+// epoch when it was made and the record's value: 24 bytes): pass it and
+// copy it freely. Every operation checks that its Vars belong to one tape
+// and are not stale; for Vars made since the last Rewind or Reset, the
+// common case, that is a comparison of epochs, inlined.
 //
 // # Values and partials
 //

@@ -42,7 +42,7 @@ func (t *Tape) dst(dst []float64, n int) []float64 {
 		return make([]float64, n)
 	}
 	if len(dst) != n {
-		panic(fmt.Sprintf("tape: Gradient: len(dst) = %d, want len(wrt) = %d", len(dst), n))
+		panic(fmt.Sprintf("tape: Gradient: dst has length %d, want %d (len(wrt))", len(dst), n))
 	}
 	return dst
 }
@@ -142,7 +142,7 @@ func (t *Tape) backward(out, lo, stop uint32) {
 // it. Once t has seen f, Grad allocates nothing.
 func (t *Tape) Grad(dst []float64, f func(t *Tape, x []Var) Var, x []float64) (value float64, grad []float64) {
 	if dst != nil && len(dst) != len(x) {
-		panic(fmt.Sprintf("tape: Grad: len(dst) = %d, want len(x) = %d", len(dst), len(x)))
+		panic(fmt.Sprintf("tape: Grad: dst has length %d, want %d (len(x))", len(dst), len(x)))
 	}
 	t.Reset()
 	i0 := uint32(t.n) // the record of x[0]

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 
 	"gonum.org/v1/gonum/diff/fd"
 
@@ -238,16 +239,53 @@ func TestPrimitiveFD(t *testing.T) {
 }
 
 // TestOpCodes checks that every op code and form fits in the bits a
-// record keeps for them.
+// record keeps for them, as the push functions write them: every value of
+// an op.Op, not only the codes in use, so that adding a primitive needs no
+// change here, with the largest operand indices too.
 func TestOpCodes(t *testing.T) {
-	codes := append(op.All(), op.Invalid, op.Const, op.Var, op.Call)
-	for _, o := range codes {
+	if len(op.All())+4 > 1<<opBits {
+		t.Fatalf("%d op codes, more than the %d a record keeps", len(op.All())+4, 1<<opBits)
+	}
+	tp := New()
+	check := func(how string, o op.Op, f form, x, y uint32) {
+		t.Helper()
+		r := &tp.rec[tp.n-1]
+		if r.op() != o || r.form() != f || r.xi() != x || r.yi() != y {
+			t.Errorf("%s of %v in form %#x with operands %d, %d: decoded as %v in form %#x, operands %d, %d",
+				how, o, uint32(f), x, y, r.op(), uint32(r.form()), r.xi(), r.yi())
+		}
+	}
+	for c := 0; c < 1<<8; c++ {
+		o := op.Op(c)
 		for _, f := range []form{vv, vc, cv, custom} {
-			r := record{x: 12345 | xbits(o), y: 678 | ybits(f)}
-			if r.op() != o || r.form() != f || r.xi() != 12345 || r.yi() != 678 {
-				t.Errorf("%v in form %d: decoded as %v in form %d, operands %d, %d", o, f, r.op(), r.form(), r.xi(), r.yi())
+			for _, xy := range [][2]uint32{{12345, 678}, {indexMask, indexMask}, {0, 0}} {
+				tp.room()
+				tp.push(1, xy[0], xy[1], 2, 3, o, f)
+				check("push", o, f, xy[0], xy[1])
+				tp.room()
+				tp.push1(1, xy[0], 2, 3, o, f)
+				check("push1", o, f, xy[0], uint32(tp.n-1)&(sinks-1))
 			}
 		}
+		tp.room()
+		tp.push0(1, o)
+		s := uint32(tp.n-1) & (sinks - 1)
+		check("push0", o, vv, s, s)
+		tp.room()
+		tp.pushc(1, indexMask, 2, 3, o)
+		check("pushc", o, cv, uint32(tp.n-1)&(sinks-1)^sinks/2, indexMask)
+		tp.Reset()
+	}
+}
+
+// TestRecordLayout checks the sizes the documentation gives: a record is
+// 24 bytes, and so is a Var.
+func TestRecordLayout(t *testing.T) {
+	if n := unsafe.Sizeof(record{}); n != 24 {
+		t.Errorf("a record is %d bytes, the documentation says 24", n)
+	}
+	if n := unsafe.Sizeof(Var{}); n != 24 {
+		t.Errorf("a Var is %d bytes, the documentation says 24", n)
 	}
 }
 

@@ -2,10 +2,9 @@ package tape
 
 import (
 	"math"
-	"os"
 	"testing"
 
-	"github.com/gobackprop/backprop/expr"
+	"github.com/gobackprop/backprop/internal/seedtest"
 )
 
 // seed is the seed's function of section 2.3:
@@ -44,9 +43,9 @@ var seedTests = []struct {
 	x    []float64
 	want []float64
 }{
-	{"section 2.3", seed, []float64{2, 3}, []float64{18260.7627311899, 6689.54446941267}},
-	{"section 1", seedSection1, []float64{1}, []float64{122.045158140265}},
-	{"appendix", seedAppendix, []float64{2, 3}, []float64{0.299580760323820, -0.0846987477622259}},
+	{"section 2.3", seed, seedtest.Section23().X, seedtest.Section23().Grad},
+	{"section 1", seedSection1, seedtest.Section1().X, seedtest.Section1().Grad},
+	{"appendix", seedAppendix, seedtest.Appendix().X, seedtest.Appendix().Grad},
 }
 
 // closeTo reports whether got is within rel of want, relatively (or
@@ -68,18 +67,7 @@ func TestSeed(t *testing.T) {
 }
 
 func TestSeedApply(t *testing.T) {
-	src, err := os.ReadFile("../examples/seed.bp")
-	if err != nil {
-		t.Fatal(err)
-	}
-	prog, err := expr.Parse("seed.bp", string(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fn, err := prog.Target("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	prog, fn := seedtest.Section23().Parse(t)
 	tp := New()
 	x := tp.Vars([]float64{2, 3})
 	out, err := Apply(prog.Graph, fn, x)

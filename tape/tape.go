@@ -40,7 +40,9 @@ type Tape struct {
 //
 // The bits of x and y above the index hold the op code and the form of
 // the record, which only Graph and Check read: so a record is 24 bytes,
-// and recording it takes four stores, with the value in a fifth.
+// and recording it takes four stores, with the value in a fifth. The op
+// code has 8 bits, as many as an op.Op, so every code fits: its low 5 in
+// x, its high 3 in y above the 2 bits of the form.
 type record struct {
 	x, y   uint32
 	dx, dy float64
@@ -52,17 +54,40 @@ const (
 
 	// maxRecords is the number of records a tape can hold.
 	maxRecords = indexMask
+
+	// tagBits is the number of bits above the index, in x and in y.
+	tagBits = 32 - indexBits
+	// formBits is the width of the form, in the low tag bits of y.
+	formBits = 2
+	formMask = 1<<formBits - 1
+	// opBits is the width of the op code: the tag bits of x and the
+	// tag bits of y above the form.
+	opBits = 2*tagBits - formBits
 )
 
-// The bits above the index: the op code in x, the form in y. The tests
-// check that every op code fits.
-func xbits(o op.Op) uint32 { return uint32(o) << indexBits }
-func ybits(f form) uint32  { return uint32(f) << indexBits }
+// Every op.Op fits in opBits.
+var _ [opBits - 8]struct{} // opBits >= 8, the width of an op.Op
 
-func (r *record) xi() uint32      { return r.x & indexMask }
-func (r *record) yi() uint32      { return r.y & indexMask }
-func (r *record) op() op.Op       { return op.Op(r.x >> indexBits) }
-func (r *record) form() form      { return form(r.y >> indexBits) }
+// The bits above the index: the low bits of the op code in x, the form
+// and the high bits of the op code in y, from bit yopShift on. The tests
+// check that every code and form round-trip through the push functions.
+//
+// The push functions write the bits of y themselves, as
+// uint32(f) | uint32(o)>>tagBits<<yopShift with the form kept already
+// shifted to its place, rather than call a function for them: the
+// inliner's budget counts such a call, and the operations of arith.go
+// (add, mul, addConst, rsub, …) must stay within it so that they inline
+// into the exported methods, as they did when the code had 5 bits.
+func xbits(o op.Op) uint32 { return uint32(o) << indexBits }
+
+const yopShift = indexBits + formBits
+
+func (r *record) xi() uint32 { return r.x & indexMask }
+func (r *record) yi() uint32 { return r.y & indexMask }
+func (r *record) op() op.Op {
+	return op.Op(r.x>>indexBits | r.y>>yopShift<<tagBits)
+}
+func (r *record) form() form      { return form(r.y & (formMask << indexBits)) }
 func (t *Tape) op(i uint32) op.Op { return t.rec[i].op() }
 
 // sinks is the number of sinks, a power of 2.
@@ -71,14 +96,15 @@ const sinks = 16
 // isSink reports whether operand i is a sink.
 func isSink(i uint32) bool { return i < sinks }
 
-// form says where the operands of a record are.
-type form uint8
+// form says where the operands of a record are. Its values are shifted to
+// their place in a record's y.
+type form uint32
 
 const (
-	vv     form = iota // the operands are records (sinks if absent)
-	vc                 // the second operand is the constant in dy
-	cv                 // the first operand is the constant in dx
-	custom             // a primitive of Tape.Custom, or a link of its chain
+	vv     form = iota << indexBits // the operands are records (sinks if absent)
+	vc                              // the second operand is the constant in dy
+	cv                              // the first operand is the constant in dx
+	custom                          // a primitive of Tape.Custom, or a link of its chain
 )
 
 // link is the op code of the inner records of a custom primitive of more
@@ -185,7 +211,7 @@ func (t *Tape) epochOf(i uint32) uint32 {
 func (t *Tape) push(v float64, x, y uint32, dx, dy float64, o op.Op, f form) Var {
 	i := t.n
 	t.val[i] = v
-	t.rec[i] = record{x: x | xbits(o), y: y | ybits(f), dx: dx, dy: dy}
+	t.rec[i] = record{x: x | xbits(o), y: y | uint32(f) | uint32(o)>>tagBits<<yopShift, dx: dx, dy: dy}
 	t.n = i + 1
 	return Var{t: t, i: uint32(i), epoch: t.epoch, v: v}
 }
@@ -195,7 +221,7 @@ func (t *Tape) push(v float64, x, y uint32, dx, dy float64, o op.Op, f form) Var
 func (t *Tape) push1(v float64, x uint32, dx, dy float64, o op.Op, f form) Var {
 	i := t.n
 	t.val[i] = v
-	t.rec[i] = record{x: x | xbits(o), y: uint32(i)&(sinks-1) | ybits(f), dx: dx, dy: dy}
+	t.rec[i] = record{x: x | xbits(o), y: uint32(i)&(sinks-1) | uint32(f) | uint32(o)>>tagBits<<yopShift, dx: dx, dy: dy}
 	t.n = i + 1
 	return Var{t: t, i: uint32(i), epoch: t.epoch, v: v}
 }
@@ -206,7 +232,7 @@ func (t *Tape) push0(v float64, o op.Op) Var {
 	i := t.n
 	s := uint32(i) & (sinks - 1)
 	t.val[i] = v
-	t.rec[i] = record{x: s | xbits(o), y: s}
+	t.rec[i] = record{x: s | xbits(o), y: s | uint32(o)>>tagBits<<yopShift}
 	t.n = i + 1
 	return Var{t: t, i: uint32(i), epoch: t.epoch, v: v}
 }
@@ -216,7 +242,7 @@ func (t *Tape) push0(v float64, o op.Op) Var {
 func (t *Tape) pushc(v float64, y uint32, c, dy float64, o op.Op) Var {
 	i := t.n
 	t.val[i] = v
-	t.rec[i] = record{x: uint32(i)&(sinks-1) ^ sinks/2 | xbits(o), y: y | ybits(cv), dx: c, dy: dy}
+	t.rec[i] = record{x: uint32(i)&(sinks-1) ^ sinks/2 | xbits(o), y: y | uint32(cv) | uint32(o)>>tagBits<<yopShift, dx: c, dy: dy}
 	t.n = i + 1
 	return Var{t: t, i: uint32(i), epoch: t.epoch, v: v}
 }

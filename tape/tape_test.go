@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/gobackprop/backprop/internal/seedtest"
 	"github.com/gobackprop/backprop/op"
 )
 
@@ -66,8 +67,8 @@ func TestMisuse(t *testing.T) {
 		{"stale after Reset", "discarded by Rewind or Reset", func() { old.MulConst(2) }},
 		{"stale in Gradient", "discarded", func() { a.Gradient(nil, reused, []Var{stale}) }},
 		{"stale output", "discarded", func() { r.Backward(old) }},
-		{"dst length", "len(dst) = 1, want len(wrt) = 2", func() { a.Gradient(make([]float64, 1), x, []Var{x, x}) }},
-		{"Grad dst length", "len(dst) = 3, want len(x) = 2", func() {
+		{"dst length", "tape: Gradient: dst has length 1, want 2 (len(wrt))", func() { a.Gradient(make([]float64, 1), x, []Var{x, x}) }},
+		{"Grad dst length", "tape: Grad: dst has length 3, want 2 (len(x))", func() {
 			a.Grad(make([]float64, 3), func(_ *Tape, v []Var) Var { return v[0] }, []float64{1, 2})
 		}},
 		{"Custom lengths", "2 inputs but 1 partials", func() { a.Custom(1, []Var{x, x}, []float64{1}) }},
@@ -228,12 +229,12 @@ func TestCustom(t *testing.T) {
 func TestGrowth(t *testing.T) {
 	tp := New()
 	for _, n := range []int{10, 5000, 300} {
-		x := rosenbrockStart(n)
+		x := seedtest.RosenbrockStart(n)
 		v, g := tp.Grad(nil, rosenbrock, x)
-		if want := rosenbrockPlain(x); v != want {
+		if want := seedtest.Rosenbrock(x); v != want {
 			t.Errorf("n=%d: value %v, want %v", n, v, want)
 		}
-		want := rosenbrockGrad(x)
+		want := seedtest.RosenbrockGrad(nil, x)
 		for i := range g {
 			if !closeTo(g[i], want[i], 1e-13) {
 				t.Errorf("n=%d: ∂f/∂x%d = %v, want %v", n, i, g[i], want[i])
@@ -247,7 +248,7 @@ func TestGrowth(t *testing.T) {
 // go test -race, and checks that their results are bit for bit those of
 // one goroutine.
 func TestParallel(t *testing.T) {
-	x := rosenbrockStart(200)
+	x := seedtest.RosenbrockStart(200)
 	_, want := New().Grad(nil, rosenbrock, x)
 	_, wantSeed := New().Grad(nil, seed, []float64{2, 3})
 	var wg sync.WaitGroup
@@ -282,7 +283,7 @@ func TestParallel(t *testing.T) {
 
 func TestAllocs(t *testing.T) {
 	tp := New()
-	x := rosenbrockStart(1000)
+	x := seedtest.RosenbrockStart(1000)
 	dst := make([]float64, len(x))
 	tp.Grad(dst, rosenbrock, x)
 	if n := testing.AllocsPerRun(20, func() { tp.Grad(dst, rosenbrock, x) }); n != 0 {
@@ -322,7 +323,7 @@ func TestAllocs(t *testing.T) {
 // TestDeterministic checks that gradients are bit for bit the same from
 // run to run and from a new tape to a reused one.
 func TestDeterministic(t *testing.T) {
-	x := rosenbrockStart(500)
+	x := seedtest.RosenbrockStart(500)
 	v1, g1 := New().Grad(nil, rosenbrock, x)
 	tp := New()
 	for range 3 {

@@ -18,7 +18,7 @@ func TestSeedAllModes(t *testing.T) {
 	for _, tt := range seedtest.Cases() {
 		for _, level := range []reverse.Level{reverse.Functions, reverse.Primitives} {
 			p, fn := tt.Parse(t)
-			rep := verify.Check(p.Graph, fn, tt.X, verify.Options{Level: level, Check: true})
+			rep := verify.Check(p.Graph, fn, tt.X, &verify.Settings{Level: level, Check: true})
 			for _, r := range rep.Results {
 				if r.Err != nil {
 					t.Fatalf("%s, %s mode: %v", tt.Name, r.Mode, r.Err)
@@ -78,7 +78,7 @@ func TestBuiltins(t *testing.T) {
 		}
 		for _, pt := range pts {
 			x := pt[:len(fn.Params)]
-			rep := verify.Check(p.Graph, fn, x, verify.Options{})
+			rep := verify.Check(p.Graph, fn, x, nil)
 			for _, r := range rep.Results {
 				if r.Err != nil {
 					t.Errorf("%s at %v, %s mode: %v", src, x, r.Mode, r.Err)
@@ -154,7 +154,7 @@ func FuzzAgreement(f *testing.F) {
 		if big > 1e150 {
 			t.Skip()
 		}
-		ref, refGrad, err := verify.Gradient(g, fn, pt, verify.Reverse, verify.Options{})
+		ref, refGrad, err := verify.Gradient(nil, g, fn, pt, verify.Reverse, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -180,13 +180,13 @@ func FuzzAgreement(f *testing.F) {
 			}
 		}
 		for _, m := range []verify.Mode{verify.Forward, verify.Symbolic, verify.Compiled} {
-			v, grad, err := verify.Gradient(g, fn, pt, m, verify.Options{})
+			v, grad, err := verify.Gradient(nil, g, fn, pt, m, nil)
 			if err != nil {
 				t.Fatalf("%s mode: %v", m, err)
 			}
 			check(string(m), v, grad)
 		}
-		v, prim, err := verify.Gradient(g, fn, pt, verify.Reverse, verify.Options{Level: reverse.Primitives})
+		v, prim, err := verify.Gradient(nil, g, fn, pt, verify.Reverse, &verify.Settings{Level: reverse.Primitives})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -208,7 +208,7 @@ func FuzzAgreement(f *testing.F) {
 			// any step can follow.
 			return
 		}
-		_, num, err := verify.Gradient(g, fn, pt, verify.Numeric, verify.Options{})
+		_, num, err := verify.Gradient(nil, g, fn, pt, verify.Numeric, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -226,7 +226,7 @@ func FuzzAgreement(f *testing.F) {
 // products of partials may overflow in one order of accumulation and not
 // in another, and past 1e4 central differences are not to be trusted.
 func largest(g *ir.Graph, fn *ir.Func, x []float64) float64 {
-	r, err := reverse.Run(g, fn.Body, fn.Bind(g, x), reverse.Options{Level: reverse.Primitives})
+	r, err := reverse.Run(g, fn.Body, fn.Bind(g, x), &reverse.Settings{Level: reverse.Primitives})
 	if err != nil {
 		return 0
 	}
@@ -250,4 +250,25 @@ func agree(a, b, tol float64) bool {
 		return math.IsNaN(a) && math.IsNaN(b)
 	}
 	return a == b || math.Abs(a-b) <= tol*math.Max(math.Abs(b), 1)
+}
+
+// TestCheckReferenceFails checks that when reverse mode, the reference,
+// fails (here its check of non-finite values, outside the domain of
+// sqrt), the report says so instead of a worst disagreement of 0.
+func TestCheckReferenceFails(t *testing.T) {
+	p, err := expr.Parse("f.bp", "f(x) = sqrt(x)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn, _ := p.Target("")
+	rep := verify.Check(p.Graph, fn, []float64{-1}, &verify.Settings{Check: true})
+	if rep.Err() == nil {
+		t.Fatal("no error from the failed reference")
+	}
+	if w := rep.WorstExact(); !w.Failed || w.Mode != verify.Reverse || !math.IsInf(w.Diff, 1) {
+		t.Errorf("worst exact disagreement %+v, want reverse mode failed, Diff +Inf", w)
+	}
+	if w := rep.WorstNumeric(); !w.Failed || w.Diff == 0 {
+		t.Errorf("worst numeric disagreement %+v, want a failure", w)
+	}
 }

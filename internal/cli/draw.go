@@ -15,6 +15,7 @@ import (
 	"github.com/gobackprop/backprop/internal/atomicfile"
 	"github.com/gobackprop/backprop/ir"
 	"github.com/gobackprop/backprop/reverse"
+	"github.com/gobackprop/backprop/verify"
 )
 
 // format parses a --format value among the allowed ones.
@@ -55,7 +56,7 @@ func (c *common) pass(args []string, stdin io.Reader, lvl string) (*ir.Program, 
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	r, err := reverse.Run(prog.Graph, fn.Body, fn.Bind(prog.Graph, x), reverse.Options{Level: lv, Check: c.check})
+	r, err := reverse.Run(prog.Graph, fn.Body, fn.Bind(prog.Graph, x), &reverse.Settings{Level: lv, Check: c.check})
 	if err != nil {
 		return nil, nil, nil, sourceError(prog, err)
 	}
@@ -160,7 +161,7 @@ are rendered in-process: no system Graphviz is needed.`,
 			if err != nil {
 				return err
 			}
-			d, err := draw.Build(r, &draw.Options{MaxNodes: limit})
+			d, err := draw.Build(r, &draw.Settings{MaxNodes: limit})
 			var large *draw.TooLargeError
 			if errors.As(err, &large) {
 				return tooLarge(large, lvl)
@@ -254,12 +255,12 @@ edge. In forward mode: each block's value and derivative with respect to
 			if err != nil {
 				return err
 			}
-			var m draw.Mode
+			var m verify.Mode
 			switch mode {
 			case "reverse", "":
-				m = draw.Reverse
+				m = verify.Reverse
 			case "forward":
-				m = draw.Forward
+				m = verify.Forward
 			default:
 				return badInput("--mode: expected reverse or forward, found %q", mode)
 			}
@@ -267,7 +268,7 @@ edge. In forward mode: each block's value and derivative with respect to
 			if err != nil {
 				return err
 			}
-			if m == draw.Forward && len(fn.Params) == 0 {
+			if m == verify.Forward && len(fn.Params) == 0 {
 				return badInput("explain --mode forward: %s has no inputs to differentiate by", fn.Name)
 			}
 			if wrt != "" {
@@ -275,11 +276,11 @@ edge. In forward mode: each block's value and derivative with respect to
 				if err != nil {
 					return err
 				}
-				if _, used := r.Index(fn.Params[i]); !used && m == draw.Forward {
+				if _, used := r.Index(fn.Params[i]); !used && m == verify.Forward {
 					return badInput("--wrt: %s does not depend on %s: its derivative is 0", fn.Name, wrt)
 				}
 			}
-			x, err := draw.Explain(r, &draw.ExplainOptions{Mode: m, Wrt: wrt})
+			x, err := draw.Explain(r, &draw.Settings{Mode: m, Wrt: wrt})
 			if err != nil {
 				return sourceError(prog, err)
 			}

@@ -53,7 +53,7 @@ them side by side with the worst disagreement.`,
 			if err != nil {
 				return err
 			}
-			opts := verify.Options{Level: lv, Check: c.check}
+			opts := &verify.Settings{Level: lv, Check: c.check}
 			if mode == "all" {
 				return e.gradAll(prog, fn, x, opts, c.json)
 			}
@@ -61,7 +61,7 @@ them side by side with the worst disagreement.`,
 			if err != nil {
 				return badInput("--mode: %v", err)
 			}
-			v, grad, err := verify.Gradient(prog.Graph, fn, x, m, opts)
+			v, grad, err := verify.Gradient(nil, prog.Graph, fn, x, m, opts)
 			if err != nil {
 				return sourceError(prog, err)
 			}
@@ -87,7 +87,7 @@ them side by side with the worst disagreement.`,
 	return cmd
 }
 
-func (e *env) gradAll(prog *ir.Program, fn *ir.Func, x []float64, opts verify.Options, asJSON bool) error {
+func (e *env) gradAll(prog *ir.Program, fn *ir.Func, x []float64, opts *verify.Settings, asJSON bool) error {
 	rep := verify.Check(prog.Graph, fn, x, opts)
 	for _, r := range rep.Results {
 		if r.Err != nil {

@@ -1,7 +1,8 @@
 // Package seedtest holds the programs of the seed document and the figures
 // the seed gives for them, so that every package tests against the same
-// numbers. The sources are those of examples/*.bp; a test keeps them
-// identical.
+// numbers, and the extended Rosenbrock function with its gradient by hand,
+// which the benchmarks time. The sources are those of examples/*.bp; a
+// test keeps them identical.
 package seedtest
 
 import (
@@ -83,4 +84,50 @@ func (c Case) Parse(tb testing.TB) (*ir.Program, *ir.Func) {
 		tb.Fatal(err)
 	}
 	return p, fn
+}
+
+// Rosenbrock is the extended Rosenbrock function
+// Σ_{i<n/2} 100·(x[2i+1] - x[2i]²)² + (1 - x[2i])², as a plain Go loop.
+func Rosenbrock(x []float64) float64 {
+	var s float64
+	for i := 0; i+1 < len(x); i += 2 {
+		a := x[i+1] - x[i]*x[i]
+		b := 1 - x[i]
+		s += 100*(a*a) + b*b
+	}
+	return s
+}
+
+// RosenbrockGrad returns the gradient of Rosenbrock at x, by hand. If dst
+// is nil a new slice is allocated, otherwise the gradient is stored in dst,
+// which must have the length of x. An odd last coordinate, which
+// Rosenbrock ignores, has derivative 0.
+func RosenbrockGrad(dst, x []float64) []float64 {
+	if dst == nil {
+		dst = make([]float64, len(x))
+	} else if len(dst) != len(x) {
+		panic("seedtest: RosenbrockGrad: dst and x differ in length")
+	}
+	for i := range dst {
+		dst[i] = 0
+	}
+	for i := 0; i+1 < len(x); i += 2 {
+		a := x[i+1] - x[i]*x[i]
+		dst[i] = -400*a*x[i] - 2*(1-x[i])
+		dst[i+1] = 200 * a
+	}
+	return dst
+}
+
+// RosenbrockStart returns the classic starting point of n coordinates:
+// 1.2 at even indices, 1 at odd ones.
+func RosenbrockStart(n int) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = 1
+		if i%2 == 0 {
+			x[i] = 1.2
+		}
+	}
+	return x
 }
