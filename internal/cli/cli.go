@@ -117,7 +117,7 @@ Exit status: 0 on success, 2 for bad input, 1 for an internal failure.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return usageError{fmt.Errorf("%v\nRun '%s --help' for usage.", err, c.CommandPath())}
+		return usageError{fmt.Errorf("%v (see '%s --help')", err, c.CommandPath())}
 	})
 	root.AddCommand(e.evalCmd(), e.gradCmd(), e.diffCmd(), e.graphCmd(), e.pathsCmd(), e.explainCmd(), e.opsCmd())
 	return root

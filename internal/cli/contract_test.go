@@ -114,7 +114,7 @@ func TestJSONErrors(t *testing.T) {
 		{"syntax", []string{"grad", "-e", "x^", "--at", "x=1"}, 2, errObj{Message: "expected an expression, found end of input", File: "-e", Line: 1, Column: 3}, 0},
 		{"several errors", []string{"eval", "-e", "f(x) = y + z"}, 2, errObj{Message: "undefined variable y in f (its parameters are x)", File: "-e", Line: 1, Column: 8}, 2},
 		{"flag", []string{"grad", "examples/seed.bp", "--at", "x_1=two,x_2=3"}, 2, errObj{Message: `--at: value of x_1: "two" is not a number`}, 0},
-		{"unknown flag", []string{"grad", "--bogus"}, 2, errObj{Message: "unknown flag: --bogus\nRun 'backprop grad --help' for usage."}, 0},
+		{"unknown flag", []string{"grad", "--bogus"}, 2, errObj{Message: "unknown flag: --bogus (see 'backprop grad --help')"}, 0},
 		{"check", []string{"eval", "-e", "1 + log(x)", "--at", "x=-1", "--check"}, 2, errObj{File: "-e", Line: 1, Column: 5}, 0},
 		{"ops", []string{"ops", "extra"}, 2, errObj{Message: "ops takes at most 0 program file, got 1 arguments: extra"}, 0},
 		{"diff", []string{"diff", "examples/seed.bp", "--wrt", "z"}, 2, errObj{Message: "--wrt: z is not a parameter of f (its parameters are x_1, x_2)"}, 0},
