@@ -221,8 +221,10 @@ func FuzzAgreement(f *testing.F) {
 	})
 }
 
-// largest returns the largest finite magnitude among the values and
-// adjoints of fn's reverse pass at x at primitive level: past 1e150,
+// largest returns the largest finite magnitude among the values, local
+// partials and adjoints of fn's reverse pass at x at primitive level
+// (tan(y/(x/2)) near x = 0 has a tame value but a partial of 1e6, which
+// no step of central differences resolves): past 1e150,
 // products of partials may overflow in one order of accumulation and not
 // in another, and past 1e4 central differences are not to be trusted.
 func largest(g *ir.Graph, fn *ir.Func, x []float64) float64 {
@@ -231,11 +233,16 @@ func largest(g *ir.Graph, fn *ir.Func, x []float64) float64 {
 		return 0
 	}
 	m := 0.0
-	for _, vs := range [][]float64{r.Values, r.Adjoints} {
-		for _, v := range vs {
-			if !math.IsInf(v, 0) && !math.IsNaN(v) {
-				m = math.Max(m, math.Abs(v))
-			}
+	see := func(v float64) {
+		if !math.IsInf(v, 0) && !math.IsNaN(v) {
+			m = math.Max(m, math.Abs(v))
+		}
+	}
+	for i, id := range r.Nodes {
+		see(r.Values[i])
+		see(r.Adjoints[i])
+		for k := range g.Node(id).Arity() {
+			see(r.Partial(i, k))
 		}
 	}
 	return m
