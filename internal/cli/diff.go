@@ -54,7 +54,7 @@ func (e *env) diffCmd() *cobra.Command {
 			}
 			name := fn.ParamNames(g)[i]
 			d := sym.Diff(g, fn.Body, fn.Params[i])
-			text, tex := g.String(d), latex.String(g, d)
+			text, tex, helpers := derivativeText(g, fn, name, d)
 			out := object{{"wrt", name}, {"derivative", text}, {"latex", tex}}
 			var v float64
 			if x != nil {
@@ -69,7 +69,12 @@ func (e *env) diffCmd() *cobra.Command {
 			if c.json {
 				return writeJSON(e.stdout, out)
 			}
-			fmt.Fprintf(e.stdout, "∂%s/∂%s = %s\n\nLaTeX:\n  %s\n", fn.Name, name, text, tex)
+			if helpers == 0 {
+				fmt.Fprintf(e.stdout, "∂%s/∂%s = %s\n\nLaTeX:\n  %s\n", fn.Name, name, text, tex)
+			} else {
+				fmt.Fprintf(e.stdout, "∂%s/∂%s, as a program with its %d shared subexpressions named:\n\n%s\nLaTeX:\n  %s\n",
+					fn.Name, name, helpers, text, tex)
+			}
 			if x != nil {
 				fmt.Fprintf(e.stdout, "\nat %s: %s\n", pointText(g, fn, x), fmtNum(v))
 			}
@@ -79,4 +84,21 @@ func (e *env) diffCmd() *cobra.Command {
 	c.register(cmd, true)
 	cmd.Flags().StringVar(&wrt, "wrt", "", "the parameter to differentiate with respect to")
 	return cmd
+}
+
+// derivativeText returns derivative d of fn with respect to its parameter
+// wrt as text and LaTeX, and the number of subexpressions it names. A
+// derivative without large shared subexpressions is one expression; else
+// the text is a program whose last function, d<fn>_d<wrt>, is the
+// derivative, and the LaTeX an aligned environment of definitions, so that
+// both stay linear in the size of the DAG (written out in full, they can be
+// exponential in it).
+func derivativeText(g *ir.Graph, fn *ir.Func, wrt string, d ir.ID) (text, tex string, helpers int) {
+	l := g.Listing(d, fn.Params, nil)
+	if len(l.Helpers) == 0 {
+		return g.String(d), latex.String(g, d), 0
+	}
+	text = g.Program(l, "d"+fn.Name+"_d"+wrt, fn.Params, d)
+	lhs := `\frac{\partial ` + latex.FuncName(fn.Name) + `}{\partial ` + latex.Name(wrt) + `}`
+	return text, latex.Aligned(g, l, lhs, d), len(l.Helpers)
 }
