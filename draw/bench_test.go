@@ -2,6 +2,7 @@ package draw_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"testing"
@@ -88,6 +89,36 @@ func BenchmarkExplain1000(b *testing.B) {
 		}
 		if err := e.Text(io.Discard); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLayout measures Graphviz's layout and rendering of
+// primitive-level graphs of growing size, to choose DefaultMaxLayout:
+//
+//	go test ./draw -run X -bench Layout -benchtime 1x -benchmem
+func BenchmarkLayout(b *testing.B) {
+	for _, n := range []int{100, 200, 400, 800} {
+		for _, f := range []draw.Format{draw.SVG, draw.PNG} {
+			b.Run(fmt.Sprintf("%v/%d", f, n), func(b *testing.B) {
+				g, root := layeredDAG(rand.New(rand.NewPCG(7, 8)), 20, n/20)
+				r, err := reverse.Run(g, root, map[string]float64{"x_1": 0.7, "x_2": 1.3, "x_3": 0.1, "x_4": -0.5}, reverse.Options{Level: reverse.Primitives})
+				if err != nil {
+					b.Fatal(err)
+				}
+				d, err := draw.Build(r, &draw.Options{MaxNodes: -1, MaxLayout: -1})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := d.Write(context.Background(), io.Discard, f); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(len(d.Nodes)), "nodes")
+				b.ReportMetric(float64(len(d.Edges)), "edges")
+			})
 		}
 	}
 }

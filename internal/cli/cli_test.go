@@ -3,10 +3,12 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -247,5 +249,49 @@ func TestGraphFiles(t *testing.T) {
 	_, errs, status := run(t, "", "graph", "examples/seed.bp", "--at", "x_1=2,x_2=3", "-o", filepath.Join(dir, "g.gif"))
 	if status != 2 {
 		t.Errorf("unknown extension: status %d (%s), want 2", status, errs)
+	}
+}
+
+// sumOfTerms returns f(x) = sin(1*x)*cos(x + 1) + … with n terms: about 7n
+// nodes and 10n edges at primitive level.
+func sumOfTerms(n int) string {
+	terms := make([]string, n)
+	for k := range terms {
+		terms[k] = fmt.Sprintf("sin(%d*x)*cos(x + %d)", k+1, k+1)
+	}
+	return "f(x) = " + strings.Join(terms, " + ")
+}
+
+// TestGraphLayoutLimit checks that an SVG or PNG too large for Graphviz
+// (an 800-node graph used to take minutes) is refused at once, as an input
+// error naming the limit, its flag and the formats without it, and that
+// no output file is left behind.
+func TestGraphLayoutLimit(t *testing.T) {
+	dir := t.TempDir()
+	src := sumOfTerms(115) // 805 nodes, 1,148 edges
+	for _, name := range []string{"g.svg", "g.png"} {
+		path := filepath.Join(dir, name)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, errs, status := run(t, "", "graph", "-e", src, "--at", "x=1", "--level", "primitives", "-o", path)
+		runtime.ReadMemStats(&after)
+		if status != 2 {
+			t.Errorf("%s: status %d, want 2 (%s)", name, status, errs)
+		}
+		for _, want := range []string{"805 nodes", "1000 nodes and edges", "--max-layout", "--format dot", "--level functions"} {
+			if !strings.Contains(errs, want) {
+				t.Errorf("%s: message %q does not say %q", name, errs, want)
+			}
+		}
+		if _, err := os.Stat(path); err == nil {
+			t.Errorf("%s: refused, but the file was created", name)
+		}
+		if a := after.TotalAlloc - before.TotalAlloc; a > 64<<20 {
+			t.Errorf("%s: refusing allocated %d bytes", name, a)
+		}
+	}
+	_, errs, status := run(t, "", "graph", "-e", src, "--at", "x=1", "--level", "primitives", "--format", "dot")
+	if status != 0 {
+		t.Errorf("DOT of the same graph: status %d (%s)", status, errs)
 	}
 }

@@ -83,11 +83,11 @@ func (e *env) output(path string) (io.Writer, func() error, error) {
 func (e *env) graphCmd() *cobra.Command {
 	var c common
 	var lvl, fmtName, out string
-	var maxNodes int
+	var maxNodes, maxLayout int
 	cmd := &cobra.Command{
 		Use:   "graph [PROGRAM] --at x=1,y=2 [--format dot|svg|png|json] [-o FILE]",
 		Short: "Draw the expression graph with values, adjoints and edge partials",
-		Long: `graph draws the expression graph of the program at a point, as in the
+		Long: fmt.Sprintf(`graph draws the expression graph of the program at a point, as in the
 seed's figure 2.1: inputs at the bottom, the output at the top, each node
 with its value and adjoint (the partial derivative of the output with
 respect to it), each edge with the partial derivative of the node it leaves
@@ -96,7 +96,12 @@ with respect to that argument, symbolically and as a number.
 --level functions (the default) draws calls of user functions as single
 nodes; --level primitives draws every primitive operation. The format is
 --format, or follows from the extension of -o FILE, or is DOT. SVG and PNG
-are rendered in-process: no system Graphviz is needed.`,
+are rendered in-process: no system Graphviz is needed.
+
+Graphviz's layout takes time and memory that grow faster than the graph:
+SVG and PNG are refused for graphs of more than --max-layout nodes and
+edges together (default %d); DOT and JSON have no such limit. A PNG image
+has at most 3,000 pixels a side: larger drawings are scaled down.`, draw.DefaultMaxLayout),
 		Example: `  backprop graph examples/seed.bp --at x_1=2,x_2=3 -o seed.svg
   backprop graph examples/seed.bp --at x_1=2,x_2=3 --level primitives --format dot`,
 		Args: args(1),
@@ -122,13 +127,18 @@ are rendered in-process: no system Graphviz is needed.`,
 			if err != nil {
 				return err
 			}
-			d, err := draw.Build(r, &draw.Options{MaxNodes: maxNodes})
+			d, err := draw.Build(r, &draw.Options{MaxNodes: maxNodes, MaxLayout: maxLayout})
 			var large *draw.TooLargeError
 			if errors.As(err, &large) {
 				return badInput("%v", err)
 			}
 			if err != nil {
 				return err
+			}
+			if f == draw.SVG || f == draw.PNG {
+				if err := d.CheckLayout(); err != nil {
+					return badInput("%v (raise the limit with --max-layout, or write --format dot or json, or draw --level functions)", err)
+				}
 			}
 			w, done, err := e.output(out)
 			if err != nil {
@@ -147,6 +157,7 @@ are rendered in-process: no system Graphviz is needed.`,
 	fl.StringVar(&fmtName, "format", "", "dot, svg, png or json (default: from the extension of -o, else dot)")
 	fl.StringVarP(&out, "output", "o", "", "write to `FILE` instead of standard output")
 	fl.IntVar(&maxNodes, "max-nodes", 0, fmt.Sprintf("refuse graphs larger than this (default %d; negative: no limit)", draw.DefaultMaxNodes))
+	fl.IntVar(&maxLayout, "max-layout", 0, fmt.Sprintf("refuse SVG and PNG of more than `N` nodes plus edges (default %d; negative: no limit)", draw.DefaultMaxLayout))
 	return cmd
 }
 
