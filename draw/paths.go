@@ -13,6 +13,20 @@ import (
 // zero or negative.
 const DefaultPathLimit = 20
 
+// MaxPathLimit is the largest number of paths Paths lists: a larger limit
+// is an error, since the listed paths are held in memory (a path of a
+// graph of depth d takes about 40·d bytes, so 10,000 paths of depth 120
+// take about 50 MB). The count and the sum cover every path whatever the
+// limit.
+const MaxPathLimit = 10000
+
+// LimitError is returned by Paths for a limit above MaxPathLimit.
+type LimitError struct{ Limit, Max int }
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("cannot list %d paths: at most %d are listed (the count and the sum cover every path)", e.Limit, e.Max)
+}
+
 // Path is one path of an expression graph from the output down to a node,
 // as in the seed's section 2.3: the product of the partial derivatives on
 // its edges is one term of the derivative of the output with respect to
@@ -55,7 +69,7 @@ func (s *PathSet) Complete() bool { return s.Omitted.Sign() == 0 }
 // node wrt, usually an input: the sum over the paths of the product of
 // the partial derivatives on their edges is the derivative of the output
 // with respect to wrt. It lists at most limit paths (DefaultPathLimit if
-// limit <= 0) and counts all of them, without listing them, exactly: a
+// limit <= 0, a *LimitError if limit > MaxPathLimit) and counts all of them, without listing them, exactly: a
 // chain of 70 diamonds has more than 10^21.
 //
 // A node that the output does not depend on has no paths and gradient 0;
@@ -68,6 +82,9 @@ func Paths(r *reverse.Result, wrt ir.ID, limit int) (*PathSet, error) {
 	}
 	if limit <= 0 {
 		limit = DefaultPathLimit
+	}
+	if limit > MaxPathLimit {
+		return nil, &LimitError{Limit: limit, Max: MaxPathLimit}
 	}
 	s := &PathSet{
 		Wrt: wrt, Label: Label(g, wrt), Output: Label(g, r.Root),

@@ -3,14 +3,17 @@ package draw_test
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/gobackprop/backprop/internal/golden"
+	"errors"
+	"io"
 	"math"
 	"math/big"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/gobackprop/backprop/draw"
+	"github.com/gobackprop/backprop/internal/golden"
 	"github.com/gobackprop/backprop/ir"
 	"github.com/gobackprop/backprop/op"
 	"github.com/gobackprop/backprop/reverse"
@@ -231,5 +234,39 @@ func TestPathsEdgeCases(t *testing.T) {
 	s = paths(t, r, "x_1", 2)
 	if len(s.Paths) != 2 || s.Omitted.Int64() != 1 || s.Complete() {
 		t.Errorf("limit 2: %d listed, %v omitted", len(s.Paths), s.Omitted)
+	}
+}
+
+// TestPathsMemory lists the most paths allowed of a chain of 60 diamonds
+// (2^60 paths, each of 121 nodes) under a memory ceiling, and refuses a
+// larger limit at once: a limit of 10^9 used to build the whole listing
+// (15 GB) before printing it.
+func TestPathsMemory(t *testing.T) {
+	g, root := diamonds(60)
+	r, err := reverse.Run(g, root, map[string]float64{"x": 0.5}, reverse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _ := draw.VarID(r, "x")
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	s, err := draw.Paths(r, x, draw.MaxPathLimit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Write(io.Discard, draw.Text); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if a := after.TotalAlloc - before.TotalAlloc; a > 512<<20 {
+		t.Errorf("listing %d paths allocated %d bytes", len(s.Paths), a)
+	}
+	if want := new(big.Int).Lsh(big.NewInt(1), 60); s.Count.Cmp(want) != 0 {
+		t.Errorf("count %v, want 2^60", s.Count)
+	}
+	_, err = draw.Paths(r, x, 1_000_000_000)
+	var le *draw.LimitError
+	if !errors.As(err, &le) || le.Max != draw.MaxPathLimit {
+		t.Errorf("limit 10^9: error %v, want a *LimitError", err)
 	}
 }

@@ -168,13 +168,14 @@ func (e *env) pathsCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "paths [PROGRAM] --wrt x --at x=1,y=2",
 		Short: "List the paths from the output to an input and show that their products sum to the gradient",
-		Long: `paths lists every path in the expression graph from the output to the
+		Long: fmt.Sprintf(`paths lists every path in the expression graph from the output to the
 input --wrt, the partial derivatives on its edges and their product: the
 seed's section 2.3 shows that these products sum to the partial derivative
 of the output with respect to the input.
 
 Paths are counted without listing them (their number can grow
-exponentially with depth); at most --limit are listed.`,
+exponentially with depth); at most --limit are listed, and --limit is at
+most %d.`, draw.MaxPathLimit),
 		Example: `  backprop paths examples/seed.bp --wrt x_1 --at x_1=2,x_2=3`,
 		Args:    args(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -193,6 +194,9 @@ exponentially with depth); at most --limit are listed.`,
 			if limit < 0 {
 				return badInput("--limit must be positive, got %d", limit)
 			}
+			if limit > draw.MaxPathLimit {
+				return badInput("--limit %d: at most %d paths are listed; the count and the sum cover every path whatever the limit", limit, draw.MaxPathLimit)
+			}
 			s, err := draw.Paths(r, fn.Params[i], limit)
 			if err != nil {
 				return err
@@ -203,7 +207,7 @@ exponentially with depth); at most --limit are listed.`,
 	c.register(cmd, true)
 	fl := cmd.Flags()
 	fl.StringVar(&wrt, "wrt", "", "the input the paths lead to")
-	fl.IntVar(&limit, "limit", draw.DefaultPathLimit, "list at most `N` paths")
+	fl.IntVar(&limit, "limit", draw.DefaultPathLimit, fmt.Sprintf("list at most `N` paths (at most %d)", draw.MaxPathLimit))
 	fl.StringVar(&lvl, "level", "functions", "functions or primitives")
 	fl.StringVar(&fmtName, "format", "", "text, markdown, latex or json")
 	return cmd
