@@ -172,7 +172,7 @@ func TestPathsRandom(t *testing.T) {
 			if !ok {
 				continue
 			}
-			s, err := draw.Paths(r, wrt, 1<<20)
+			s, err := draw.Paths(r, wrt, draw.MaxPathLimit)
 			if err != nil {
 				t.Fatal(err)
 			}
