@@ -295,3 +295,50 @@ func TestGraphLayoutLimit(t *testing.T) {
 		t.Errorf("DOT of the same graph: status %d (%s)", status, errs)
 	}
 }
+
+// TestGradNumericLimit checks that numeric differences, whose cost is the
+// number of inputs times the size of the program, are refused beyond
+// --max-numeric-inputs, by --mode numeric and by --mode all, at once (the
+// refusal allocates little) and with a message naming the limit and its
+// flag, and that the flag raises or lifts the limit.
+func TestGradNumericLimit(t *testing.T) {
+	const n = 1001
+	params, terms, at := make([]string, n), make([]string, n), make([]string, n)
+	for i := range n {
+		params[i] = fmt.Sprintf("x%d", i)
+		terms[i] = fmt.Sprintf("sin(x%d)", i)
+		at[i] = fmt.Sprintf("x%d=0", i)
+	}
+	src := "f(" + strings.Join(params, ",") + ") = " + strings.Join(terms, " + ")
+	point := strings.Join(at, ",")
+	for _, mode := range []string{"numeric", "all"} {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, errs, status := run(t, "", "grad", "-e", src, "--at", point, "--mode", mode)
+		runtime.ReadMemStats(&after)
+		if status != 2 {
+			t.Errorf("--mode %s: status %d, want 2 (%s)", mode, status, errs)
+		}
+		for _, want := range []string{"--mode " + mode, "1001 inputs", "limit of 1000", "--max-numeric-inputs"} {
+			if !strings.Contains(errs, want) {
+				t.Errorf("--mode %s: message %q does not say %q", mode, errs, want)
+			}
+		}
+		if a := after.TotalAlloc - before.TotalAlloc; a > 64<<20 {
+			t.Errorf("--mode %s: refusing allocated %d bytes", mode, a)
+		}
+	}
+	for _, limit := range []string{"1001", "-1"} {
+		out, errs, status := run(t, "", "grad", "-e", src, "--at", point, "--mode", "numeric", "--max-numeric-inputs", limit, "--json")
+		if status != 0 {
+			t.Fatalf("--max-numeric-inputs %s: status %d (%s)", limit, status, errs)
+		}
+		var res struct{ Gradient map[string]float64 }
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			t.Fatal(err)
+		}
+		if g := res.Gradient["x1000"]; math.Abs(g-1) > 1e-9 {
+			t.Errorf("--max-numeric-inputs %s: ∂f/∂x1000 = %v, want cos(0) = 1", limit, g)
+		}
+	}
+}
