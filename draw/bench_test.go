@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/gobackprop/backprop/draw"
+	"github.com/gobackprop/backprop/ir"
 	"github.com/gobackprop/backprop/reverse"
 )
 
@@ -77,6 +78,43 @@ func BenchmarkPathsDiamonds70(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkWritePaths writes the first 10,000 paths of a chain of 60
+// diamonds (121 nodes each, 18.6 MB of text) as they are enumerated;
+// BenchmarkPathsWrite lists them first.
+func BenchmarkWritePaths(b *testing.B) {
+	r, x := diamondPaths(b, 60)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := draw.WritePaths(io.Discard, draw.Text, r, x, draw.MaxPathLimit); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPathsWrite(b *testing.B) {
+	r, x := diamondPaths(b, 60)
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := draw.Paths(r, x, draw.MaxPathLimit)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Text(io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func diamondPaths(b *testing.B, n int) (*reverse.Result, ir.ID) {
+	g, root := diamonds(n)
+	r, err := reverse.Run(g, root, map[string]float64{"x": 0.5}, reverse.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	x, _ := draw.VarID(r, "x")
+	return r, x
 }
 
 func BenchmarkExplain1000(b *testing.B) {
