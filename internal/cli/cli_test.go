@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -340,5 +341,70 @@ func TestGradNumericLimit(t *testing.T) {
 		if g := res.Gradient["x1000"]; math.Abs(g-1) > 1e-9 {
 			t.Errorf("--max-numeric-inputs %s: ∂f/∂x1000 = %v, want cos(0) = 1", limit, g)
 		}
+	}
+}
+
+// fullWriter takes up to max bytes, then fails, and records every 4 MB
+// the most the heap held beyond base.
+type fullWriter struct {
+	n, max, next int
+	base, peak   uint64
+}
+
+// liveHeap returns the bytes of the heap that are reachable, after a
+// collection: what a computation holds, however often the collector runs.
+func liveHeap() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+func (w *fullWriter) Write(p []byte) (int, error) {
+	if w.n >= w.max {
+		return 0, errors.New("fullWriter: full")
+	}
+	w.n += len(p)
+	if w.n >= w.next {
+		if h := liveHeap(); h > w.base {
+			w.peak = max(w.peak, h-w.base)
+		}
+		w.next = w.n + 4<<20
+	}
+	return len(p), nil
+}
+
+// TestPathsMaxPaths checks that paths refuses a --limit above --max-paths,
+// naming the flag, and that with the cap raised the paths are written as
+// they are found: a chain of 60 diamonds (2^60 paths) with --limit 10^9
+// and an output that fails after 32 MB holds at most 1 MB beyond what it
+// held before (the listing used to be built first: 15 GB).
+func TestPathsMaxPaths(t *testing.T) {
+	lines := []string{"d_0(y) = sin(y) + cos(y)"}
+	for k := 1; k < 60; k++ {
+		lines = append(lines, fmt.Sprintf("d_%d(y) = d_%d(sin(y) + cos(y))", k, k-1))
+	}
+	src := strings.Join(lines, "\n")
+	args := []string{"paths", "-e", src, "--wrt", "y", "--at", "y=0.5", "--level", "primitives", "--limit", "1000000000"}
+	_, errs, status := run(t, "", args...)
+	if status != 2 {
+		t.Errorf("--limit 10^9: status %d, want 2 (%s)", status, errs)
+	}
+	for _, want := range []string{"--limit 1000000000", "10000", "--max-paths"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("--limit 10^9: message %q does not say %q", errs, want)
+		}
+	}
+	w := &fullWriter{max: 32 << 20, base: liveHeap()}
+	var stderr bytes.Buffer
+	status = Run(append(args, "--max-paths", "-1"), strings.NewReader(""), w, &stderr)
+	if status == 0 || !strings.Contains(stderr.String(), "full") {
+		t.Errorf("--max-paths -1 on a full output: status %d, stderr %q", status, stderr.String())
+	}
+	if w.n < 32<<20 {
+		t.Errorf("--max-paths -1: %d bytes written before the output failed, want 32 MB", w.n)
+	}
+	if w.peak > 1<<20 {
+		t.Errorf("--max-paths -1: the heap held %d bytes more", w.peak)
 	}
 }

@@ -164,7 +164,7 @@ has at most 3,000 pixels a side: larger drawings are scaled down.`, draw.Default
 func (e *env) pathsCmd() *cobra.Command {
 	var c common
 	var lvl, fmtName, wrt string
-	var limit int
+	var limit, maxPaths int
 	cmd := &cobra.Command{
 		Use:   "paths [PROGRAM] --wrt x --at x=1,y=2",
 		Short: "List the paths from the output to an input and show that their products sum to the gradient",
@@ -174,8 +174,9 @@ seed's section 2.3 shows that these products sum to the partial derivative
 of the output with respect to the input.
 
 Paths are counted without listing them (their number can grow
-exponentially with depth); at most --limit are listed, and --limit is at
-most %d.`, draw.MaxPathLimit),
+exponentially with depth); at most --limit are listed, each written as it
+is found, so that memory does not grow with the limit. The output does:
+--limit is refused above --max-paths (default %d).`, draw.MaxPathLimit),
 		Example: `  backprop paths examples/seed.bp --wrt x_1 --at x_1=2,x_2=3`,
 		Args:    args(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -194,20 +195,20 @@ most %d.`, draw.MaxPathLimit),
 			if limit < 0 {
 				return badInput("--limit must be positive, got %d", limit)
 			}
-			if limit > draw.MaxPathLimit {
-				return badInput("--limit %d: at most %d paths are listed; the count and the sum cover every path whatever the limit", limit, draw.MaxPathLimit)
+			if maxPaths == 0 {
+				maxPaths = draw.MaxPathLimit
 			}
-			s, err := draw.Paths(r, fn.Params[i], limit)
-			if err != nil {
-				return err
+			if maxPaths > 0 && limit > maxPaths {
+				return badInput("--limit %d: at most %d paths are listed (raise the limit with --max-paths); the count covers every path whatever the limit", limit, maxPaths)
 			}
-			return s.Write(e.stdout, f)
+			return draw.WritePaths(e.stdout, f, r, fn.Params[i], limit)
 		},
 	}
 	c.register(cmd, true)
 	fl := cmd.Flags()
 	fl.StringVar(&wrt, "wrt", "", "the input the paths lead to")
-	fl.IntVar(&limit, "limit", draw.DefaultPathLimit, fmt.Sprintf("list at most `N` paths (at most %d)", draw.MaxPathLimit))
+	fl.IntVar(&limit, "limit", draw.DefaultPathLimit, "list at most `N` paths (at most --max-paths)")
+	fl.IntVar(&maxPaths, "max-paths", 0, fmt.Sprintf("refuse a --limit above `N` (default %d; negative: no limit)", draw.MaxPathLimit))
 	fl.StringVar(&lvl, "level", "functions", "functions or primitives")
 	fl.StringVar(&fmtName, "format", "", "text, markdown, latex or json")
 	return cmd
