@@ -31,7 +31,10 @@
 // product of the partial derivatives along each, and counts all of them
 // exactly, without listing them, by dynamic programming: a chain of 70
 // diamonds has 2^70 paths. When every path is listed, the sum of the
-// products is the gradient of the reverse pass.
+// products is the gradient of the reverse pass. Paths holds the listing
+// in memory, so its limit is capped at [MaxPathLimit]; [WritePaths]
+// writes each path as it is enumerated, in memory that does not grow with
+// its limit, with the same output.
 //
 // # Explanations
 //

@@ -84,6 +84,27 @@ func ExamplePaths() {
 	// Gradient ∂f_1/∂x_1 from the reverse pass: 18260.7627311899
 }
 
+// WritePaths writes the paths as they are found, here the first two of
+// the seed's three in Markdown: its memory does not grow with the limit.
+func ExampleWritePaths() {
+	r := seedResult()
+	x1, _ := draw.VarID(r, "x_1")
+	if err := draw.WritePaths(os.Stdout, draw.Markdown, r, "", x1, 2); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// Paths from f_1 down to x_1: 3, of which the first 2 are listed and 1 left out.
+	//
+	// | path | factors | product |
+	// | --- | --- | ---: |
+	// | `(f_1, f_2, x_1)` | `3.14159265358979·2304` | 7238.22947387088 |
+	// | `(f_1, f_2, f_2, x_1)` | `3.14159265358979·354.891356446692·9.88751059801299` | 11023.8236395328 |
+	//
+	// Sum of the 2 listed products: 18262.0531134037
+	//
+	// Gradient `∂f_1/∂x_1` from the reverse pass: 18260.7627311899
+}
+
 // Explain in forward mode retraces the seed's section 1: the value and
 // the derivative of each block, from the innermost outwards.
 func ExampleExplain() {

@@ -50,6 +50,24 @@ func runSource(t testing.TB, name, src string, env map[string]float64, level rev
 	return r
 }
 
+// diff returns the first line where a and b differ, for messages.
+func diff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := 0; i < len(al) || i < len(bl); i++ {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y {
+			return fmt.Sprintf("line %d:\nwant: %s\ngot:  %s", i+1, x, y)
+		}
+	}
+	return "(same lines)"
+}
+
 func near(got, want, tol float64) bool {
 	return math.Abs(got-want) <= tol*math.Max(1, math.Abs(want))
 }

@@ -1,6 +1,8 @@
 package draw
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"io"
 	"math"
@@ -99,32 +101,55 @@ type pathJSON struct {
 	Product number   `json:"product"`
 }
 
-type pathSetJSON struct {
-	Wrt      string     `json:"wrt"`
-	Paths    []pathJSON `json:"paths"`
-	Count    jsonInt    `json:"count"`
-	Omitted  jsonInt    `json:"omitted"`
-	Sum      number     `json:"sum"`
-	Gradient number     `json:"gradient"`
-}
-
-// jsonInt writes a big.Int's decimal digits as a JSON number.
-type jsonInt string
-
-func (n jsonInt) MarshalJSON() ([]byte, error) { return []byte(n), nil }
-
 // JSON writes the paths as JSON: {"wrt": "x_1", "paths": [{"nodes":
 // [labels], "ids": [node IDs], "factors": [...], "product": p}, ...],
 // "count": n, "omitted": m, "sum": s, "gradient": g}. The counts are
 // exact integers, however large.
-func (s *PathSet) JSON(w io.Writer) error {
-	out := pathSetJSON{
-		Wrt: s.Label, Paths: make([]pathJSON, len(s.Paths)),
-		Count: jsonInt(s.Count.String()), Omitted: jsonInt(s.Omitted.String()),
-		Sum: number(s.Sum), Gradient: number(s.Gradient),
+func (s *PathSet) JSON(w io.Writer) error { return s.listing().json(w) }
+
+// json writes l as JSON, indented as writeJSON would indent the whole
+// object, one path at a time.
+func (l *listing) json(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	// value writes v as a member of the top-level object, or with the
+	// indentation of an element of its array of paths.
+	value := func(v any) error {
+		buf.Reset()
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		return err
 	}
-	for i, p := range s.Paths {
-		out.Paths[i] = pathJSON{Nodes: p.Labels, IDs: p.Nodes, Factors: numbers(p.Factors), Product: number(p.Product)}
+	bw.WriteString("{\n  \"wrt\": ")
+	if err := value(l.Label); err != nil {
+		return err
 	}
-	return writeJSON(w, out)
+	bw.WriteString(",\n  \"paths\": [")
+	enc.SetIndent("    ", "  ")
+	first := true
+	sum, err := l.sum(func(p *Path) error {
+		if first {
+			bw.WriteString("\n    ")
+		} else {
+			bw.WriteString(",\n    ")
+		}
+		first = false
+		return value(pathJSON{Nodes: p.Labels, IDs: p.Nodes, Factors: numbers(p.Factors), Product: number(p.Product)})
+	})
+	if err != nil {
+		return err
+	}
+	if !first {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("],\n  \"count\": " + l.Count.String() + ",\n  \"omitted\": " + l.Omitted.String() + ",\n  \"sum\": ")
+	value(number(sum))
+	bw.WriteString(",\n  \"gradient\": ")
+	value(number(l.Gradient))
+	bw.WriteString("\n}\n")
+	return bw.Flush()
 }

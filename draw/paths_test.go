@@ -3,14 +3,20 @@ package draw_test
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/gobackprop/backprop/internal/golden"
+	"errors"
+	"fmt"
+	"io"
 	"math"
 	"math/big"
 	"math/rand/v2"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
+	"text/tabwriter"
 
 	"github.com/gobackprop/backprop/draw"
+	"github.com/gobackprop/backprop/internal/golden"
 	"github.com/gobackprop/backprop/ir"
 	"github.com/gobackprop/backprop/op"
 	"github.com/gobackprop/backprop/reverse"
@@ -169,7 +175,7 @@ func TestPathsRandom(t *testing.T) {
 			if !ok {
 				continue
 			}
-			s, err := draw.Paths(r, wrt, 1<<20)
+			s, err := draw.Paths(r, wrt, draw.MaxPathLimit)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -231,5 +237,244 @@ func TestPathsEdgeCases(t *testing.T) {
 	s = paths(t, r, "x_1", 2)
 	if len(s.Paths) != 2 || s.Omitted.Int64() != 1 || s.Complete() {
 		t.Errorf("limit 2: %d listed, %v omitted", len(s.Paths), s.Omitted)
+	}
+}
+
+// textOracle writes s as Text did when it aligned the paths with a
+// text/tabwriter, the reference for the widths Text computes beforehand.
+func textOracle(s *draw.PathSet) string {
+	var b strings.Builder
+	var buf bytes.Buffer
+	s.Text(&buf)
+	head, _, _ := strings.Cut(buf.String(), "\n")
+	b.WriteString(head + "\n")
+	tw := tabwriter.NewWriter(&b, 0, 4, 1, ' ', 0)
+	for _, p := range s.Paths {
+		f := make([]string, len(p.Factors))
+		for i, v := range p.Factors {
+			f[i] = strconv.FormatFloat(v, 'g', 15, 64)
+			if strings.HasPrefix(f[i], "-") {
+				f[i] = "(" + f[i] + ")"
+			}
+		}
+		if len(f) == 0 {
+			f = []string{"1"}
+		}
+		fmt.Fprintf(tw, "  (%s)\t= %s\t= %s\n", strings.Join(p.Labels, ", "), strings.Join(f, "·"), strconv.FormatFloat(p.Product, 'g', 15, 64))
+	}
+	tw.Flush()
+	_, tail, _ := strings.Cut(buf.String(), "\nSum of the ")
+	b.WriteString("Sum of the " + tail)
+	return b.String()
+}
+
+// jsonOracle writes s as JSON did when it encoded the whole set at once,
+// numbers with every digit and the non-finite ones as strings.
+func jsonOracle(s *draw.PathSet) string {
+	num := func(v float64) json.RawMessage {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return json.RawMessage(`"` + strconv.FormatFloat(v, 'g', -1, 64) + `"`)
+		}
+		return json.RawMessage(strconv.FormatFloat(v, 'g', -1, 64))
+	}
+	type path struct {
+		Nodes   []string          `json:"nodes"`
+		IDs     []ir.ID           `json:"ids"`
+		Factors []json.RawMessage `json:"factors"`
+		Product json.RawMessage   `json:"product"`
+	}
+	out := struct {
+		Wrt      string          `json:"wrt"`
+		Paths    []path          `json:"paths"`
+		Count    json.RawMessage `json:"count"`
+		Omitted  json.RawMessage `json:"omitted"`
+		Sum      json.RawMessage `json:"sum"`
+		Gradient json.RawMessage `json:"gradient"`
+	}{Wrt: s.Label, Paths: []path{}, Count: json.RawMessage(s.Count.String()),
+		Omitted: json.RawMessage(s.Omitted.String()), Sum: num(s.Sum), Gradient: num(s.Gradient)}
+	for _, p := range s.Paths {
+		f := []json.RawMessage{}
+		for _, v := range p.Factors {
+			f = append(f, num(v))
+		}
+		out.Paths = append(out.Paths, path{p.Labels, p.Nodes, f, num(p.Product)})
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return err.Error()
+	}
+	return buf.String()
+}
+
+// TestWritePaths checks on random programs, for every input and the
+// output itself, with limits below, at and above the number of paths,
+// that WritePaths writes what Paths lists, in every format, and that Text
+// and JSON, which write one path at a time, write what a tabwriter and
+// an encoder of the whole set wrote.
+func TestWritePaths(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	check := func(name string, r *reverse.Result) {
+		t.Helper()
+		wrts := []ir.ID{r.Root}
+		for _, in := range []string{"x", "y", "a", "b"} {
+			if id, ok := draw.VarID(r, in); ok {
+				wrts = append(wrts, id)
+			}
+		}
+		for _, wrt := range wrts {
+			all, err := draw.Paths(r, wrt, draw.MaxPathLimit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := int(all.Count.Int64())
+			for _, limit := range []int{0, 1, 2, 3, n/2 + 1, n - 1, n, n + 1} {
+				s, err := draw.Paths(r, wrt, limit)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, f := range []draw.Format{draw.Text, draw.Markdown, draw.LaTeX, draw.JSON} {
+					var want, got bytes.Buffer
+					if err := s.Write(&want, f); err != nil {
+						t.Fatal(err)
+					}
+					if err := draw.WritePaths(&got, f, r, "", wrt, limit); err != nil {
+						t.Fatal(err)
+					}
+					if got.String() != want.String() {
+						t.Fatalf("%s: ∂/∂%s, limit %d, %v: WritePaths wrote\n%s\nPaths(…).Write wrote\n%s%s",
+							name, s.Label, limit, f, got.String(), want.String(), diff(got.String(), want.String()))
+					}
+					oracle := ""
+					switch f {
+					case draw.Text:
+						oracle = textOracle(s)
+					case draw.JSON:
+						oracle = jsonOracle(s)
+					default:
+						continue
+					}
+					if got.String() != oracle {
+						t.Fatalf("%s: ∂/∂%s, limit %d, %v:\n%s\nwant\n%s%s", name, s.Label, limit, f, got.String(), oracle, diff(got.String(), oracle))
+					}
+				}
+			}
+		}
+	}
+	for range 30 {
+		g, root := randomDAG(rng, 5+rng.IntN(25))
+		r, err := reverse.Run(g, root, map[string]float64{"x": 0.5 + rng.Float64(), "y": 0.5 - rng.Float64()}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(g.String(root), r)
+	}
+	for range 30 {
+		src := randomProgram(rng)
+		env := map[string]float64{"a": 0.5 + rng.Float64(), "b": 0.5 - rng.Float64()}
+		for _, level := range []reverse.Level{reverse.Functions, reverse.Primitives} {
+			check(src, runSource(t, "random.bp", src, env, level))
+		}
+	}
+	check("seed", run(t, "seed.bp", reverse.Functions))
+	g, root := diamonds(5)
+	r, err := reverse.Run(g, root, map[string]float64{"x": -0.5}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("diamonds", r)
+	if err := draw.WritePaths(io.Discard, draw.DOT, r, "", root, 0); err == nil {
+		t.Error("WritePaths in DOT: no error")
+	}
+	if err := draw.WritePaths(io.Discard, draw.Text, r, "", ir.ID(g.Len()), 0); err == nil {
+		t.Error("WritePaths to a node out of the graph: no error")
+	}
+}
+
+// peakWriter discards what it is given, up to max bytes and then fails,
+// and records every 4 MB the most the heap held beyond base.
+type peakWriter struct {
+	n, max, next int
+	base, peak   uint64
+}
+
+// liveHeap returns the bytes of the heap that are reachable, after a
+// collection: what a computation holds, however often the collector runs.
+func liveHeap() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+var errFull = errors.New("peakWriter: full")
+
+func (w *peakWriter) Write(p []byte) (int, error) {
+	if w.n >= w.max {
+		return 0, errFull
+	}
+	w.n += len(p)
+	if w.n >= w.next {
+		if h := liveHeap(); h > w.base {
+			w.peak = max(w.peak, h-w.base)
+		}
+		w.next = w.n + 4<<20
+	}
+	return len(p), nil
+}
+
+// TestPathsMemory writes the first 10,000 paths of a chain of 60 diamonds
+// (2^60 paths, each of 121 nodes: 18.6 MB of text, 57 MB of JSON), and
+// the first 10^9 until the output fails after 64 MB, holding at most 1 MB
+// beyond the graph; listing the 10,000 paths with Paths before writing
+// them holds more than 10 times that (the CLI did: 210 MB of RSS, 15 GB for
+// 10^9 paths before the limit was capped). Paths itself refuses a limit
+// above MaxPathLimit.
+func TestPathsMemory(t *testing.T) {
+	g, root := diamonds(60)
+	r, err := reverse.Run(g, root, map[string]float64{"x": 0.5}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _ := draw.VarID(r, "x")
+	const ceiling = 1 << 20
+	w := &peakWriter{max: math.MaxInt, base: liveHeap()}
+	s, err := draw.Paths(r, x, draw.MaxPathLimit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Text(w); err != nil {
+		t.Fatal(err)
+	}
+	if w.peak < 10*ceiling {
+		t.Errorf("Paths then Text held %d bytes, expected more than %d: the test cannot tell streaming apart", w.peak, 10*ceiling)
+	}
+	t.Logf("Paths then Text: %d paths, %d bytes, heap held at most %d bytes", len(s.Paths), w.n, w.peak)
+	s = nil
+	for _, f := range []draw.Format{draw.Text, draw.JSON} {
+		w = &peakWriter{max: math.MaxInt, base: liveHeap()}
+		if err := draw.WritePaths(w, f, r, "", x, draw.MaxPathLimit); err != nil {
+			t.Fatal(err)
+		}
+		if w.peak > ceiling {
+			t.Errorf("%v: writing %d paths (%d bytes) held %d bytes", f, draw.MaxPathLimit, w.n, w.peak)
+		}
+		t.Logf("%v: %d paths, %d bytes, heap held at most %d bytes", f, draw.MaxPathLimit, w.n, w.peak)
+
+		w = &peakWriter{max: 64 << 20, base: liveHeap()}
+		if err := draw.WritePaths(w, f, r, "", x, 1_000_000_000); !errors.Is(err, errFull) {
+			t.Errorf("%v: limit 10^9 on a failing writer: error %v, want %v", f, err, errFull)
+		}
+		if w.peak > ceiling {
+			t.Errorf("%v: limit 10^9, %d bytes written: held %d bytes", f, w.n, w.peak)
+		}
+		t.Logf("%v: limit 10^9, stopped after %d bytes, heap held at most %d bytes", f, w.n, w.peak)
+	}
+	_, err = draw.Paths(r, x, 1_000_000_000)
+	var le *draw.LimitError
+	if !errors.As(err, &le) || le.Max != draw.MaxPathLimit {
+		t.Errorf("Paths, limit 10^9: error %v, want a *LimitError", err)
 	}
 }

@@ -30,7 +30,10 @@ var renderer struct {
 // the expression it computes as its tooltip.
 //
 // Renderings are done one at a time, and SVG returns ctx's error if ctx
-// is done before its turn comes; Graphviz itself cannot be interrupted.
+// is done before its turn comes; Graphviz itself cannot be interrupted,
+// so SVG returns a *LayoutError for a graph with more nodes plus edges
+// than the layout limit of its Settings (DefaultMaxLayout by default)
+// rather than start a layout of minutes.
 func (d *Graph) SVG(ctx context.Context, w io.Writer) error {
 	return d.render(ctx, w, graphviz.SVG)
 }
@@ -41,11 +44,35 @@ func (d *Graph) SVG(ctx context.Context, w io.Writer) error {
 // go-graphviz v0.2.10 keeps about 0.3 MB of WebAssembly memory per PNG
 // image it renders, for the life of the process: a long-running server
 // should serve SVG.
+//
+// An image has at most 3,000 pixels a side: a larger drawing is scaled
+// down to fit. Like SVG, PNG returns a *LayoutError for a graph larger
+// than the layout limit of its Settings.
 func (d *Graph) PNG(ctx context.Context, w io.Writer) error {
 	return d.render(ctx, w, graphviz.PNG)
 }
 
+// maxPNGInches is the largest width and height of a PNG image, in inches
+// at maxPNGDPI: Graphviz scales a larger drawing down to fit, so an image
+// has at most 3,000 × 3,000 pixels (9 megapixels, 36 MB of RGBA).
+const (
+	maxPNGInches = 3000.0 / maxPNGDPI
+	maxPNGDPI    = 96
+)
+
+// CheckLayout returns a *LayoutError if the graph is too large for SVG and
+// PNG to lay out, nil otherwise.
+func (d *Graph) CheckLayout() error {
+	if size := len(d.Nodes) + len(d.Edges); d.maxLayout >= 0 && size > d.maxLayout {
+		return &LayoutError{Nodes: len(d.Nodes), Edges: len(d.Edges), Limit: d.maxLayout}
+	}
+	return nil
+}
+
 func (d *Graph) render(ctx context.Context, w io.Writer, format graphviz.Format) error {
+	if err := d.CheckLayout(); err != nil {
+		return err
+	}
 	var dot bytes.Buffer
 	if err := d.DOT(&dot); err != nil {
 		return err
@@ -85,6 +112,9 @@ func renderDOT(ctx context.Context, dot []byte, format graphviz.Format, w io.Wri
 		return err
 	}
 	defer g.Close()
+	if format == graphviz.PNG {
+		g.SetDPI(maxPNGDPI).SetSize(maxPNGInches, maxPNGInches)
+	}
 	return renderer.gv.Render(ctx, g, format, w)
 }
 

@@ -11,7 +11,8 @@ import (
 // String returns node id as text in backprop's language, with the fewest
 // parentheses that keep its structure: parsing the text gives back the same
 // node. Shared subexpressions are written out each time they are used, so
-// the text of a DAG can be much longer than the DAG itself.
+// the text of a DAG can be much longer than the DAG itself; see
+// [Graph.Listing] and [Graph.Program] for text linear in the DAG.
 func (g *Graph) String(id ID) string {
 	var b strings.Builder
 	g.write(&b, id)
@@ -42,7 +43,34 @@ func (g *Graph) NeedParens(info *op.Info, a ID, right bool) bool {
 }
 
 func (g *Graph) write(b *strings.Builder, id ID) {
-	n := &g.nodes[id]
+	p := printer{g: g, b: b, self: None}
+	p.write(id)
+}
+
+// printer writes nodes as text; the nodes in names (other than self) are
+// written as the text they map to.
+type printer struct {
+	g     *Graph
+	b     *strings.Builder
+	names map[ID]string
+	self  ID
+}
+
+func (p *printer) named(id ID) (string, bool) {
+	if p.names == nil || id == p.self {
+		return "", false
+	}
+	s, ok := p.names[id]
+	return s, ok
+}
+
+func (p *printer) write(id ID) {
+	if s, ok := p.named(id); ok {
+		p.b.WriteString(s)
+		return
+	}
+	b := p.b
+	n := &p.g.nodes[id]
 	switch n.Op {
 	case op.Const:
 		b.WriteString(FormatConst(n.Val))
@@ -50,51 +78,51 @@ func (g *Graph) write(b *strings.Builder, id ID) {
 		b.WriteString(n.Name)
 	case op.Call:
 		b.WriteString(n.Fn.Name)
-		g.writeArgs(b, n.Args...)
+		p.writeArgs(n.Args...)
 	default:
 		info := n.Op.Info()
 		switch info.Notation {
 		case op.Prefix:
 			b.WriteString(info.Name)
-			g.operand(b, info, n.X, false)
+			p.operand(info, n.X, false)
 		case op.Infix:
-			g.operand(b, info, n.X, false)
+			p.operand(info, n.X, false)
 			if info.Prec == op.PrecAdd {
 				b.WriteString(" " + info.Name + " ")
 			} else {
 				b.WriteString(info.Name)
 			}
-			g.operand(b, info, n.Y, true)
+			p.operand(info, n.Y, true)
 		default:
 			b.WriteString(info.Name)
 			if info.Arity == 1 {
-				g.writeArgs(b, n.X)
+				p.writeArgs(n.X)
 			} else {
-				g.writeArgs(b, n.X, n.Y)
+				p.writeArgs(n.X, n.Y)
 			}
 		}
 	}
 }
 
-func (g *Graph) writeArgs(b *strings.Builder, args ...ID) {
-	b.WriteByte('(')
+func (p *printer) writeArgs(args ...ID) {
+	p.b.WriteByte('(')
 	for i, a := range args {
 		if i > 0 {
-			b.WriteString(", ")
+			p.b.WriteString(", ")
 		}
-		g.write(b, a)
+		p.write(a)
 	}
-	b.WriteByte(')')
+	p.b.WriteByte(')')
 }
 
-func (g *Graph) operand(b *strings.Builder, info *op.Info, a ID, right bool) {
-	if g.NeedParens(info, a, right) {
-		b.WriteByte('(')
-		g.write(b, a)
-		b.WriteByte(')')
+func (p *printer) operand(info *op.Info, a ID, right bool) {
+	if _, ok := p.named(a); !ok && p.g.NeedParens(info, a, right) {
+		p.b.WriteByte('(')
+		p.write(a)
+		p.b.WriteByte(')')
 		return
 	}
-	g.write(b, a)
+	p.write(a)
 }
 
 // FormatConst formats a number so that the parser reads it back exactly:

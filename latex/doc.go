@@ -32,7 +32,8 @@
 //
 // # Size
 //
-// Every use of a shared node is written out in full, so the LaTeX of a
-// DAG can be exponentially longer than the DAG. Print expressions meant
-// to be read.
+// [String] writes every use of a shared node out in full, so the LaTeX
+// of a DAG can be exponentially longer than the DAG. [Aligned] names the
+// large shared subexpressions that [ir.Graph.Listing] chooses, as an
+// aligned environment of definitions, and stays linear in the DAG.
 package latex

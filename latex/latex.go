@@ -52,6 +52,48 @@ func Derivative(g *ir.Graph, fn *ir.Func, wrt, d ir.ID) string {
 
 type printer struct {
 	g *ir.Graph
+	// names are the LaTeX names of the helpers of a listing, written
+	// instead of the nodes, except self, the one being defined.
+	names map[ir.ID]string
+	self  ir.ID
+}
+
+// name returns the name id is written as, if it is a helper.
+func (p *printer) name(id ir.ID) (string, bool) {
+	if p.names == nil || id == p.self {
+		return "", false
+	}
+	s, ok := p.names[id]
+	return s, ok
+}
+
+// Aligned returns root, an expression in the variables of fn, and the
+// helpers of listing l as an aligned environment of definitions, the
+// helpers (written without their arguments, as t_{1}) first and lhs = root
+// last:
+//
+//	\begin{aligned} t_{1} &= … \\ lhs &= … \end{aligned}
+//
+// Each line has the length of the helper's text in the listing, so the
+// whole is linear in the size of the DAG. With no helpers it is lhs = root
+// on one line.
+func Aligned(g *ir.Graph, l *ir.Listing, lhs string, root ir.ID) string {
+	if len(l.Helpers) == 0 {
+		return lhs + " = " + String(g, root)
+	}
+	p := printer{g: g, names: make(map[ir.ID]string, len(l.Helpers)), self: ir.None}
+	for i, id := range l.Helpers {
+		p.names[id] = Name(l.Names[i])
+	}
+	var b strings.Builder
+	b.WriteString(`\begin{aligned} `)
+	for _, id := range l.Helpers {
+		p.self = id
+		b.WriteString(p.names[id] + " &= " + p.sum(id) + ` \\ `)
+	}
+	p.self = ir.None
+	b.WriteString(lhs + " &= " + p.sum(root) + ` \end{aligned}`)
+	return b.String()
 }
 
 // term is one signed term of a sum.
@@ -83,6 +125,10 @@ func (p *printer) sum(id ir.ID) string {
 
 // terms appends the terms of id, negated if neg, to ts.
 func (p *printer) terms(id ir.ID, neg bool, ts *[]term) {
+	if s, ok := p.name(id); ok {
+		*ts = append(*ts, term{neg: neg, tex: s})
+		return
+	}
 	n := p.g.Node(id)
 	switch n.Op {
 	case op.Add:
@@ -113,6 +159,10 @@ type factor struct {
 // factors appends the factors of id to num (or den, when inverted), and
 // flips neg for each negative sign it meets.
 func (p *printer) factors(id ir.ID, num, den *[]factor, neg *bool) {
+	if _, ok := p.name(id); ok {
+		*num = append(*num, factor{id: id})
+		return
+	}
 	n := p.g.Node(id)
 	switch n.Op {
 	case op.Mul:
@@ -207,6 +257,9 @@ func (p *printer) kind(f factor) int {
 		}
 		return 1
 	}
+	if _, ok := p.name(f.id); ok {
+		return 1
+	}
 	switch n := p.g.Node(f.id); n.Op {
 	case op.Const:
 		return 0
@@ -229,6 +282,9 @@ func (p *printer) join(fs []factor) string {
 	case 1:
 		// One factor needs no parentheses, even a sum: \frac{a + b}{c}.
 		if f := fs[0]; !f.isNum && f.pow == 0 {
+			if _, ok := p.name(f.id); ok {
+				break
+			}
 			if o := p.g.Op(f.id); o == op.Add || o == op.Sub {
 				return p.sum(f.id)
 			}
@@ -263,6 +319,9 @@ func (p *printer) varName(f factor) string {
 	if f.isNum {
 		return ""
 	}
+	if s, ok := p.name(f.id); ok {
+		return s
+	}
 	n := p.g.Node(f.id)
 	if n.Op == op.Pow && f.pow == 0 {
 		n = p.g.Node(n.X)
@@ -280,6 +339,9 @@ func (p *printer) factor(f factor) string {
 	case f.pow != 0:
 		return p.power(f.id, number(f.pow), f.pow == math.Trunc(f.pow))
 	}
+	if s, ok := p.name(f.id); ok {
+		return s
+	}
 	switch p.g.Op(f.id) {
 	case op.Add, op.Sub:
 		return `\left(` + p.sum(f.id) + `\right)`
@@ -290,6 +352,9 @@ func (p *printer) factor(f factor) string {
 // base prints id as the base of a power, in parentheses unless it is a
 // variable, a non-negative number or a function application in braces.
 func (p *printer) base(id ir.ID) string {
+	if s, ok := p.name(id); ok {
+		return s
+	}
 	n := p.g.Node(id)
 	switch n.Op {
 	case op.Var, op.Call:
@@ -312,6 +377,9 @@ func (p *printer) base(id ir.ID) string {
 // function's name, as \sin^{2}{\left(x \right)}: id applies a unary
 // function with a LaTeX command other than \log.
 func (p *printer) folds(id ir.ID) bool {
+	if _, ok := p.name(id); ok {
+		return false
+	}
 	o := p.g.Op(id)
 	return o.IsPrimitive() && o.Arity() == 1 && o.Info().TeX != "" && o != op.Log
 }
@@ -335,6 +403,9 @@ func (p *printer) power(base ir.ID, exp string, intExp bool) string {
 // atom prints a node that is not a sum: a leaf, a function application
 // or a power.
 func (p *printer) atom(id ir.ID) string {
+	if s, ok := p.name(id); ok {
+		return s
+	}
 	n := p.g.Node(id)
 	switch n.Op {
 	case op.Const:

@@ -173,3 +173,23 @@ func TestDerivativeHead(t *testing.T) {
 		t.Errorf("Derivative = %s, want %s", got, want)
 	}
 }
+
+func TestAligned(t *testing.T) {
+	prog, err := expr.Parse("t.bp", "u(x, y) = x*y + sin(x)*cos(y) + exp(x*y)\nf(x, y) = sin(u(x, y))*cos(u(x, y))\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := prog.Graph
+	fn := prog.Funcs[1]
+	d := g.Inline(g, fn.Body)
+	l := g.Listing(d, fn.Params, nil)
+	got := Aligned(g, l, "f", d)
+	want := `\begin{aligned} t_{1} &= x y + \sin{\left(x \right)} \cos{\left(y \right)} + e^{x y} \\ f &= \sin{\left(t_{1} \right)} \cos{\left(t_{1} \right)} \end{aligned}`
+	if got != want {
+		t.Errorf("Aligned:\ngot  %s\nwant %s", got, want)
+	}
+	small := g.Inline(g, prog.Funcs[0].Body)
+	if got, want := Aligned(g, g.Listing(small, prog.Funcs[0].Params, nil), "u", small), "u = "+String(g, small); got != want {
+		t.Errorf("Aligned without helpers:\ngot  %s\nwant %s", got, want)
+	}
+}

@@ -3,10 +3,13 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -247,5 +250,161 @@ func TestGraphFiles(t *testing.T) {
 	_, errs, status := run(t, "", "graph", "examples/seed.bp", "--at", "x_1=2,x_2=3", "-o", filepath.Join(dir, "g.gif"))
 	if status != 2 {
 		t.Errorf("unknown extension: status %d (%s), want 2", status, errs)
+	}
+}
+
+// sumOfTerms returns f(x) = sin(1*x)*cos(x + 1) + … with n terms: about 7n
+// nodes and 10n edges at primitive level.
+func sumOfTerms(n int) string {
+	terms := make([]string, n)
+	for k := range terms {
+		terms[k] = fmt.Sprintf("sin(%d*x)*cos(x + %d)", k+1, k+1)
+	}
+	return "f(x) = " + strings.Join(terms, " + ")
+}
+
+// TestGraphLayoutLimit checks that an SVG or PNG too large for Graphviz
+// (an 800-node graph used to take minutes) is refused at once, as an input
+// error naming the limit, its flag and the formats without it, and that
+// no output file is left behind.
+func TestGraphLayoutLimit(t *testing.T) {
+	dir := t.TempDir()
+	src := sumOfTerms(115) // 805 nodes, 1,148 edges
+	for _, name := range []string{"g.svg", "g.png"} {
+		path := filepath.Join(dir, name)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, errs, status := run(t, "", "graph", "-e", src, "--at", "x=1", "--level", "primitives", "-o", path)
+		runtime.ReadMemStats(&after)
+		if status != 2 {
+			t.Errorf("%s: status %d, want 2 (%s)", name, status, errs)
+		}
+		for _, want := range []string{"805 nodes", "1000 nodes and edges", "--max-layout", "--format dot", "--level functions"} {
+			if !strings.Contains(errs, want) {
+				t.Errorf("%s: message %q does not say %q", name, errs, want)
+			}
+		}
+		if _, err := os.Stat(path); err == nil {
+			t.Errorf("%s: refused, but the file was created", name)
+		}
+		if a := after.TotalAlloc - before.TotalAlloc; a > 64<<20 {
+			t.Errorf("%s: refusing allocated %d bytes", name, a)
+		}
+	}
+	_, errs, status := run(t, "", "graph", "-e", src, "--at", "x=1", "--level", "primitives", "--format", "dot")
+	if status != 0 {
+		t.Errorf("DOT of the same graph: status %d (%s)", status, errs)
+	}
+}
+
+// TestGradNumericLimit checks that numeric differences, whose cost is the
+// number of inputs times the size of the program, are refused beyond
+// --max-numeric-inputs, by --mode numeric and by --mode all, at once (the
+// refusal allocates little) and with a message naming the limit and its
+// flag, and that the flag raises or lifts the limit.
+func TestGradNumericLimit(t *testing.T) {
+	const n = 1001
+	params, terms, at := make([]string, n), make([]string, n), make([]string, n)
+	for i := range n {
+		params[i] = fmt.Sprintf("x%d", i)
+		terms[i] = fmt.Sprintf("sin(x%d)", i)
+		at[i] = fmt.Sprintf("x%d=0", i)
+	}
+	src := "f(" + strings.Join(params, ",") + ") = " + strings.Join(terms, " + ")
+	point := strings.Join(at, ",")
+	for _, mode := range []string{"numeric", "all"} {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, errs, status := run(t, "", "grad", "-e", src, "--at", point, "--mode", mode)
+		runtime.ReadMemStats(&after)
+		if status != 2 {
+			t.Errorf("--mode %s: status %d, want 2 (%s)", mode, status, errs)
+		}
+		for _, want := range []string{"--mode " + mode, "1001 inputs", "limit of 1000", "--max-numeric-inputs"} {
+			if !strings.Contains(errs, want) {
+				t.Errorf("--mode %s: message %q does not say %q", mode, errs, want)
+			}
+		}
+		if a := after.TotalAlloc - before.TotalAlloc; a > 64<<20 {
+			t.Errorf("--mode %s: refusing allocated %d bytes", mode, a)
+		}
+	}
+	for _, limit := range []string{"1001", "0"} {
+		out, errs, status := run(t, "", "grad", "-e", src, "--at", point, "--mode", "numeric", "--max-numeric-inputs", limit, "--json")
+		if status != 0 {
+			t.Fatalf("--max-numeric-inputs %s: status %d (%s)", limit, status, errs)
+		}
+		var res struct{ Gradient map[string]float64 }
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			t.Fatal(err)
+		}
+		if g := res.Gradient["x1000"]; math.Abs(g-1) > 1e-9 {
+			t.Errorf("--max-numeric-inputs %s: ∂f/∂x1000 = %v, want cos(0) = 1", limit, g)
+		}
+	}
+}
+
+// fullWriter takes up to max bytes, then fails, and records every 4 MB
+// the most the heap held beyond base.
+type fullWriter struct {
+	n, max, next int
+	base, peak   uint64
+}
+
+// liveHeap returns the bytes of the heap that are reachable, after a
+// collection: what a computation holds, however often the collector runs.
+func liveHeap() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+func (w *fullWriter) Write(p []byte) (int, error) {
+	if w.n >= w.max {
+		return 0, errors.New("fullWriter: full")
+	}
+	w.n += len(p)
+	if w.n >= w.next {
+		if h := liveHeap(); h > w.base {
+			w.peak = max(w.peak, h-w.base)
+		}
+		w.next = w.n + 4<<20
+	}
+	return len(p), nil
+}
+
+// TestPathsMaxPaths checks that paths refuses a --limit above --max-paths,
+// naming the flag, and that with the cap raised the paths are written as
+// they are found: a chain of 60 diamonds (2^60 paths) with --limit 10^9
+// and an output that fails after 32 MB holds at most 1 MB beyond what it
+// held before (the listing used to be built first: 15 GB).
+func TestPathsMaxPaths(t *testing.T) {
+	lines := []string{"d_0(y) = sin(y) + cos(y)"}
+	for k := 1; k < 60; k++ {
+		lines = append(lines, fmt.Sprintf("d_%d(y) = d_%d(sin(y) + cos(y))", k, k-1))
+	}
+	src := strings.Join(lines, "\n")
+	args := []string{"paths", "-e", src, "--wrt", "y", "--at", "y=0.5", "--level", "primitives", "--limit", "1000000000"}
+	_, errs, status := run(t, "", args...)
+	if status != 2 {
+		t.Errorf("--limit 10^9: status %d, want 2 (%s)", status, errs)
+	}
+	for _, want := range []string{"--limit 1000000000", "10000", "--max-paths"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("--limit 10^9: message %q does not say %q", errs, want)
+		}
+	}
+	w := &fullWriter{max: 32 << 20, base: liveHeap()}
+	var stderr bytes.Buffer
+	status = Run(append(args, "--max-paths", "0"), strings.NewReader(""), w, &stderr)
+	if status == 0 || !strings.Contains(stderr.String(), "full") {
+		t.Errorf("--max-paths 0 on a full output: status %d, stderr %q", status, stderr.String())
+	}
+	if w.n < 32<<20 {
+		t.Errorf("--max-paths 0: %d bytes written before the output failed, want 32 MB", w.n)
+	}
+	if w.peak > 1<<20 {
+		t.Errorf("--max-paths 0: the heap held %d bytes more", w.peak)
 	}
 }

@@ -65,7 +65,7 @@ with --at, "value".`,
 			}
 			name := fn.ParamNames(g)[i]
 			d := sym.Diff(g, fn.Body, fn.Params[i])
-			text, tex := g.String(d), latex.String(g, d)
+			text, tex, helpers := derivativeText(g, fn, name, d)
 			out := object{{"wrt", name}, {"derivative", text}, {"latex", tex}}
 			var v float64
 			var why string
@@ -82,7 +82,12 @@ with --at, "value".`,
 			if c.json {
 				return writeJSON(e.stdout, out)
 			}
-			fmt.Fprintf(e.stdout, "∂%s/∂%s = %s\n\nLaTeX:\n  %s\n", fn.Name, name, text, tex)
+			if helpers == 0 {
+				fmt.Fprintf(e.stdout, "∂%s/∂%s = %s\n\nLaTeX:\n  %s\n", fn.Name, name, text, tex)
+			} else {
+				fmt.Fprintf(e.stdout, "∂%s/∂%s, as a program with its %d shared subexpressions named:\n\n%s\nLaTeX:\n  %s\n",
+					fn.Name, name, helpers, text, tex)
+			}
 			if x != nil {
 				fmt.Fprintf(e.stdout, "\nat %s: %s\n", pointText(g, fn, x), fmtNum(v))
 				if why != "" {
@@ -127,4 +132,21 @@ func diffValue(g *ir.Graph, fn *ir.Func, i int, d ir.ID, x []float64, check bool
 		return v, fmt.Sprintf("%s is NaN here, so its derivative is too, although the expression above gives %s: it holds only where %s is defined", fn.Name, fmtNum(s), fn.Name), nil
 	}
 	return v, fmt.Sprintf("the chain rule meets a derivative that is not finite here, so %s has no derivative although the expression above gives %s", fn.Name, fmtNum(s)), nil
+}
+
+// derivativeText returns derivative d of fn with respect to its parameter
+// wrt as text and LaTeX, and the number of subexpressions it names. A
+// derivative without large shared subexpressions is one expression; else
+// the text is a program whose last function, d<fn>_d<wrt>, is the
+// derivative, and the LaTeX an aligned environment of definitions, so that
+// both stay linear in the size of the DAG (written out in full, they can be
+// exponential in it).
+func derivativeText(g *ir.Graph, fn *ir.Func, wrt string, d ir.ID) (text, tex string, helpers int) {
+	l := g.Listing(d, fn.Params, nil)
+	if len(l.Helpers) == 0 {
+		return g.String(d), latex.String(g, d), 0
+	}
+	text = g.Program(l, "d"+fn.Name+"_d"+wrt, fn.Params, d)
+	lhs := `\frac{\partial ` + latex.FuncName(fn.Name) + `}{\partial ` + latex.Name(wrt) + `}`
+	return text, latex.Aligned(g, l, lhs, d), len(l.Helpers)
 }

@@ -128,11 +128,11 @@ func tooLarge(err *draw.TooLargeError, lvl string) error {
 func (e *env) graphCmd() *cobra.Command {
 	var c common
 	var lvl, fmtName, out string
-	var maxNodes int
+	var maxNodes, maxLayout int
 	cmd := &cobra.Command{
 		Use:   "graph [PROGRAM] --at x=1,y=2 [--format dot|svg|png|json] [-o FILE]",
 		Short: "Draw the expression graph with values, adjoints and edge partials",
-		Long: `graph draws the expression graph of the program at a point, as in the
+		Long: fmt.Sprintf(`graph draws the expression graph of the program at a point, as in the
 seed's figure 2.1: inputs at the bottom, the output at the top, each node
 with its value and adjoint (the partial derivative of the output with
 respect to it), each edge with the partial derivative of the node it leaves
@@ -141,7 +141,12 @@ with respect to that argument, symbolically and as a number.
 --level functions (the default) draws calls of user functions as single
 nodes; --level primitives draws every primitive operation. The format is
 --format, or follows from the extension of -o FILE, or is DOT. SVG and PNG
-are rendered in-process: no system Graphviz is needed.`,
+are rendered in-process: no system Graphviz is needed.
+
+Graphviz's layout takes time and memory that grow faster than the graph:
+SVG and PNG are refused for graphs of more than --max-layout nodes and
+edges together (default %d); DOT and JSON have no such limit. A PNG image
+has at most 3,000 pixels a side: larger drawings are scaled down.`, draw.DefaultMaxLayout),
 		Example: `  backprop graph examples/seed.bp --at x_1=2,x_2=3 -o seed.svg
   backprop graph examples/seed.bp --at x_1=2,x_2=3 --level primitives --format dot`,
 		Args: args(1),
@@ -150,24 +155,30 @@ are rendered in-process: no system Graphviz is needed.`,
 			if err != nil {
 				return err
 			}
-			if maxNodes < 0 {
-				return badInput("--max-nodes must be 0 (no limit) or positive, got %d", maxNodes)
+			limit, err := maxFlag("max-nodes", maxNodes)
+			if err != nil {
+				return err
 			}
-			limit := maxNodes
-			if limit == 0 {
-				limit = -1 // draw.Options: negative is no limit
+			layout, err := maxFlag("max-layout", maxLayout)
+			if err != nil {
+				return err
 			}
 			_, _, r, err := c.pass(args, e.stdin, lvl)
 			if err != nil {
 				return err
 			}
-			d, err := draw.Build(r, &draw.Settings{MaxNodes: limit})
+			d, err := draw.Build(r, &draw.Settings{MaxNodes: limit, MaxLayout: layout})
 			var large *draw.TooLargeError
 			if errors.As(err, &large) {
 				return tooLarge(large, lvl)
 			}
 			if err != nil {
 				return err
+			}
+			if f == draw.SVG || f == draw.PNG {
+				if err := d.CheckLayout(); err != nil {
+					return badInput("%v (raise the limit with --max-layout, or write --format dot or json, or draw --level functions)", err)
+				}
 			}
 			w, done, err := e.output(out)
 			if err != nil {
@@ -182,23 +193,26 @@ are rendered in-process: no system Graphviz is needed.`,
 	fl.StringVar(&fmtName, "format", "", "dot, svg, png or json (default: from the extension of -o, else dot)")
 	fl.StringVarP(&out, "output", "o", "", "write to `FILE` instead of standard output (whole or not at all: through a temporary file renamed at the end)")
 	fl.IntVar(&maxNodes, "max-nodes", draw.DefaultMaxNodes, "refuse graphs of more than `N` nodes (0: no limit)")
+	fl.IntVar(&maxLayout, "max-layout", draw.DefaultMaxLayout, "refuse SVG and PNG of more than `N` nodes plus edges (0: no limit)")
 	return cmd
 }
 
 func (e *env) pathsCmd() *cobra.Command {
 	var c common
 	var lvl, fmtName, wrt string
-	var limit int
+	var limit, maxPaths int
 	cmd := &cobra.Command{
 		Use:   "paths [PROGRAM] --wrt x --at x=1,y=2",
 		Short: "List the paths from the output to an input and show that their products sum to the gradient",
-		Long: `paths lists every path in the expression graph from the output to the
+		Long: fmt.Sprintf(`paths lists every path in the expression graph from the output to the
 input --wrt, the partial derivatives on its edges and their product: the
 seed's section 2.3 shows that these products sum to the partial derivative
 of the output with respect to the input.
 
 Paths are counted without listing them (their number can grow
-exponentially with depth); at most --limit are listed.`,
+exponentially with depth); at most --limit are listed, each written as it
+is found, so that memory does not grow with the limit. The output does:
+--limit is refused above --max-paths (default %d).`, draw.MaxPathLimit),
 		Example: `  backprop paths examples/seed.bp --wrt x_1 --at x_1=2,x_2=3`,
 		Args:    args(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -217,20 +231,22 @@ exponentially with depth); at most --limit are listed.`,
 			if limit < 0 {
 				return badInput("--limit must be positive, got %d", limit)
 			}
-			s, err := draw.Paths(r, fn.Params[i], limit)
-			if err != nil {
+			if _, err := maxFlag("max-paths", maxPaths); err != nil {
 				return err
+			}
+			if maxPaths > 0 && limit > maxPaths {
+				return badInput("--limit %d: at most %d paths are listed (raise the limit with --max-paths); the count covers every path whatever the limit", limit, maxPaths)
 			}
 			// The paths lead from the function computed, f, not from its
 			// top node (a call of f_1, say).
-			s.Output = fn.Name
-			return s.Write(e.stdout, f)
+			return draw.WritePaths(e.stdout, f, r, fn.Name, fn.Params[i], limit)
 		},
 	}
 	c.register(cmd, true)
 	fl := cmd.Flags()
 	fl.StringVar(&wrt, "wrt", "", "the input the paths lead to")
-	fl.IntVar(&limit, "limit", draw.DefaultPathLimit, "list at most `N` paths")
+	fl.IntVar(&limit, "limit", draw.DefaultPathLimit, "list at most `N` paths (at most --max-paths)")
+	fl.IntVar(&maxPaths, "max-paths", draw.MaxPathLimit, "refuse a --limit above `N` (0: no limit)")
 	fl.StringVar(&lvl, "level", "functions", "functions or primitives")
 	fl.StringVar(&fmtName, "format", "", "text, markdown, latex or json")
 	return cmd
@@ -295,4 +311,17 @@ edge. In forward mode: each block's value and derivative with respect to
 	fl.StringVar(&lvl, "level", "functions", "functions or primitives")
 	fl.StringVar(&fmtName, "format", "", "text, markdown, latex or json")
 	return cmd
+}
+
+// maxFlag checks the value v of the flag --name, one of the --max-… limits:
+// 0 means no limit, and a negative value is refused. It returns the limit
+// as package draw takes it, negative for none.
+func maxFlag(name string, v int) (int, error) {
+	switch {
+	case v < 0:
+		return 0, badInput("--%s must be 0 (no limit) or positive, got %d", name, v)
+	case v == 0:
+		return -1, nil
+	}
+	return v, nil
 }

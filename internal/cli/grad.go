@@ -11,6 +11,23 @@ import (
 	"github.com/gobackprop/backprop/verify"
 )
 
+// defaultMaxNumericInputs is the default of --max-numeric-inputs. Numeric
+// differences evaluate the whole program 34 times per input: the cost is
+// the number of inputs times the size, quadratic for a program whose size
+// grows with its inputs. The extended Rosenbrock function of 1,000 inputs
+// takes about a second of CPU, 5,000 inputs 34 s.
+const defaultMaxNumericInputs = 1000
+
+// checkNumeric refuses numeric differences on more than max inputs (the
+// default when max is 0, no limit when it is negative); what names the
+// mode that runs them.
+func checkNumeric(what string, n, max int) error {
+	if max <= 0 || n <= max {
+		return nil
+	}
+	return badInput("%s: numeric differences evaluate the whole program 34 times per input, and it has %d inputs, more than the limit of %d (raise it with --max-numeric-inputs, or use --mode reverse, forward, symbolic or compiled)", what, n, max)
+}
+
 // level parses --level.
 func level(s string) (reverse.Level, error) {
 	switch s {
@@ -25,17 +42,23 @@ func level(s string) (reverse.Level, error) {
 func (e *env) gradCmd() *cobra.Command {
 	var c common
 	var mode, lvl string
+	var maxNumeric int
 	cmd := &cobra.Command{
 		Use:   "grad [PROGRAM] --at x=1,y=2",
 		Short: "Print the value and every partial derivative at a point",
-		Long: `grad prints the value of the program at a point and its partial
+		Long: fmt.Sprintf(`grad prints the value of the program at a point and its partial
 derivative with respect to every input.
 
 --mode chooses how: reverse (backpropagation over the expression graph, the
 default), forward (dual numbers, one pass per input), symbolic (the
 closed-form derivative, evaluated), compiled (a flat compiled program),
 numeric (central differences), or all, which runs every mode and prints
-them side by side with the worst disagreement.`,
+them side by side with the worst disagreement.
+
+Numeric differences evaluate the whole program 34 times per input, a cost
+that grows as the square of a program whose size grows with its inputs:
+numeric and all are refused for programs of more than --max-numeric-inputs
+inputs (default %d).`, defaultMaxNumericInputs),
 		Example: `  backprop grad examples/seed.bp --at x_1=2,x_2=3
   backprop grad examples/seed.bp --at x_1=2,x_2=3 --mode all
   backprop grad -e 'x^2*sin(y)' --at x=2,y=1 --json`,
@@ -53,13 +76,24 @@ them side by side with the worst disagreement.`,
 			if err != nil {
 				return err
 			}
+			if _, err := maxFlag("max-numeric-inputs", maxNumeric); err != nil {
+				return err
+			}
 			opts := &verify.Settings{Level: lv, Check: c.check}
 			if mode == "all" {
+				if err := checkNumeric("--mode all", len(x), maxNumeric); err != nil {
+					return err
+				}
 				return e.gradAll(prog, fn, x, opts, c.json)
 			}
 			m, err := verify.ParseMode(mode)
 			if err != nil {
 				return badInput("--mode: %v", err)
+			}
+			if m == verify.Numeric {
+				if err := checkNumeric("--mode numeric", len(x), maxNumeric); err != nil {
+					return err
+				}
 			}
 			v, grad, err := verify.Gradient(nil, prog.Graph, fn, x, m, opts)
 			if err != nil {
@@ -84,6 +118,7 @@ them side by side with the worst disagreement.`,
 	c.register(cmd, true)
 	cmd.Flags().StringVar(&mode, "mode", "reverse", "reverse, forward, symbolic, compiled, numeric or all")
 	cmd.Flags().StringVar(&lvl, "level", "functions", "granularity of reverse mode: functions or primitives")
+	cmd.Flags().IntVar(&maxNumeric, "max-numeric-inputs", defaultMaxNumericInputs, "refuse --mode numeric and all beyond `N` inputs (0: no limit)")
 	return cmd
 }
 
