@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/gobackprop/backprop/latex"
 )
 
 // compactNodes is the size above which DOT leaves the symbolic partials
@@ -22,13 +20,37 @@ const (
 	colorOutput = "#d9ead3"
 )
 
-// Name returns the name of the partial derivative e carries, as in
-// "∂f_2/∂x" or "∂sin(x)/∂x".
-func (e *Edge) Name() string { return "∂" + e.Of + "/∂" + e.Param }
+// Name returns the name of the partial derivative e carries, by the
+// position of the argument and the function or operation: "∂₂f_2" is the
+// partial derivative of f_2 with respect to its second argument, "∂₁mul"
+// that of a product with respect to its first. The notation names no
+// parameter, so that it cannot be read as a derivative with respect to a
+// variable of the user's that has the same name (the x of f_2(x, y) is not
+// the program's x).
+func (e *Edge) Name() string { return "∂" + subscript(e.Arg+1) + e.fn }
+
+// Signature returns Name applied to the parameters in which Partial is
+// written: "∂₂f_2(x, y)", "∂₁pow(x, 2)", the left-hand side of the
+// formula Partial.
+func (e *Edge) Signature() string { return e.Name() + "(" + strings.Join(e.args, ", ") + ")" }
 
 // nameTeX returns Name in LaTeX.
 func (e *Edge) nameTeX() string {
-	return `\frac{\partial ` + e.ofTeX + `}{\partial ` + latex.Name(e.Param) + `}`
+	return `\partial_{` + strconv.Itoa(e.Arg+1) + `} ` + e.fnTeX
+}
+
+// signatureTeX returns Signature in LaTeX.
+func (e *Edge) signatureTeX() string {
+	return e.nameTeX() + `\left(` + strings.Join(e.argsTeX, ", ") + `\right)`
+}
+
+// subscript writes n with subscript digits.
+func subscript(n int) string {
+	var b strings.Builder
+	for _, c := range strconv.Itoa(n) {
+		b.WriteRune('₀' + (c - '0'))
+	}
+	return b.String()
 }
 
 // DOT writes the graph in the DOT language of Graphviz, laid out like the
@@ -87,7 +109,7 @@ func (d *Graph) DOT(w io.Writer) error {
 			// around a thousand of them takes dot minutes.
 			p(" [xlabel=", quote(format(e.Value, d.digits)), "];\n")
 		case e.Partial != "":
-			p(" [label=", quote(e.Name()+" = "+e.Partial+"\n= "+format(e.Value, d.digits)), "];\n")
+			p(" [label=", quote(e.Signature()+" = "+e.Partial+"\n= "+format(e.Value, d.digits)), "];\n")
 		default:
 			p(" [label=", quote(e.Name()+"\n= "+format(e.Value, d.digits)), "];\n")
 		}

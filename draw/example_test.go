@@ -44,23 +44,23 @@ func ExampleBuild() {
 	for i, n := range d.Nodes {
 		fmt.Printf("%-4s value %-9.6g adjoint %.6g\n", n.Label, n.Value, n.Adjoint)
 		for _, e := range d.EdgesOf(i) {
-			fmt.Printf("     -> %-4s %s = %s = %.6g\n", d.Nodes[e.To].Label, e.Name(), e.Partial, e.Value)
+			fmt.Printf("     -> %-4s %s = %s = %.6g\n", d.Nodes[e.To].Label, e.Signature(), e.Partial, e.Value)
 		}
 	}
 	// Output:
 	// x_1  value 2         adjoint 18260.8
 	// x_2  value 3         adjoint 6689.54
 	// f_2  value 9         adjoint 1114.92
-	//      -> x_2  ∂f_2/∂x = y*x^(y - 1) = 6
-	//      -> x_1  ∂f_2/∂y = x^y*log(x) = 9.88751
+	//      -> x_2  ∂₁f_2(x, y) = y*x^(y - 1) = 6
+	//      -> x_1  ∂₂f_2(x, y) = x^y*log(x) = 9.88751
 	// f_2  value 512       adjoint 3.14159
-	//      -> x_1  ∂f_2/∂x = y*x^(y - 1) = 2304
-	//      -> f_2  ∂f_2/∂y = x^y*log(x) = 354.891
+	//      -> x_1  ∂₁f_2(x, y) = y*x^(y - 1) = 2304
+	//      -> f_2  ∂₂f_2(x, y) = x^y*log(x) = 354.891
 	// f_3  value 0.693147  adjoint -2.58076
-	//      -> x_1  ∂f_3/∂x = 1/x = 0.5
+	//      -> x_1  ∂₁f_3(x) = 1/x = 0.5
 	// f_1  value -0.570233 adjoint 1
-	//      -> f_2  ∂f_1/∂x = pi*cos(pi*x) = 3.14159
-	//      -> f_3  ∂f_1/∂y = -(pi*sin(pi*y)) = -2.58076
+	//      -> f_2  ∂₁f_1(x, y) = pi*cos(pi*x) = 3.14159
+	//      -> f_3  ∂₂f_1(x, y) = -(pi*sin(pi*y)) = -2.58076
 }
 
 // Paths lists the paths from f_1 down to x_1 of the seed's section 2.3:
@@ -138,15 +138,15 @@ f(x)      = f_1(f_2(x), f_3(x))
 	//   f_3(1)                   = 3.71828182845905
 	//   f_3'(1)                  = 3.21828182845905
 	//   f_1(f_2(1), f_3(1))      = 73.0708306381494
-	//   d/dx f_1(f_2(x), f_3(x)) = ∂f_1/∂x·f_2'(1) + ∂f_1/∂y·f_3'(1)
+	//   d/dx f_1(f_2(x), f_3(x)) = ∂₁f_1·f_2'(1) + ∂₂f_1·f_3'(1)
 	//                            = 23.6402350511426·0.54030230586814 + 33.9536095517118·3.21828182845905
 	//                            = 122.045158140265
 	//
 	// Derivative: df_1/dx = 122.045158140265
 	//
 	// Local partial derivatives:
-	//   ∂f_2/∂x = cos(x)
-	//   ∂f_3/∂x = 1/(2*sqrt(x)) + e^x
-	//   ∂f_1/∂x = 6*x + 5*y
-	//   ∂f_1/∂y = 5*x + 8*y
+	//   ∂₁f_2(x)    = cos(x)
+	//   ∂₁f_3(x)    = 1/(2*sqrt(x)) + e^x
+	//   ∂₁f_1(x, y) = 6*x + 5*y
+	//   ∂₂f_1(x, y) = 5*x + 8*y
 }

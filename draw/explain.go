@@ -104,8 +104,9 @@ type Term struct {
 // Product returns Factor·Weight.
 func (t Term) Product() float64 { return t.Factor * t.Weight }
 
-// Formula is a local partial derivative: its name and its expression in
-// the parameters of the function or operation.
+// Formula is a local partial derivative: its name applied to the
+// parameters of the function or operation ("∂₁f_2(x, y)"), and its
+// expression in them.
 type Formula struct {
 	Name, Text, LaTeX string
 
@@ -389,12 +390,12 @@ func formulas(d *Graph) []Formula {
 		if d.Nodes[e.To].Kind == Constant || e.Partial == "" {
 			continue
 		}
-		name := e.Name()
+		name := e.Signature()
 		if seen[name] {
 			continue
 		}
 		seen[name] = true
-		fs = append(fs, Formula{Name: name, Text: e.Partial, LaTeX: e.LaTeX, nameTeX: e.nameTeX()})
+		fs = append(fs, Formula{Name: name, Text: e.Partial, LaTeX: e.LaTeX, nameTeX: e.signatureTeX()})
 	}
 	return fs
 }

@@ -129,6 +129,11 @@ type Edge struct {
 	Value float64
 
 	ofTeX string // Of in LaTeX
+	// fn names the function or operation differentiated ("f_2", "mul")
+	// and args its parameters as Partial writes them ("x", "y", or the
+	// number of a constant argument); see Name and Signature.
+	fn, fnTeX     string
+	args, argsTeX []string
 }
 
 // Graph is an expression graph ready to be drawn, independent of any
@@ -223,6 +228,10 @@ func Build(r *reverse.Result, settings *Settings) (*Graph, error) {
 				Of:      partials[k].of,
 				ofTeX:   partials[k].ofTeX,
 				Param:   partials[k].param,
+				fn:      partials[k].fn,
+				fnTeX:   partials[k].fnTeX,
+				args:    partials[k].args,
+				argsTeX: partials[k].argsTeX,
 				Partial: partials[k].text,
 				LaTeX:   partials[k].latex,
 				Value:   r.Partial(i, k),

@@ -62,6 +62,7 @@ type edgeJSON struct {
 	From    ir.ID  `json:"from"`
 	To      ir.ID  `json:"to"`
 	Arg     int    `json:"arg"`
+	Name    string `json:"name"`
 	Of      string `json:"of"`
 	Param   string `json:"param"`
 	Partial string `json:"partial,omitempty"`
@@ -71,7 +72,8 @@ type edgeJSON struct {
 
 // JSON writes the graph as JSON for other tools: the output's node ID,
 // the nodes (id, kind, label, expr, latex, value, adjoint, level) and the
-// edges (from and to as node IDs, arg, of, param, partial, latex, value),
+// edges (from and to as node IDs, arg, the name of the partial such as
+// "∂₂f_2", of, param, partial, latex, value),
 // with numbers in full precision and the non-finite ones as the strings
 // "NaN", "+Inf" and "-Inf". Empty texts are left out.
 func (d *Graph) JSON(w io.Writer) error {
@@ -88,7 +90,7 @@ func (d *Graph) JSON(w io.Writer) error {
 	for i, e := range d.Edges {
 		out.Edges[i] = edgeJSON{
 			From: d.Nodes[e.From].ID, To: d.Nodes[e.To].ID, Arg: e.Arg,
-			Of: e.Of, Param: e.Param, Partial: e.Partial, LaTeX: e.LaTeX, Value: number(e.Value),
+			Name: e.Name(), Of: e.Of, Param: e.Param, Partial: e.Partial, LaTeX: e.LaTeX, Value: number(e.Value),
 		}
 	}
 	return writeJSON(w, out)

@@ -14,6 +14,11 @@ type partial struct {
 	of    string // what is differentiated: "f_2", "sin(x)", "(x*y)"
 	ofTeX string // the same in LaTeX
 	param string // the parameter's name
+	// fn names the function or operation ("f_2", "mul", "pow") and args
+	// are its parameters as the formula text writes them ("x", "y", or a
+	// constant argument's number): the signature f_2(x, y) or pow(x, 2).
+	fn, fnTeX     string
+	args, argsTeX []string
 	text  string // the partial derivative as text, "" if too long
 	latex string // the same in LaTeX
 }
@@ -75,9 +80,15 @@ func (sy *symbolic) call(fn *ir.Func) []partial {
 	}
 	copied := &ir.Func{Name: fn.Name, Params: params, Body: sy.copy(fn.Body, bind)}
 	d := sym.Partials(sy.s, copied)
+	args := fn.ParamNames(sy.src)
+	argsTeX := make([]string, len(args))
+	for k, a := range args {
+		argsTeX[k] = latex.Name(a)
+	}
 	p := make([]partial, len(d))
 	for k := range d {
 		p[k] = sy.label(fn.Name, latex.FuncName(fn.Name), sy.src.Node(fn.Params[k]).Name, d[k])
+		p[k].fn, p[k].fnTeX, p[k].args, p[k].argsTeX = fn.Name, latex.FuncName(fn.Name), args, argsTeX
 	}
 	sy.calls[fn] = p
 	return p
@@ -117,6 +128,14 @@ func (sy *symbolic) prim(n *ir.Node) []partial {
 	p := []partial{sy.label(of, ofTeX, "x", dx)}
 	if n.Y != ir.None {
 		p = append(p, sy.label(of, ofTeX, "y", dy))
+	}
+	args, argsTeX := []string{sy.s.String(x)}, []string{latex.String(sy.s, x)}
+	if n.Y != ir.None {
+		args, argsTeX = append(args, sy.s.String(y)), append(argsTeX, latex.String(sy.s, y))
+	}
+	w := n.Op.Word()
+	for i := range p {
+		p[i].fn, p[i].fnTeX, p[i].args, p[i].argsTeX = w, `\operatorname{`+w+`}`, args, argsTeX
 	}
 	sy.prims[k] = p
 	return p
