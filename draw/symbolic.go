@@ -19,8 +19,8 @@ type partial struct {
 	// constant argument's number): the signature f_2(x, y) or pow(x, 2).
 	fn, fnTeX     string
 	args, argsTeX []string
-	text  string // the partial derivative as text, "" if too long
-	latex string // the same in LaTeX
+	text          string // the partial derivative as text, "" if too long
+	latex         string // the same in LaTeX
 }
 
 // symbolic computes the symbolic partial derivatives on the edges of a
