@@ -163,9 +163,11 @@ func (f *Function) Eval(x ...float64) (float64, error) {
 }
 
 // Gradient returns the value of f at x and its gradient with respect to
-// its parameters, by reverse mode.
-func (f *Function) Gradient(x ...float64) (float64, []float64, error) {
-	return reverse.Gradient(nil, f.p.p.Graph, f.fn, x, nil)
+// its parameters, by reverse mode, in dst: dst first, nil to allocate, as
+// every gradient of backprop. It panics if dst is not nil and its length
+// is not len(x).
+func (f *Function) Gradient(dst []float64, x ...float64) (float64, []float64, error) {
+	return reverse.Gradient(dst, f.p.p.Graph, f.fn, x, nil)
 }
 
 // Partial returns the symbolic partial derivative of f with respect to its

@@ -85,7 +85,7 @@ func ExampleFunction_Gradient() {
 		f_3(x)    = sqrt(x) + e^x
 		f(x)      = f_1(f_2(x), f_3(x))
 	`)
-	v, grad, _ := p.Func("f").Gradient(1)
+	v, grad, _ := p.Func("f").Gradient(nil, 1)
 	fmt.Printf("f(1) = %.15g, f'(1) = %.15g\n", v, grad[0])
 	// Output:
 	// f(1) = 73.0708306381494, f'(1) = 122.045158140265
