@@ -136,6 +136,7 @@ func (c *common) register(cmd *cobra.Command, at bool) {
 	f.StringVarP(&c.src.expr, "expr", "e", "", "the program `TEXT` (instead of a file)")
 	f.StringVar(&c.src.fn, "func", "", "the function `NAME` to compute (default: the last one defined)")
 	f.Int64Var(&c.src.maxBytes, "max-bytes", DefaultMaxBytes, "refuse programs larger than `N` bytes (0: no limit)")
+	f.Int64Var(&c.src.maxWork, "max-work", DefaultMaxWork, "refuse programs whose evaluation, every call running its function's body, takes more than `N` node evaluations (0: no limit)")
 	c.src.flags = f
 	f.BoolVar(&c.json, "json", false, "print one JSON object (an error too: {\"error\": {...}}, besides the text on stderr)")
 	f.BoolVar(&c.check, "check", false, "stop at the first NaN or infinity and report the node that produced it")

@@ -84,6 +84,9 @@ inputs (default %d).`, defaultMaxNumericInputs),
 				if err := checkNumeric("--mode all", len(x), maxNumeric); err != nil {
 					return err
 				}
+				if err := c.src.checkPasses("--mode all (forward mode)", len(x)); err != nil {
+					return err
+				}
 				return e.gradAll(prog, fn, x, opts, c.json)
 			}
 			m, err := verify.ParseMode(mode)
@@ -92,6 +95,11 @@ inputs (default %d).`, defaultMaxNumericInputs),
 			}
 			if m == verify.Numeric {
 				if err := checkNumeric("--mode numeric", len(x), maxNumeric); err != nil {
+					return err
+				}
+			}
+			if m == verify.Forward {
+				if err := c.src.checkPasses("--mode forward", len(x)); err != nil {
 					return err
 				}
 			}

@@ -39,6 +39,14 @@ func isInput(err error) bool {
 // keeping the memory of a run to some tens of megabytes.
 const DefaultMaxBytes = 1 << 20
 
+// DefaultMaxWork is the default of --max-work: the most node evaluations
+// a command may make, about a second or two of evaluation. A program
+// whose functions call each other twice per level of nesting doubles its
+// work at each level, so thirty levels of a one-line function take 2^30
+// evaluations at function level while the text stays a few hundred
+// bytes: --max-bytes alone does not bound the time.
+const DefaultMaxWork = 100_000_000
+
 // source is where the program comes from: a file argument, -e TEXT, or
 // standard input.
 type source struct {
@@ -46,6 +54,10 @@ type source struct {
 	flags    changed // the command's flags, to tell -e '' from no -e
 	fn       string  // --func
 	maxBytes int64   // --max-bytes; 0 means no limit
+	maxWork  int64   // --max-work; 0 means no limit
+	// work is the expanded size of the target function after load: the
+	// node evaluations of one pass over it with every call run.
+	work int64
 }
 
 // changed is a set of flags that knows which were given (a
@@ -122,7 +134,26 @@ func (s *source) load(args []string, stdin io.Reader) (*ir.Program, *ir.Func, er
 	if err != nil {
 		return nil, nil, badInput("%v", err)
 	}
+	if s.maxWork < 0 {
+		return nil, nil, badInput("--max-work must be 0 (no limit) or positive, got %d", s.maxWork)
+	}
+	s.work = prog.Graph.ExpandedSize(fn.Body, s.maxWork)
+	if s.maxWork > 0 && s.work > s.maxWork {
+		return nil, nil, badInput("%s: one evaluation, with every call running its function's body, takes more than %d node evaluations "+
+			"(nested calls multiply: a function that calls another twice doubles its cost); raise the limit with --max-work (0: no limit)",
+			fn.Name, s.maxWork)
+	}
 	return prog, fn, nil
+}
+
+// checkPasses refuses a computation of passes evaluations of the program
+// loaded when it would take more than --max-work node evaluations.
+func (s *source) checkPasses(what string, passes int) error {
+	if s.maxWork <= 0 || passes <= 1 || s.work <= s.maxWork/int64(passes) {
+		return nil
+	}
+	return badInput("%s evaluates the program once per input: %d inputs × %d node evaluations is more than --max-work %d; raise it (0: no limit), or use --mode reverse or compiled, which take one pass",
+		what, passes, s.work, s.maxWork)
 }
 
 // read reads a program of at most s.maxBytes bytes from r, whose size is
