@@ -9,7 +9,6 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/gobackprop/backprop/draw"
 	"github.com/gobackprop/backprop/internal/golden"
+	"github.com/gobackprop/backprop/internal/memtest"
 	"github.com/gobackprop/backprop/ir"
 	"github.com/gobackprop/backprop/op"
 	"github.com/gobackprop/backprop/reverse"
@@ -393,38 +393,6 @@ func TestWritePaths(t *testing.T) {
 	}
 }
 
-// peakWriter discards what it is given, up to max bytes and then fails,
-// and records every 4 MB the most the heap held beyond base.
-type peakWriter struct {
-	n, max, next int
-	base, peak   uint64
-}
-
-// liveHeap returns the bytes of the heap that are reachable, after a
-// collection: what a computation holds, however often the collector runs.
-func liveHeap() uint64 {
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
-}
-
-var errFull = errors.New("peakWriter: full")
-
-func (w *peakWriter) Write(p []byte) (int, error) {
-	if w.n >= w.max {
-		return 0, errFull
-	}
-	w.n += len(p)
-	if w.n >= w.next {
-		if h := liveHeap(); h > w.base {
-			w.peak = max(w.peak, h-w.base)
-		}
-		w.next = w.n + 4<<20
-	}
-	return len(p), nil
-}
-
 // TestPathsMemory writes the first 10,000 paths of a chain of 60 diamonds
 // (2^60 paths, each of 121 nodes: 18.6 MB of text, 57 MB of JSON), and
 // the first 10^9 until the output fails after 64 MB, holding at most 1 MB
@@ -440,7 +408,7 @@ func TestPathsMemory(t *testing.T) {
 	}
 	x, _ := draw.VarID(r, "x")
 	const ceiling = 1 << 20
-	w := &peakWriter{max: math.MaxInt, base: liveHeap()}
+	w := memtest.NewWriter(math.MaxInt)
 	s, err := draw.Paths(r, x, draw.MaxPathLimit)
 	if err != nil {
 		t.Fatal(err)
@@ -448,29 +416,29 @@ func TestPathsMemory(t *testing.T) {
 	if err := s.Text(w); err != nil {
 		t.Fatal(err)
 	}
-	if w.peak < 10*ceiling {
-		t.Errorf("Paths then Text held %d bytes, expected more than %d: the test cannot tell streaming apart", w.peak, 10*ceiling)
+	if w.Peak < 10*ceiling {
+		t.Errorf("Paths then Text held %d bytes, expected more than %d: the test cannot tell streaming apart", w.Peak, 10*ceiling)
 	}
-	t.Logf("Paths then Text: %d paths, %d bytes, heap held at most %d bytes", len(s.Paths), w.n, w.peak)
+	t.Logf("Paths then Text: %d paths, %d bytes, heap held at most %d bytes", len(s.Paths), w.N, w.Peak)
 	s = nil
 	for _, f := range []draw.Format{draw.Text, draw.JSON} {
-		w = &peakWriter{max: math.MaxInt, base: liveHeap()}
+		w = memtest.NewWriter(math.MaxInt)
 		if err := draw.WritePaths(w, f, r, "", x, draw.MaxPathLimit); err != nil {
 			t.Fatal(err)
 		}
-		if w.peak > ceiling {
-			t.Errorf("%v: writing %d paths (%d bytes) held %d bytes", f, draw.MaxPathLimit, w.n, w.peak)
+		if w.Peak > ceiling {
+			t.Errorf("%v: writing %d paths (%d bytes) held %d bytes", f, draw.MaxPathLimit, w.N, w.Peak)
 		}
-		t.Logf("%v: %d paths, %d bytes, heap held at most %d bytes", f, draw.MaxPathLimit, w.n, w.peak)
+		t.Logf("%v: %d paths, %d bytes, heap held at most %d bytes", f, draw.MaxPathLimit, w.N, w.Peak)
 
-		w = &peakWriter{max: 64 << 20, base: liveHeap()}
-		if err := draw.WritePaths(w, f, r, "", x, 1_000_000_000); !errors.Is(err, errFull) {
-			t.Errorf("%v: limit 10^9 on a failing writer: error %v, want %v", f, err, errFull)
+		w = memtest.NewWriter(64 << 20)
+		if err := draw.WritePaths(w, f, r, "", x, 1_000_000_000); !errors.Is(err, memtest.ErrFull) {
+			t.Errorf("%v: limit 10^9 on a failing writer: error %v, want %v", f, err, memtest.ErrFull)
 		}
-		if w.peak > ceiling {
-			t.Errorf("%v: limit 10^9, %d bytes written: held %d bytes", f, w.n, w.peak)
+		if w.Peak > ceiling {
+			t.Errorf("%v: limit 10^9, %d bytes written: held %d bytes", f, w.N, w.Peak)
 		}
-		t.Logf("%v: limit 10^9, stopped after %d bytes, heap held at most %d bytes", f, w.n, w.peak)
+		t.Logf("%v: limit 10^9, stopped after %d bytes, heap held at most %d bytes", f, w.N, w.Peak)
 	}
 	_, err = draw.Paths(r, x, 1_000_000_000)
 	var le *draw.LimitError

@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/gobackprop/backprop/internal/golden"
+	"github.com/gobackprop/backprop/internal/memtest"
 )
 
 // run runs the command in the repository's root, so that examples/ paths
@@ -344,36 +344,6 @@ func TestGradNumericLimit(t *testing.T) {
 	}
 }
 
-// fullWriter takes up to max bytes, then fails, and records every 4 MB
-// the most the heap held beyond base.
-type fullWriter struct {
-	n, max, next int
-	base, peak   uint64
-}
-
-// liveHeap returns the bytes of the heap that are reachable, after a
-// collection: what a computation holds, however often the collector runs.
-func liveHeap() uint64 {
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
-}
-
-func (w *fullWriter) Write(p []byte) (int, error) {
-	if w.n >= w.max {
-		return 0, errors.New("fullWriter: full")
-	}
-	w.n += len(p)
-	if w.n >= w.next {
-		if h := liveHeap(); h > w.base {
-			w.peak = max(w.peak, h-w.base)
-		}
-		w.next = w.n + 4<<20
-	}
-	return len(p), nil
-}
-
 // TestPathsMaxPaths checks that paths refuses a --limit above --max-paths,
 // naming the flag, and that with the cap raised the paths are written as
 // they are found: a chain of 60 diamonds (2^60 paths) with --limit 10^9
@@ -395,16 +365,16 @@ func TestPathsMaxPaths(t *testing.T) {
 			t.Errorf("--limit 10^9: message %q does not say %q", errs, want)
 		}
 	}
-	w := &fullWriter{max: 32 << 20, base: liveHeap()}
+	w := memtest.NewWriter(32 << 20)
 	var stderr bytes.Buffer
 	status = Run(append(args, "--max-paths", "0"), strings.NewReader(""), w, &stderr)
 	if status == 0 || !strings.Contains(stderr.String(), "full") {
 		t.Errorf("--max-paths 0 on a full output: status %d, stderr %q", status, stderr.String())
 	}
-	if w.n < 32<<20 {
-		t.Errorf("--max-paths 0: %d bytes written before the output failed, want 32 MB", w.n)
+	if w.N < 32<<20 {
+		t.Errorf("--max-paths 0: %d bytes written before the output failed, want 32 MB", w.N)
 	}
-	if w.peak > 1<<20 {
-		t.Errorf("--max-paths 0: the heap held %d bytes more", w.peak)
+	if w.Peak > 1<<20 {
+		t.Errorf("--max-paths 0: the heap held %d bytes more", w.Peak)
 	}
 }
