@@ -183,10 +183,19 @@ func FuzzAgreement(f *testing.F) {
 				}
 			}
 		}
+		kink := nearKink(g, fn, pt)
 		for _, m := range []verify.Mode{verify.Forward, verify.Symbolic, verify.Compiled} {
 			v, grad, err := verify.Gradient(nil, g, fn, pt, m, nil)
 			if err != nil {
 				t.Fatalf("%s mode: %v", m, err)
+			}
+			if m == verify.Symbolic && kink {
+				// The convention at a kink picks a side by the sign of a
+				// difference (step(x - y) for min and max), and the
+				// simplified expression of the symbolic derivative may
+				// round a tie of the primal to one ulp either way, so
+				// that its side differs: both are subgradients.
+				continue
 			}
 			check(string(m), v, grad)
 		}
@@ -223,6 +232,31 @@ func FuzzAgreement(f *testing.F) {
 			}
 		}
 	})
+}
+
+// nearKink reports whether the pass of fn at x meets a primitive at or
+// within rounding of its kink: a tie of min or max, abs, relu, step or
+// sign of (nearly) 0.
+func nearKink(g *ir.Graph, fn *ir.Func, x []float64) bool {
+	r, err := reverse.Run(g, fn.Body, fn.Bind(g, x), &reverse.Settings{Level: reverse.Primitives})
+	if err != nil {
+		return false
+	}
+	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Max(math.Abs(a), math.Abs(b))) }
+	for _, id := range r.Nodes {
+		n := g.Node(id)
+		switch n.Op {
+		case op.Min, op.Max:
+			if near(r.Value(n.X), r.Value(n.Y)) {
+				return true
+			}
+		case op.Abs, op.Relu, op.Step, op.Sign:
+			if near(r.Value(n.X), 0) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // largest returns the largest finite magnitude among the values, local
