@@ -31,6 +31,9 @@ func Derivative(v, d float64) float64 {
 // Gradient applies [Derivative] to every element of grad, the gradient of
 // a function whose value is v, in place, and returns grad.
 func Gradient(v float64, grad []float64) []float64 {
+	if !math.IsNaN(v) && allFinite(grad) {
+		return grad // the common case, checked without a branch per element
+	}
 	nan := math.IsNaN(v)
 	for i, d := range grad {
 		if nan || math.IsNaN(d) || math.IsInf(d, 0) {
@@ -38,4 +41,22 @@ func Gradient(v float64, grad []float64) []float64 {
 		}
 	}
 	return grad
+}
+
+// allFinite reports whether no element of xs is ±Inf or NaN: x - x is 0
+// for a finite x and NaN otherwise, and a sum of such terms is 0 exactly
+// when all are. Four sums keep four additions in flight.
+func allFinite(xs []float64) bool {
+	var s0, s1, s2, s3 float64
+	for len(xs) >= 4 {
+		s0 += xs[0] - xs[0]
+		s1 += xs[1] - xs[1]
+		s2 += xs[2] - xs[2]
+		s3 += xs[3] - xs[3]
+		xs = xs[4:]
+	}
+	for _, x := range xs {
+		s0 += x - x
+	}
+	return s0+s1+s2+s3 == 0
 }

@@ -104,3 +104,36 @@ func sameSlice(a, b []float64) bool {
 	}
 	return true
 }
+
+// TestGradientFastPath checks op.Gradient's test of a whole gradient for
+// finiteness at every position of a non-finite element, whatever the
+// length of the tail after the groups of four.
+func TestGradientFastPath(t *testing.T) {
+	for n := range 11 {
+		for i := range n {
+			for _, bad := range []float64{math.Inf(1), math.Inf(-1), math.NaN()} {
+				g := make([]float64, n)
+				for k := range g {
+					g[k] = float64(k) - 4.5
+				}
+				g[i] = bad
+				op.Gradient(1, g)
+				for k, d := range g {
+					if got := math.IsNaN(d); got != (k == i) {
+						t.Errorf("n = %d, element %d = %g: after Gradient, element %d is %g", n, i, bad, k, d)
+					}
+				}
+			}
+		}
+	}
+}
+
+func BenchmarkGradient(b *testing.B) {
+	g := make([]float64, 100_000)
+	for i := range g {
+		g[i] = float64(i)
+	}
+	for b.Loop() {
+		op.Gradient(1, g)
+	}
+}
