@@ -33,6 +33,8 @@ func TestContract(t *testing.T) {
 			[]string{"f has no inputs to differentiate by"}},
 		{"explain forward by an unused input", []string{"explain", "-e", "f(x, y) = x^2", "--at", "x=1,y=1", "--mode", "forward", "--wrt", "y"}, "", 2, nil,
 			[]string{"f does not depend on y"}},
+		{"diff of a function of no inputs", []string{"diff", "-e", "2+3"}, "", 2, nil, []string{"f has no parameters to differentiate by"}},
+		{"--at for a function of no inputs", []string{"eval", "-e", "2+3", "--at", "x=1"}, "", 2, nil, []string{"--at: f has no parameters, so no x"}},
 		{"--at twice adds up", []string{"eval", "-e", "x - y", "--at", "x=1", "--at", "y=3"}, "", 0, []string{"f(x=1, y=3) = -2"}, nil},
 		{"--at twice for one name", []string{"eval", "-e", "x - y", "--at", "x=1,y=2", "--at", "y=3"}, "", 2, nil, []string{"--at: y is given twice"}},
 		{"-e '' is an error", []string{"eval", "-e", ""}, "f(x) = x", 2, nil, []string{"-e: the program is empty"}},

@@ -15,15 +15,17 @@ import (
 // when fn has one parameter.
 func wrtParam(wrt string, g *ir.Graph, fn *ir.Func) (int, error) {
 	names := fn.ParamNames(g)
-	if wrt == "" {
-		if len(names) == 1 {
-			return 0, nil
-		}
+	switch {
+	case len(names) == 0:
+		return 0, badInput("%s has no parameters to differentiate by", fn.Name)
+	case wrt == "" && len(names) == 1:
+		return 0, nil
+	case wrt == "":
 		return 0, badInput("--wrt: with respect to which parameter? %s has %s", fn.Name, listOr(names))
 	}
 	i := indexOf(names, wrt)
 	if i < 0 {
-		return 0, badInput("--wrt: %s is not a parameter of %s (its parameters are %s)", wrt, fn.Name, listOr(names))
+		return 0, notParam("--wrt", wrt, fn, names)
 	}
 	return i, nil
 }

@@ -235,7 +235,7 @@ func point(at []string, g *ir.Graph, fn *ir.Func) ([]float64, error) {
 			}
 			i := indexOf(params, name)
 			if i < 0 {
-				return nil, badInput("--at: %s is not a parameter of %s (its parameters are %s)", name, fn.Name, listOr(params))
+				return nil, notParam("--at", name, fn, params)
 			}
 			if set[i] {
 				return nil, badInput("--at: %s is given twice", name)
@@ -268,10 +268,16 @@ func example(params []string) string {
 }
 
 func listOr(names []string) string {
-	if len(names) == 0 {
-		return "none"
-	}
 	return strings.Join(names, ", ")
+}
+
+// notParam says that name is not a parameter of fn, whose parameters are
+// params, for the flag flag.
+func notParam(flag, name string, fn *ir.Func, params []string) error {
+	if len(params) == 0 {
+		return badInput("%s: %s has no parameters, so no %s", flag, fn.Name, name)
+	}
+	return badInput("%s: %s is not a parameter of %s (its parameters are %s)", flag, name, fn.Name, listOr(params))
 }
 
 func indexOf(names []string, name string) int {
