@@ -1,0 +1,4 @@
+package gemm
+
+// dkernel and skernel are the kernels in use: the pure-Go ones.
+var dkernel, skernel = dgeneric, sgeneric
