@@ -1,3 +1,5 @@
+//go:build !amd64 || purego
+
 package gemm
 
 func extraKernels64() []*kernel[float64] { return nil }
