@@ -82,9 +82,9 @@ func (p *problem[T]) run() {
 func (p *problem[T]) block(i0, i1, j0, j1 int) {
 	kern := p.kern
 	mr, nr := kern.mr, kern.nr
-	kc := min(kern.kc, p.k)
-	mc := min(kern.mc, roundUp(i1-i0, mr))
-	nc := min(kern.nc, roundUp(j1-j0, nr))
+	kc := balance(p.k, kern.kc, 1)
+	mc := balance(i1-i0, kern.mc, mr)
+	nc := balance(j1-j0, kern.nc, nr)
 	buf := kern.buffer(mc*kc + kc*nc + mr*nr)
 	defer kern.pool.Put(buf)
 	ap := (*buf)[:mc*kc]
@@ -143,6 +143,16 @@ func (kern *kernel[T]) buffer(n int) *[]T {
 }
 
 func roundUp(n, unit int) int { return (n + unit - 1) / unit * unit }
+
+// balance returns the step, a multiple of unit no larger than
+// roundUp(limit, unit), that covers size in the fewest steps of nearly
+// equal length: 1024 rows in steps of at most 1008 are two steps of 512,
+// not 1008 and a thin 16 that would repack the other operand for little
+// work.
+func balance(size, limit, unit int) int {
+	steps := (size + limit - 1) / limit
+	return roundUp((size+steps-1)/steps, unit)
+}
 
 // packA copies the mcur×kcur block of op(A) at (ic, pc) into ap, as slivers
 // of mr rows, each stored column by column (mr elements for each p), and
