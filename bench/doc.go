@@ -23,6 +23,16 @@
 // runs at the largest n of 1000, 3000, 10000, 30000 and 100,000 whose
 // setup and first gradient finish within -budget.
 //
+// gemm (a positional argument, as in `go run . -json gemm`): C = A·B for
+// square n = 64 … 1024 in float32 and float64 with backprop's gemm package
+// and gonum's pure-Go BLAS, one JSON record a line
+//
+//	{"task":"gemm_f64_n512","tool":"backprop","metric":"gflops","value":101.0}
+//
+// in the shape that ../shared/peers/pytorch/run.sh gemm prints for
+// OpenBLAS, so the two outputs join on task and metric. It runs in
+// process, not in child processes.
+//
 // # Method
 //
 // Every measurement is a child process (this program, re-executed): the

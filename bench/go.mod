@@ -11,6 +11,8 @@ require (
 	gorgonia.org/gorgonia v0.9.18
 )
 
+require golang.org/x/sys v0.40.0 // indirect
+
 require (
 	github.com/apache/arrow/go/arrow v0.0.0-20211112161151-bc219186db40 // indirect
 	github.com/awalterschulze/gographviz v2.0.3+incompatible // indirect

@@ -74,15 +74,29 @@ func run(args []string, stdout, stderr io.Writer) int {
 	maxN := fs.Int("maxn", rosenbrockSizes[len(rosenbrockSizes)-1], "largest Rosenbrock n to try")
 	asJSON := fs.Bool("json", false, "print one JSON array of records instead of Markdown tables")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: go run . [flags]\n\nRuns backprop and its Go peers on the same gradients and prints ratios.\n\n")
+		fmt.Fprintf(stderr, "usage: go run . [flags] [gemm]\n\nRuns backprop and its Go peers on the same gradients and prints ratios.\nWith gemm, measures matrix products (backprop vs gonum) instead.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "bench: unexpected arguments %q\n", fs.Args())
-		return 2
+		// Array tasks, named as run.sh names them, are measured in
+		// process: there is one implementation per tool and no graph to
+		// build.
+		for _, task := range fs.Args() {
+			switch task {
+			case "gemm":
+				if err := runGemm(stdout, *asJSON, stderr); err != nil {
+					fmt.Fprintf(stderr, "bench: %v\n", err)
+					return 1
+				}
+			default:
+				fmt.Fprintf(stderr, "bench: unknown task %q (have gemm; the gradient tasks are chosen with -task)\n", task)
+				return 2
+			}
+		}
+		return 0
 	}
 	cfg := config{budget: *budget, benchtime: *benchtime, maxN: *maxN, json: *asJSON}
 	switch *task {

@@ -1,0 +1,217 @@
+package gemm
+
+import (
+	"runtime"
+	"sync"
+	"unsafe"
+)
+
+// kernel is a micro-kernel and the block sizes of the loops around it.
+type kernel[T float] struct {
+	name string
+	// fn adds alpha·Â·B̂ into the mr×nr tile of C at c[0], rows ldc
+	// apart, where Â is an mr×k sliver packed column by column (mr
+	// elements for each p) and B̂ a k×nr sliver packed row by row. k ≥ 1.
+	fn     func(k int, a, b, c []T, ldc int, alpha T)
+	mr, nr int
+	// kc is the depth of a packed sliver, mc the rows of the packed block
+	// of A, nc the columns of the packed block of B; mc is a multiple of
+	// mr and nc of nr.
+	kc, mc, nc int
+	pool       sync.Pool // of *[]T, packing buffers
+}
+
+// parallelMin is the number of multiply-adds m·n·k below which a product
+// runs on the calling goroutine alone.
+const parallelMin = 96 * 96 * 96
+
+// problem is one call, after the arguments are checked and C is scaled.
+type problem[T float] struct {
+	kern    *kernel[T]
+	m, n, k int
+	alpha   T
+	a       []T
+	lda     int
+	aTrans  bool
+	b       []T
+	ldb     int
+	bTrans  bool
+	c       []T
+	ldc     int
+}
+
+// run splits the product over goroutines and waits for them.
+func (p *problem[T]) run() {
+	workers := runtime.GOMAXPROCS(0)
+	if p.m*p.n*p.k < parallelMin || workers < 2 {
+		p.block(0, p.m, 0, p.n)
+		return
+	}
+	// Split the longer side of C, in whole tiles, so each worker packs
+	// its own block of the other operand.
+	splitRows := p.m >= p.n
+	size, unit := p.n, p.kern.nr
+	if splitRows {
+		size, unit = p.m, p.kern.mr
+	}
+	tiles := (size + unit - 1) / unit
+	workers = min(workers, tiles)
+	if workers < 2 {
+		p.block(0, p.m, 0, p.n)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo := min(size, tiles*w/workers*unit)
+		hi := min(size, tiles*(w+1)/workers*unit)
+		if lo == hi {
+			continue
+		}
+		wg.Go(func() {
+			if splitRows {
+				p.block(lo, hi, 0, p.n)
+			} else {
+				p.block(0, p.m, lo, hi)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// block computes rows [i0, i1) and columns [j0, j1) of C.
+func (p *problem[T]) block(i0, i1, j0, j1 int) {
+	kern := p.kern
+	mr, nr := kern.mr, kern.nr
+	kc := balance(p.k, kern.kc, 1)
+	mc := balance(i1-i0, kern.mc, mr)
+	nc := balance(j1-j0, kern.nc, nr)
+	buf := kern.buffer(mc*kc + kc*nc + mr*nr)
+	defer kern.pool.Put(buf)
+	ap := (*buf)[:mc*kc]
+	bp := (*buf)[mc*kc : mc*kc+kc*nc]
+	tile := (*buf)[mc*kc+kc*nc : mc*kc+kc*nc+mr*nr]
+	for ic := i0; ic < i1; ic += mc {
+		mcur := min(mc, i1-ic)
+		for pc := 0; pc < p.k; pc += kc {
+			kcur := min(kc, p.k-pc)
+			packA(ap, p.a, p.lda, p.aTrans, ic, pc, mcur, kcur, mr)
+			for jc := j0; jc < j1; jc += nc {
+				ncur := min(nc, j1-jc)
+				packB(bp, p.b, p.ldb, p.bTrans, pc, jc, kcur, ncur, nr)
+				for ir := 0; ir < mcur; ir += mr {
+					a := ap[ir*kcur : (ir+mr)*kcur]
+					rows := min(mr, mcur-ir)
+					for jr := 0; jr < ncur; jr += nr {
+						b := bp[jr*kcur : (jr+nr)*kcur]
+						cols := min(nr, ncur-jr)
+						off := (ic+ir)*p.ldc + jc + jr
+						if rows == mr && cols == nr {
+							kern.fn(kcur, a, b, p.c[off:], p.ldc, p.alpha)
+							continue
+						}
+						clear(tile)
+						kern.fn(kcur, a, b, tile, nr, p.alpha)
+						for i := range rows {
+							dst := p.c[off+i*p.ldc : off+i*p.ldc+cols]
+							for j, v := range tile[i*nr : i*nr+cols] {
+								dst[j] += v
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// buffer returns a packing buffer of at least n elements whose first
+// element is aligned to 64 bytes, for whole-cache-line vector loads.
+func (kern *kernel[T]) buffer(n int) *[]T {
+	const align = 64
+	var zero T
+	size := int(unsafe.Sizeof(zero))
+	if v, ok := kern.pool.Get().(*[]T); ok && cap(*v) >= n {
+		return v
+	}
+	s := make([]T, n+align/size)
+	skip := 0
+	if r := int(uintptr(unsafe.Pointer(&s[0])) % align); r != 0 {
+		skip = (align - r) / size
+	}
+	s = s[skip : skip+n]
+	return &s
+}
+
+func roundUp(n, unit int) int { return (n + unit - 1) / unit * unit }
+
+// balance returns the step, a multiple of unit no larger than
+// roundUp(limit, unit), that covers size in the fewest steps of nearly
+// equal length: 1024 rows in steps of at most 1008 are two steps of 512,
+// not 1008 and a thin 16 that would repack the other operand for little
+// work.
+func balance(size, limit, unit int) int {
+	steps := (size + limit - 1) / limit
+	return roundUp((size+steps-1)/steps, unit)
+}
+
+// packA copies the mcur×kcur block of op(A) at (ic, pc) into ap, as slivers
+// of mr rows, each stored column by column (mr elements for each p), and
+// pads the last sliver with zero rows.
+func packA[T float](ap, a []T, lda int, trans bool, ic, pc, mcur, kcur, mr int) {
+	for ir := 0; ir < mcur; ir += mr {
+		s := ap[ir*kcur : (ir+mr)*kcur]
+		rows := min(mr, mcur-ir)
+		if trans {
+			// op(A)[i][p] = a[p*lda+i]: each p is a contiguous run of rows.
+			for p := range kcur {
+				src := a[(pc+p)*lda+ic+ir : (pc+p)*lda+ic+ir+rows]
+				dst := s[p*mr : p*mr+mr]
+				copy(dst, src)
+				clear(dst[rows:])
+			}
+			continue
+		}
+		for i := range rows {
+			src := a[(ic+ir+i)*lda+pc : (ic+ir+i)*lda+pc+kcur]
+			for p, v := range src {
+				s[p*mr+i] = v
+			}
+		}
+		for i := rows; i < mr; i++ {
+			for p := range kcur {
+				s[p*mr+i] = 0
+			}
+		}
+	}
+}
+
+// packB copies the kcur×ncur block of op(B) at (pc, jc) into bp, as slivers
+// of nr columns, each stored row by row (nr elements for each p), and pads
+// the last sliver with zero columns.
+func packB[T float](bp, b []T, ldb int, trans bool, pc, jc, kcur, ncur, nr int) {
+	for jr := 0; jr < ncur; jr += nr {
+		s := bp[jr*kcur : (jr+nr)*kcur]
+		cols := min(nr, ncur-jr)
+		if !trans {
+			for p := range kcur {
+				src := b[(pc+p)*ldb+jc+jr : (pc+p)*ldb+jc+jr+cols]
+				dst := s[p*nr : p*nr+nr]
+				copy(dst, src)
+				clear(dst[cols:])
+			}
+			continue
+		}
+		// op(B)[p][j] = b[j*ldb+p]: each column j is a contiguous run of p.
+		for j := range cols {
+			src := b[(jc+jr+j)*ldb+pc : (jc+jr+j)*ldb+pc+kcur]
+			for p, v := range src {
+				s[p*nr+j] = v
+			}
+		}
+		for j := cols; j < nr; j++ {
+			for p := range kcur {
+				s[p*nr+j] = 0
+			}
+		}
+	}
+}
