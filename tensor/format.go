@@ -19,11 +19,12 @@ const (
 // String returns x as NumPy's str prints it: [[1. 2.]\n [3. 4.]] for a
 // matrix, 1.5 for a scalar, [] for an array of size 0, with the
 // summarising and wrapping described in the package documentation.
-func (x *Dense[T]) String() string { return x.format(printPrecision) }
+func (x *Dense[T]) String() string { return x.format(printPrecision, false) }
 
 // Format implements fmt.Formatter: the verbs %v and %s print x as
 // [Dense.String] does, and a precision (%.3v) sets the greatest number of
-// fractional digits (NumPy's precision option, 8 by default).
+// fractional digits (NumPy's precision option, 8 by default), for a
+// scalar too (as NumPy's array2string).
 func (x *Dense[T]) Format(f fmt.State, verb rune) {
 	switch verb {
 	case 'v', 's':
@@ -31,16 +32,24 @@ func (x *Dense[T]) Format(f fmt.State, verb rune) {
 		if !ok {
 			p = printPrecision
 		}
-		fmt.Fprint(f, x.format(p))
+		fmt.Fprint(f, x.format(p, ok))
 	default:
 		fmt.Fprintf(f, "%%!%c(tensor.Dense %s)", verb, dims(x.shape))
 	}
 }
 
-func (x *Dense[T]) format(prec int) string {
+// format formats x with at most prec fractional digits. A scalar is
+// printed as NumPy's str prints it, unless the precision is explicit:
+// then as np.array2string does with that precision.
+func (x *Dense[T]) format(prec int, explicit bool) string {
 	bits := 8 * int(unsafe.Sizeof(T(0)))
 	if x.Size() == 0 {
 		return "[]"
+	}
+	if len(x.shape) == 0 && explicit {
+		v := float64(x.data[x.offset])
+		f := newFloatFormat([]float64{v}, prec, bits)
+		return f.format(v)
 	}
 	if len(x.shape) == 0 {
 		return scalarString(float64(x.data[x.offset]), bits)
