@@ -55,6 +55,16 @@ func broadcastPair(r *rand.Rand) [][]int {
 
 func one(r *rand.Rand) [][]int { return [][]int{randShape(r, 3)} }
 
+// nonEmpty draws one shape with no axis of size 0, for max, which is
+// undefined over no elements.
+func nonEmpty(r *rand.Rand) [][]int {
+	s := randShape(r, 3)
+	for k := range s {
+		s[k] = max(s[k], 1)
+	}
+	return [][]int{s}
+}
+
 // positive lists the primitives checked on (0.3, 0.9), inside their
 // domains; the others are checked on (-1, 1).
 var positive = map[op.Op]bool{op.Log: true, op.Sqrt: true, op.Asin: true, op.Acos: true, op.Pow: true, op.Log1p: true, op.Div: true}
@@ -87,8 +97,8 @@ func cases[T tensor.Float]() []gradCase[T] {
 	// The reductions draw their axes from the shape's rank, with a
 	// generator of their own seeded by the shape, so that every
 	// evaluation of one case reduces the same axes.
-	reduce := func(name string, f func(Var[T], []int, bool) Var[T]) gradCase[T] {
-		return gradCase[T]{name, one, -1, 1, func(x []Var[T]) Var[T] {
+	reduce := func(name string, shapes func(*rand.Rand) [][]int, f func(Var[T], []int, bool) Var[T]) gradCase[T] {
+		return gradCase[T]{name, shapes, -1, 1, func(x []Var[T]) Var[T] {
 			s := x[0].Shape()
 			r := rand.New(rand.NewPCG(uint64(len(s)), uint64(tensor.Zeros[T](s...).Size())))
 			return f(x[0], axes(r, len(s)), r.IntN(2) == 0)
@@ -120,9 +130,32 @@ func cases[T tensor.Float]() []gradCase[T] {
 		gradCase[T]{"matmul transposed", matrices, -1, 1, func(x []Var[T]) Var[T] {
 			return MatMul(Transpose(Transpose(x[0])), x[1])
 		}},
-		reduce("sum", Sum[T]),
-		reduce("mean", Mean[T]),
-		reduce("logsumexp", LogSumExp[T]),
+		reduce("sum", one, Sum[T]),
+		reduce("mean", one, Mean[T]),
+		reduce("logsumexp", one, LogSumExp[T]),
+		reduce("max", nonEmpty, Max[T]),
+		gradCase[T]{"max with ties", nonEmpty, -1, 1, func(x []Var[T]) Var[T] {
+			// Relu makes ties at 0 among the negative elements.
+			return Max(Relu(x[0]), nil, false)
+		}},
+		gradCase[T]{"concatenate", func(r *rand.Rand) [][]int {
+			s := randShape(r, 3)
+			if len(s) == 0 {
+				s = []int{2}
+			}
+			t, u := slices.Clone(s), slices.Clone(s)
+			t[0], u[0] = r.IntN(3), r.IntN(3)
+			return [][]int{s, t, u}
+		}, -1, 1, func(x []Var[T]) Var[T] { return Concatenate(0, x[0], x[1], x[2]) }},
+		gradCase[T]{"concatenate last", func(r *rand.Rand) [][]int {
+			return [][]int{{2, 1 + r.IntN(3)}, {2, r.IntN(3)}}
+		}, -1, 1, func(x []Var[T]) Var[T] { return Concatenate(-1, x...) }},
+		gradCase[T]{"indexselect", func(r *rand.Rand) [][]int {
+			return [][]int{{2, 1 + r.IntN(4), 2}}
+		}, -1, 1, func(x []Var[T]) Var[T] {
+			n := x[0].Shape()[1]
+			return IndexSelect(x[0], -2, []int{n - 1, 0, n - 1, n / 2})
+		}},
 		gradCase[T]{"reshape", one, -1, 1, func(x []Var[T]) Var[T] { return Exp(Reshape(x[0], -1)) }},
 		gradCase[T]{"transpose", one, -1, 1, func(x []Var[T]) Var[T] { return Mul(Transpose(x[0]), Transpose(x[0])) }},
 		gradCase[T]{"softmax", rows, -2, 2, func(x []Var[T]) Var[T] { return Softmax(x[0], -1) }},

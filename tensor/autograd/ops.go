@@ -111,3 +111,40 @@ func SoftmaxCrossEntropy[T tensor.Float](logits Var[T], labels []int) Var[T] {
 func Where[T tensor.Float](cond *tensor.Dense[T], a, b Var[T]) Var[T] {
 	return apply("where", where, param[T]{cond: cond}, a, b)
 }
+
+// Max records the largest elements of x along axes (nil: all), as
+// [tensor.Max]. Its gradient is shared equally among the elements equal
+// to a maximum, as in JAX and PyTorch.
+func Max[T tensor.Float](x Var[T], axes []int, keepdims bool) Var[T] {
+	return apply("max", maximum, param[T]{axes: slices.Clone(axes), keep: keepdims}, x)
+}
+
+// Concatenate records xs joined along axis, as [tensor.Concatenate]: one
+// record per array after the first.
+func Concatenate[T tensor.Float](axis int, xs ...Var[T]) Var[T] {
+	if len(xs) == 0 {
+		panic("autograd: concatenate: no arrays")
+	}
+	if len(xs) == 1 {
+		return apply("concatenate", reshape, param[T]{axes: xs[0].Shape()}, xs[0])
+	}
+	ax := axis
+	if r := xs[0].Value().Rank(); ax < 0 {
+		ax += r
+	}
+	out := xs[0]
+	for _, x := range xs[1:] {
+		out = apply("concatenate", concat, param[T]{axes: []int{ax}}, out, x)
+	}
+	return out
+}
+
+// IndexSelect records the entries idx of axis of x, as
+// [tensor.IndexSelect]; the indices are kept.
+func IndexSelect[T tensor.Float](x Var[T], axis int, idx []int) Var[T] {
+	ax := axis
+	if r := x.Value().Rank(); ax < 0 {
+		ax += r
+	}
+	return apply("indexselect", indexselect, param[T]{axes: []int{ax}, labels: slices.Clone(idx)}, x)
+}

@@ -23,6 +23,9 @@ const (
 	logsoftmax              // tensor.LogSoftmax along one axis
 	xent                    // tensor.SoftmaxCrossEntropy with integer labels
 	where                   // tensor.Where with a constant condition
+	maximum                 // tensor.Max along axes
+	concat                  // tensor.Concatenate of two arrays
+	indexselect             // tensor.IndexSelect
 	numPrims
 )
 
@@ -160,6 +163,60 @@ func newRules[T tensor.Float]() *[numPrims]rule[T] {
 			vjp: func(p *param[T], g *tensor.Dense[T], a [2]*tensor.Dense[T], _ *tensor.Dense[T]) (*tensor.Dense[T], *tensor.Dense[T]) {
 				zero := tensor.Scalar(T(0))
 				return sumTo(tensor.Where(p.cond, g, zero), a[0].Shape()), sumTo(tensor.Where(p.cond, zero, g), a[1].Shape())
+			},
+		},
+		maximum: {
+			name: "max",
+			forward: func(p *param[T], a [2]*tensor.Dense[T]) *tensor.Dense[T] {
+				return tensor.Max(a[0], p.axes, p.keep)
+			},
+			// The cotangent is shared equally by the elements equal to the
+			// maximum, as in JAX and PyTorch (where max of two arrays, op's
+			// Max, gives it all to its first argument on a tie). NaN
+			// propagates: a slice whose maximum is NaN gets NaN.
+			vjp: func(p *param[T], g *tensor.Dense[T], a [2]*tensor.Dense[T], out *tensor.Dense[T]) (*tensor.Dense[T], *tensor.Dense[T]) {
+				x := a[0]
+				kept := keptShape(x.Shape(), p.axes)
+				xs, ms := x.Data(), tensor.BroadcastTo(out.Reshape(kept...), x.Shape()...).Data()
+				ind := make([]T, len(xs))
+				for i := range xs {
+					if xs[i] == ms[i] {
+						ind[i] = 1
+					}
+				}
+				at := tensor.FromSlice(ind, x.Shape()...)
+				count := tensor.Sum(at, p.axes, true)
+				return tensor.Mul(spread(g, x, p.axes), tensor.Div(at, count)), nil
+			},
+		},
+		concat: {
+			name: "concatenate",
+			forward: func(p *param[T], a [2]*tensor.Dense[T]) *tensor.Dense[T] {
+				return tensor.Concatenate(p.axes[0], a[0], a[1])
+			},
+			vjp: func(p *param[T], g *tensor.Dense[T], a [2]*tensor.Dense[T], _ *tensor.Dense[T]) (*tensor.Dense[T], *tensor.Dense[T]) {
+				ax, n := p.axes[0], a[0].Dim(p.axes[0])
+				return g.Slice(ax, 0, n), g.Slice(ax, n, g.Dim(ax))
+			},
+		},
+		indexselect: {
+			name: "indexselect",
+			forward: func(p *param[T], a [2]*tensor.Dense[T]) *tensor.Dense[T] {
+				return tensor.IndexSelect(a[0], p.axes[0], p.labels)
+			},
+			// Entry i of the axis gets the sum of the cotangents of the
+			// entries that selected it.
+			vjp: func(p *param[T], g *tensor.Dense[T], a [2]*tensor.Dense[T], _ *tensor.Dense[T]) (*tensor.Dense[T], *tensor.Dense[T]) {
+				ax, n := p.axes[0], a[0].Dim(p.axes[0])
+				picks := make([][]int, n)
+				for k, i := range p.labels {
+					picks[i] = append(picks[i], k)
+				}
+				parts := make([]*tensor.Dense[T], n)
+				for i, ks := range picks {
+					parts[i] = tensor.Sum(tensor.IndexSelect(g, ax, ks), []int{ax}, true)
+				}
+				return tensor.Concatenate(ax, parts...), nil
 			},
 		},
 	}

@@ -56,3 +56,15 @@ func TestAccumulation(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxTies checks the convention at ties, where central differences
+// cannot: the gradient is shared equally by the maxima.
+func TestMaxTies(t *testing.T) {
+	tp := New[float64]()
+	x := tp.Var(tensor.FromSlice([]float64{1, 3, 3, 2, 2, 0}, 2, 3))
+	m := Max(x, []int{1}, false) // [3 2]
+	tp.Backward(Sum(Mul(m, tp.Const(tensor.FromSlice([]float64{1, 10}, 2))), nil, false))
+	if g := tp.Grad(x).String(); g != "[[0.  0.5 0.5]\n [5.  5.  0. ]]" {
+		t.Errorf("gradient at ties:\n%s", g)
+	}
+}
