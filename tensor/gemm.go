@@ -1,0 +1,48 @@
+package tensor
+
+import (
+	"unsafe"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+)
+
+// kernels is the BLAS implementation of the matrix products: the one
+// line to change to use another GEMM (any type with gonum's Sgemm and
+// Dgemm methods).
+type kernels = gonum.Implementation
+
+// gemm sets c = a·b, where a is m×k (stored transposed when ta), b is k×n
+// (transposed when tb) and c is m×n, each row-major with the leading
+// dimensions lda, ldb and ldc, through the BLAS of [kernels]. T's
+// underlying type is float32 or float64, whose slices it passes as such.
+func gemm[T Float](ta, tb bool, m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 {
+		clear(c[:(m-1)*ldc+n])
+		return
+	}
+	tA, tB := blas.NoTrans, blas.NoTrans
+	if ta {
+		tA = blas.Trans
+	}
+	if tb {
+		tB = blas.Trans
+	}
+	var impl kernels
+	if unsafe.Sizeof(T(0)) == 8 {
+		impl.Dgemm(tA, tB, m, n, k, 1, as[float64](a), lda, as[float64](b), ldb, 0, as[float64](c), ldc)
+	} else {
+		impl.Sgemm(tA, tB, m, n, k, 1, as[float32](a), lda, as[float32](b), ldb, 0, as[float32](c), ldc)
+	}
+}
+
+// as returns s as a slice of E, T's underlying type, without copying.
+func as[E, T Float](s []T) []E {
+	if len(s) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*E)(unsafe.Pointer(&s[0])), len(s))
+}
