@@ -4,13 +4,14 @@ import (
 	"unsafe"
 
 	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/gonum"
+
+	kernel "github.com/gobackprop/backprop/gemm"
 )
 
-// kernels is the BLAS implementation of the matrix products: the one
-// line to change to use another GEMM (any type with gonum's Sgemm and
-// Dgemm methods).
-type kernels = gonum.Implementation
+// kernels is the BLAS implementation of the matrix products: package
+// gemm's packed kernels (AVX-512 or AVX2 where the CPU has them). Any type
+// with gonum's Sgemm and Dgemm methods can take its place.
+type kernels = kernel.Implementation
 
 // gemm sets c = a·b, where a is m×k (stored transposed when ta), b is k×n
 // (transposed when tb) and c is m×n, each row-major with the leading
