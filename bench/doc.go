@@ -33,6 +33,14 @@
 // OpenBLAS, so the two outputs join on task and metric. It runs in
 // process, not in child processes.
 //
+// mlp (a positional argument): training steps of an MLP 784-128-10
+// (ReLU, softmax cross-entropy with integer labels, SGD with rate 0.1) on
+// random batches of 64 and 256 in float32 and float64, measured as
+// run.sh mlp measures PyTorch (20 warm-up steps, the median of five
+// timings of 200 steps), one record a line:
+//
+//	{"task":"mlp_784_128_10_f32_b64","tool":"backprop","metric":"samples_per_s","value":118000}
+//
 // # Method
 //
 // Every measurement is a child process (this program, re-executed): the

@@ -74,7 +74,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	maxN := fs.Int("maxn", rosenbrockSizes[len(rosenbrockSizes)-1], "largest Rosenbrock n to try")
 	asJSON := fs.Bool("json", false, "print one JSON array of records instead of Markdown tables")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: go run . [flags] [gemm]\n\nRuns backprop and its Go peers on the same gradients and prints ratios.\nWith gemm, measures matrix products (backprop vs gonum) instead.\n\n")
+		fmt.Fprintf(stderr, "usage: go run . [flags] [gemm] [mlp]\n\nRuns backprop and its Go peers on the same gradients and prints ratios.\nWith gemm, measures matrix products (backprop vs gonum) instead; with mlp,\ntraining steps of an MLP 784-128-10.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -86,13 +86,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		// build.
 		for _, task := range fs.Args() {
 			switch task {
-			case "gemm":
-				if err := runGemm(stdout, *asJSON, stderr); err != nil {
+			case "gemm", "mlp":
+				f := runGemm
+				if task == "mlp" {
+					f = runMLP
+				}
+				if err := f(stdout, *asJSON, stderr); err != nil {
 					fmt.Fprintf(stderr, "bench: %v\n", err)
 					return 1
 				}
 			default:
-				fmt.Fprintf(stderr, "bench: unknown task %q (have gemm; the gradient tasks are chosen with -task)\n", task)
+				fmt.Fprintf(stderr, "bench: unknown task %q (have gemm and mlp; the gradient tasks are chosen with -task)\n", task)
 				return 2
 			}
 		}

@@ -27,7 +27,11 @@
 //
 // Every operation ([Apply], [Add], [Sum], [MatMul], [Softmax], …) returns
 // a new contiguous array that shares nothing with its arguments, and never
-// writes to its arguments. A view made by broadcasting has strides of 0:
+// writes to its arguments. The dst-first variants ([ApplyTo], [MatMulTo],
+// [Gemm], [SumTo], [MeanTo], [SoftmaxTo], [SoftmaxCrossEntropyTo],
+// [AddScaledTo]) write into an array the caller owns instead (nil: a new
+// one), with the same results bit for bit, and allocate nothing on
+// contiguous arguments of the common shapes. A view made by broadcasting has strides of 0:
 // writing through it writes one element many times.
 //
 // # Element-wise operations
@@ -61,9 +65,9 @@
 // # Matrix products
 //
 // [MatMul] multiplies matrices, or stacks of matrices whose batch axes
-// broadcast, through one small internal function that calls a BLAS GEMM
-// (gonum's pure-Go implementation for now). A transposed view is passed
-// to GEMM as a transposed operand rather than copied.
+// broadcast, through one small internal function that calls package
+// gemm's kernels. A transposed view is passed to GEMM as a transposed
+// operand rather than copied; [Gemm] takes transposes as flags too.
 //
 // # Misuse
 //

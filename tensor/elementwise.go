@@ -30,12 +30,12 @@ func Apply[T Float](o op.Op, x, y *Dense[T]) *Dense[T] {
 		if y != nil {
 			panic(fmt.Sprintf("tensor: %s: %s is unary but y is not nil", name, name))
 		}
-		return unary(o, x)
+		return unary(nil, o, x)
 	}
 	if y == nil {
 		panic(fmt.Sprintf("tensor: %s: %s is binary but y is nil", name, name))
 	}
-	return binary(o, x, y)
+	return binary(nil, o, x, y)
 }
 
 // The named element-wise operations, each [Apply] of its primitive.
@@ -83,9 +83,12 @@ func Sigmoid[T Float](x *Dense[T]) *Dense[T] { return Apply(op.Sigmoid, x, nil) 
 // Relu returns max(x, 0) element-wise.
 func Relu[T Float](x *Dense[T]) *Dense[T] { return Apply(op.Relu, x, nil) }
 
-// unary applies the unary primitive o to x.
-func unary[T Float](o op.Op, x *Dense[T]) *Dense[T] {
-	out := Zeros[T](x.shape...)
+// unary applies the unary primitive o to x, into out (nil: a new
+// array), which has x's shape.
+func unary[T Float](out *Dense[T], o op.Op, x *Dense[T]) *Dense[T] {
+	if out == nil {
+		out = Zeros[T](x.shape...)
+	}
 	d, s := out.data, x.data
 	var k func(n, i, di, j, dj int)
 	switch o {
@@ -119,17 +122,21 @@ func unary[T Float](o op.Op, x *Dense[T]) *Dense[T] {
 			}
 		}
 	}
-	each2(out.shape, out.strides, 0, x.strides, x.offset, k)
+	each2(out.shape, out.strides, out.offset, x.strides, x.offset, k)
 	return out
 }
 
-// binary applies the binary primitive o to x and y, broadcast.
-func binary[T Float](o op.Op, x, y *Dense[T]) *Dense[T] {
+// binary applies the binary primitive o to x and y, broadcast, into out
+// (nil: a new array), a contiguous array of the broadcast shape.
+func binary[T Float](out *Dense[T], o op.Op, x, y *Dense[T]) *Dense[T] {
 	name := o.Word()
 	shape := broadcastShapes(name, "x", x.shape, "y", y.shape)
 	sx := broadcastStrides(name, "x", x, shape)
 	sy := broadcastStrides(name, "y", y, shape)
-	out := Zeros[T](shape...)
+	if out == nil {
+		out = Zeros[T](shape...)
+	}
+	checkDst(name, out, shape)
 	d, a, b := out.data, x.data, y.data
 	var k func(n, i, j, dj, l, dl int)
 	switch o {
@@ -176,7 +183,7 @@ func binary[T Float](o op.Op, x, y *Dense[T]) *Dense[T] {
 		}
 	}
 	// The output is contiguous, so its inner stride is 1.
-	rows(shape, [][]int{out.strides, sx, sy}, []int{0, x.offset, y.offset}, func(n int, offs, inner []int) {
+	rows(shape, [][]int{out.strides, sx, sy}, []int{out.offset, x.offset, y.offset}, func(n int, offs, inner []int) {
 		k(n, offs[0], offs[1], inner[1], offs[2], inner[2])
 	})
 	return out

@@ -13,16 +13,25 @@ import (
 // with gonum's Sgemm and Dgemm methods can take its place.
 type kernels = kernel.Implementation
 
-// gemm sets c = a·b, where a is m×k (stored transposed when ta), b is k×n
+// gemm sets c = alpha·a·b + beta·c (c is not read when beta is 0), where a is m×k (stored transposed when ta), b is k×n
 // (transposed when tb) and c is m×n, each row-major with the leading
 // dimensions lda, ldb and ldc, through the BLAS of [kernels]. T's
 // underlying type is float32 or float64, whose slices it passes as such.
-func gemm[T Float](ta, tb bool, m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int) {
+func gemm[T Float](ta, tb bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}
 	if k == 0 {
-		clear(c[:(m-1)*ldc+n])
+		for i := range m {
+			row := c[i*ldc : i*ldc+n]
+			for j := range row {
+				if beta == 0 {
+					row[j] = 0
+				} else {
+					row[j] *= beta
+				}
+			}
+		}
 		return
 	}
 	tA, tB := blas.NoTrans, blas.NoTrans
@@ -34,9 +43,9 @@ func gemm[T Float](ta, tb bool, m, n, k int, a []T, lda int, b []T, ldb int, c [
 	}
 	var impl kernels
 	if unsafe.Sizeof(T(0)) == 8 {
-		impl.Dgemm(tA, tB, m, n, k, 1, as[float64](a), lda, as[float64](b), ldb, 0, as[float64](c), ldc)
+		impl.Dgemm(tA, tB, m, n, k, float64(alpha), as[float64](a), lda, as[float64](b), ldb, float64(beta), as[float64](c), ldc)
 	} else {
-		impl.Sgemm(tA, tB, m, n, k, 1, as[float32](a), lda, as[float32](b), ldb, 0, as[float32](c), ldc)
+		impl.Sgemm(tA, tB, m, n, k, float32(alpha), as[float32](a), lda, as[float32](b), ldb, float32(beta), as[float32](c), ldc)
 	}
 }
 

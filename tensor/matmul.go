@@ -9,7 +9,13 @@ import "fmt"
 // as b.T(), is multiplied without being copied. The result is a new
 // contiguous array. It panics if a rank is below 2, if the inner
 // dimensions differ or if the batch axes do not broadcast.
-func MatMul[T Float](a, b *Dense[T]) *Dense[T] {
+func MatMul[T Float](a, b *Dense[T]) *Dense[T] { return MatMulTo(nil, a, b) }
+
+// MatMulTo is [MatMul] writing into dst and returning it: dst must be
+// nil, for a new array, or a contiguous array of the result's shape,
+// which must not overlap a or b. Matrices (rank 2) with unit stride along
+// one axis are multiplied without allocating.
+func MatMulTo[T Float](dst, a, b *Dense[T]) *Dense[T] {
 	ra, rb := len(a.shape), len(b.shape)
 	if ra < 2 || rb < 2 {
 		panic(fmt.Sprintf("tensor: matmul: a is %s and b is %s: both must have at least 2 axes", describe(a.shape), describe(b.shape)))
@@ -19,9 +25,16 @@ func MatMul[T Float](a, b *Dense[T]) *Dense[T] {
 	if k != k2 {
 		panic(fmt.Sprintf("tensor: matmul: a is %s but b is %s: inner dimensions %d and %d differ", dims(a.shape), dims(b.shape), k, k2))
 	}
+	if ra == 2 && rb == 2 {
+		return Gemm(dst, false, false, 1, a, b, 0)
+	}
 	batch := broadcastShapes("matmul", "a's batch axes", a.shape[:ra-2], "b's batch axes", b.shape[:rb-2])
 	shape := append(clone(batch), m, n)
-	out := Zeros[T](shape...)
+	out := dst
+	if out == nil {
+		out = Zeros[T](shape...)
+	}
+	checkDst("matmul", out, shape)
 	if out.Size() == 0 {
 		return out
 	}
@@ -32,10 +45,10 @@ func MatMul[T Float](a, b *Dense[T]) *Dense[T] {
 	sa := batchStrides(a, batch)
 	sb := batchStrides(b, batch)
 	st := out.strides[:len(batch)]
-	rows(batch, [][]int{st, sa, sb}, []int{0, a.offset, b.offset}, func(cnt int, offs, inner []int) {
+	rows(batch, [][]int{st, sa, sb}, []int{out.offset, a.offset, b.offset}, func(cnt int, offs, inner []int) {
 		o, i, j := offs[0], offs[1], offs[2]
 		for ; cnt > 0; cnt-- {
-			gemm(ta, tb, m, n, k, a.data[i:], lda, b.data[j:], ldb, out.data[o:], n)
+			gemm(ta, tb, m, n, k, 1, a.data[i:], lda, b.data[j:], ldb, 0, out.data[o:], n)
 			o += inner[0]
 			i += inner[1]
 			j += inner[2]

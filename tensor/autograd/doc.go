@@ -26,13 +26,32 @@
 //
 // # Ownership
 //
-// Values and adjoints are arrays owned by the tape until [Tape.Reset]:
-// [Var.Value] and [Tape.Grad] return them (Grad a contiguous one), and
-// callers must not write to them while the tape is in use. [Tape.Var] and
-// [Tape.Const] keep the array they are given, without copying. Operations
-// never write to their arguments; a backward pass allocates its adjoints.
-// Reusing buffers between steps (an arena rewound per step) is left for
-// later.
+// Values and adjoints are arrays owned by the tape. A value ([Var.Value])
+// is valid until the next [Tape.Reset]; an adjoint ([Tape.Grad]) until
+// the next [Tape.Backward] or Reset. After that the tape writes the next
+// step's arrays into the same memory: copy what must outlive the step.
+// Callers must not write to them while they are valid. [Tape.Var] and
+// [Tape.Const] keep the array they are given, without copying, and the
+// tape never writes to it, so parameters can be updated in place between
+// steps. Operations never write to their arguments.
+//
+// # Memory: an arena rewound per step
+//
+// As package tape keeps its capacity across Reset, this tape keeps, for
+// each position in its list of records, the arrays that the record at
+// that position wrote: its value, its adjoint and scratch space. A
+// training step records the same operations at the same positions every
+// time, so each finds buffers of the right shapes and writes into them
+// (through package tensor's dst-first functions, such as
+// [tensor.MatMulTo]); a buffer of the wrong shape is replaced. Once warm,
+// a step of a network of matrix products, bias additions, ReLU, softmax
+// cross-entropy and a mean allocates nothing in this package (package
+// gemm's driver still allocates a few small objects per product). The
+// other primitives compute through the table's allocating rules.
+//
+// [Tape.Const] leaves are not differentiated: no adjoint is computed for
+// what depends on constants only (the input batch's cotangent would cost
+// a matrix product), and their Grad is zeros.
 //
 // # Misuse
 //

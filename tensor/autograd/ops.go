@@ -18,7 +18,9 @@ func Apply[T tensor.Float](o op.Op, x Var[T], y ...Var[T]) Var[T] {
 	if len(y) != o.Arity()-1 {
 		panic(fmt.Sprintf("autograd: %s: %s takes %d arguments, not %d", o.Word(), o.Word(), o.Arity(), 1+len(y)))
 	}
-	return apply(o.Word(), elementwise, param[T]{op: o}, append([]Var[T]{x}, y...)...)
+	xs := [2]Var[T]{x}
+	copy(xs[1:], y)
+	return apply(o.Word(), elementwise, param[T]{op: o}, xs[:1+len(y)]...)
 }
 
 // Add records x + y, broadcast.
@@ -103,7 +105,7 @@ func LogSoftmax[T tensor.Float](x Var[T], axis int) Var[T] {
 // SoftmaxCrossEntropy records the cross-entropy losses of logits against
 // integer labels, as [tensor.SoftmaxCrossEntropy]; the labels are kept.
 func SoftmaxCrossEntropy[T tensor.Float](logits Var[T], labels []int) Var[T] {
-	return apply("softmaxcrossentropy", xent, param[T]{labels: slices.Clone(labels)}, logits)
+	return apply("softmaxcrossentropy", xent, param[T]{labels: logits.tape("softmaxcrossentropy").keepLabels(labels)}, logits)
 }
 
 // Where records a where cond is not zero and b elsewhere, broadcast, as

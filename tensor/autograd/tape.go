@@ -12,12 +12,17 @@ import (
 type Tape[T tensor.Float] struct {
 	recs  []record[T]
 	adj   []*tensor.Dense[T] // the adjoints of the last Backward, nil where none reached
+	owned []bool             // per adjoint: it is the arena's buffer, which Backward may add into
 	epoch uint32             // incremented by Reset
 	rules *[numPrims]rule[T]
+	reuse *[numPrims]reuseRule[T]
+	arena []slot[T] // per position of recs, kept by Reset (reuse.go)
 }
 
 // New returns an empty tape.
-func New[T tensor.Float]() *Tape[T] { return &Tape[T]{rules: newRules[T]()} }
+func New[T tensor.Float]() *Tape[T] {
+	return &Tape[T]{rules: newRules[T](), reuse: newReuseRules[T]()}
+}
 
 // Var is an array on a tape: a leaf made by [Tape.Var] or [Tape.Const],
 // or the result of an operation. It is a small value; copy it freely.
@@ -34,6 +39,7 @@ type record[T tensor.Float] struct {
 	args  [2]int32
 	param param[T]
 	val   *tensor.Dense[T]
+	diff  bool // whether the record depends on a Var (not only on Consts)
 }
 
 // param holds the parameters of a primitive that are not arrays on the
@@ -49,12 +55,17 @@ type param[T tensor.Float] struct {
 // Var returns a new leaf holding x, a variable to differentiate by. The
 // tape keeps x without copying it.
 func (t *Tape[T]) Var(x *tensor.Dense[T]) Var[T] {
-	return t.push(record[T]{prim: leaf, args: [2]int32{-1, -1}, val: x})
+	return t.push(record[T]{prim: leaf, args: [2]int32{-1, -1}, val: x, diff: true})
 }
 
-// Const returns a new leaf holding x, a constant. It is a Var like any
-// other (its adjoint is computed too); the name says what it is for.
-func (t *Tape[T]) Const(x *tensor.Dense[T]) Var[T] { return t.Var(x) }
+// Const returns a new leaf holding x, a constant, kept without copying.
+// It is used as a Var is, but it is not differentiated: no adjoint is
+// computed for it or for what depends only on constants (the cotangent
+// of a network's input batch, which would cost a matrix product), and its
+// Grad is zeros.
+func (t *Tape[T]) Const(x *tensor.Dense[T]) Var[T] {
+	return t.push(record[T]{prim: leaf, args: [2]int32{-1, -1}, val: x})
+}
 
 // Value returns the value of v, owned by the tape: do not write to it.
 func (v Var[T]) Value() *tensor.Dense[T] { return v.rec("value").val }
@@ -65,8 +76,9 @@ func (v Var[T]) Shape() []int { return v.Value().Shape() }
 // Len returns the number of records on t.
 func (t *Tape[T]) Len() int { return len(t.recs) }
 
-// Reset empties t, keeping its capacity. Vars made before are stale:
-// using them panics.
+// Reset empties t, keeping its capacity and its arena: the values and
+// adjoints it computed will be overwritten by the next records. Vars made
+// before are stale: using them panics.
 func (t *Tape[T]) Reset() {
 	clear(t.recs)
 	t.recs = t.recs[:0]
@@ -77,36 +89,80 @@ func (t *Tape[T]) Reset() {
 
 // Backward runs the backward pass from out, which must hold one element
 // (a scalar, or any shape of size 1): its adjoint is 1, and every record
-// it depends on gets the adjoint ∂out/∂record, an array of the record's
-// shape. Earlier adjoints are discarded.
+// it depends on that depends on a Var gets the adjoint ∂out/∂record, an
+// array of the record's shape. Earlier adjoints are discarded, and their
+// arrays reused.
 func (t *Tape[T]) Backward(out Var[T]) {
 	r := out.rec("backward")
 	if r.val.Size() != 1 {
 		panic(fmt.Sprintf("autograd: backward: out has shape %v, not a single element", r.val.Shape()))
 	}
-	t.adj = append(t.adj[:0], make([]*tensor.Dense[T], out.i+1)...)
-	t.adj[out.i] = tensor.Ones[T](r.val.Shape()...)
+	n := int(out.i) + 1
+	t.adj = append(t.adj[:0], make([]*tensor.Dense[T], n)...)
+	t.owned = append(t.owned[:0], make([]bool, n)...)
+	seed := like(t.arena[out.i].adj, r.val)
+	if seed == nil {
+		seed = tensor.Zeros[T](r.val.Shape()...)
+		t.arena[out.i].adj = seed
+	}
+	seed.Data()[0] = 1
+	t.adj[out.i], t.owned[out.i] = seed, true
 	for i := out.i; i >= 0; i-- {
 		g := t.adj[i]
 		rec := &t.recs[i]
-		if g == nil || rec.prim == leaf {
+		if g == nil || rec.prim == leaf || !rec.diff {
 			continue
 		}
 		var args [2]*tensor.Dense[T]
+		var need [2]bool
+		var dst [2]*tensor.Dense[T]
 		for k, a := range rec.args {
-			if a >= 0 {
-				args[k] = t.recs[a].val
+			if a < 0 {
+				continue
+			}
+			args[k] = t.recs[a].val
+			need[k] = t.recs[a].diff
+			// The first cotangent of a is written into a's adjoint
+			// buffer; later ones into this record's scratch, then added.
+			if t.adj[a] == nil {
+				dst[k] = t.arena[a].adj
+			} else {
+				dst[k] = t.arena[i].tmp[k]
 			}
 		}
-		gx, gy := t.rules[rec.prim].vjp(&rec.param, g, args, rec.val)
-		for k, ga := range [2]*tensor.Dense[T]{gx, gy} {
-			if a := rec.args[k]; a >= 0 && ga != nil {
-				if t.adj[a] == nil {
-					t.adj[a] = ga
-				} else {
-					t.adj[a] = tensor.Add(t.adj[a], ga)
-				}
+		var gs [2]*tensor.Dense[T]
+		reused := false
+		if f := t.reuse[rec.prim].vjp; f != nil {
+			gs[0], gs[1], reused = f(&rec.param, g, args, rec.val, need, dst)
+		}
+		if !reused {
+			gs[0], gs[1] = t.rules[rec.prim].vjp(&rec.param, g, args, rec.val)
+		}
+		for k, ga := range gs {
+			a := rec.args[k]
+			if a < 0 || ga == nil || !need[k] {
+				continue
 			}
+			// A reusing rule's cotangent is the buffer it was given, or a
+			// new array to keep in its place, or g itself.
+			own := reused && ga != g
+			if t.adj[a] == nil {
+				if own {
+					t.arena[a].adj = ga
+				}
+				t.adj[a], t.owned[a] = ga, own
+				continue
+			}
+			if own {
+				t.arena[i].tmp[k] = ga
+			}
+			sum := t.adj[a]
+			if !t.owned[a] {
+				sum = like(t.arena[a].adj, t.recs[a].val)
+			}
+			sum = tensor.ApplyTo(sum, op.Add, t.adj[a], ga)
+			t.arena[a].adj = sum
+			t.adj[a], t.owned[a] = sum, true
 		}
 	}
 }
@@ -128,6 +184,9 @@ func (t *Tape[T]) Grad(v Var[T]) *tensor.Dense[T] {
 // push appends r and returns its Var.
 func (t *Tape[T]) push(r record[T]) Var[T] {
 	t.recs = append(t.recs, r)
+	if len(t.arena) < len(t.recs) {
+		t.arena = append(t.arena, slot[T]{})
+	}
 	return Var[T]{t: t, i: int32(len(t.recs) - 1), epoch: t.epoch}
 }
 
@@ -149,13 +208,52 @@ func apply[T tensor.Float](name string, p prim, pa param[T], xs ...Var[T]) Var[T
 	t := xs[0].t
 	var args [2]*tensor.Dense[T]
 	idx := [2]int32{-1, -1}
+	diff := false
 	for k, x := range xs {
-		args[k] = x.rec(name).val
+		r := x.rec(name)
+		args[k] = r.val
 		if x.t != t {
 			panic(fmt.Sprintf("autograd: %s: the arguments belong to different tapes", name))
 		}
 		idx[k] = x.i
+		diff = diff || r.diff
 	}
-	val := t.rules[p].forward(&pa, args)
-	return t.push(record[T]{prim: p, args: idx, param: pa, val: val})
+	// The rules get the parameters in the arena (so that pa stays on the
+	// stack) and the value buffer of this position, which is kept when a
+	// reusing rule writes into it or replaces it by an array of a new
+	// shape.
+	var val *tensor.Dense[T]
+	s := t.slot()
+	s.param = pa
+	if f := t.reuse[p].forward; f != nil {
+		if val = f(&s.param, args, s.val); val != nil {
+			s.val = val
+		}
+	}
+	if val == nil {
+		val = t.rules[p].forward(&s.param, args)
+	}
+	return t.push(record[T]{prim: p, args: idx, param: pa, val: val, diff: diff})
+}
+
+// slot returns the arena's slot for the next record.
+func (t *Tape[T]) slot() *slot[T] {
+	if len(t.arena) <= len(t.recs) {
+		t.arena = append(t.arena, slot[T]{})
+	}
+	return &t.arena[len(t.recs)]
+}
+
+// keepLabels returns a copy of labels in the arena's slot of the next
+// record.
+func (t *Tape[T]) keepLabels(labels []int) []int {
+	s := t.slot()
+	s.labels = append(s.labels[:0], labels...)
+	return s.labels
+}
+
+// tape returns v's tape, or panics as rec does.
+func (v Var[T]) tape(name string) *Tape[T] {
+	v.rec(name)
+	return v.t
 }

@@ -1,0 +1,33 @@
+package autograd_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gobackprop/backprop/tensor"
+)
+
+func BenchmarkMLP(b *testing.B) {
+	for _, batch := range []int{64, 256} {
+		b.Run(fmt.Sprintf("f32/b%d", batch), func(b *testing.B) { benchMLP[float32](b, batch) })
+		b.Run(fmt.Sprintf("f64/b%d", batch), func(b *testing.B) { benchMLP[float64](b, batch) })
+	}
+}
+
+func benchMLP[T tensor.Float](b *testing.B, batch int) {
+	r := rand.New(rand.NewPCG(1, 2))
+	m := newMLP[T](r, 784, 128, 10)
+	x := tensor.RandUniform[T](r, 0, 1, batch, 784)
+	labels := make([]int, batch)
+	for i := range labels {
+		labels[i] = r.IntN(10)
+	}
+	m.step(x, labels, 0.1)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		m.step(x, labels, 0.1)
+	}
+	b.ReportMetric(float64(batch)*float64(b.N)/b.Elapsed().Seconds(), "samples/s")
+}

@@ -1,0 +1,241 @@
+package autograd
+
+import (
+	"github.com/gobackprop/backprop/op"
+	"github.com/gobackprop/backprop/tensor"
+)
+
+// The tape's arena. A tape keeps, for each position of its list of
+// records, the arrays that the record at that position wrote last time
+// (its value, its adjoint, scratch for cotangents), and Reset keeps them:
+// a training step that records the same operations as the step before
+// finds at every position buffers of the right shapes and writes into
+// them, so that once warm it allocates nothing. This is package tape's
+// arena rewound per step, with one buffer per record instead of one bump
+// pointer, since an array's size is known only when its record is made.
+//
+// The primitives on the hot path of a training step have, besides their
+// entry in the table of rules (rules.go), a reusing rule here that writes
+// the same values, bit for bit (TestReuseMatchesRules), into the buffers
+// of the arena through package tensor's dst-first functions. Where a
+// reusing rule does not apply (another primitive, or shapes it does not
+// handle) it declines, and the tape calls the table's rule, which
+// allocates.
+
+// slot is the arena's storage for one position of the tape.
+type slot[T tensor.Float] struct {
+	val    *tensor.Dense[T]    // the value
+	adj    *tensor.Dense[T]    // the adjoint
+	tmp    [2]*tensor.Dense[T] // cotangents of the arguments that are added into an adjoint
+	labels []int               // cross-entropy's labels
+	param  param[T]            // the parameters, while the value is computed
+}
+
+// reuseRule is a primitive's forward and VJP rules writing into buffers
+// of the arena. forward gets the value buffer of the record's position
+// (nil, or an array of any shape) and returns the value: that buffer, or
+// a new array when its shape does not fit; or nil, to decline. vjp gets,
+// for each argument k whose cotangent is needed (need[k]), a buffer
+// dst[k] as forward does, and returns the cotangents and whether it
+// applies. A cotangent it returns is dst[k], a new array, or g itself,
+// never a view of another array.
+type reuseRule[T tensor.Float] struct {
+	forward func(p *param[T], a [2]*tensor.Dense[T], dst *tensor.Dense[T]) *tensor.Dense[T]
+	vjp     func(p *param[T], g *tensor.Dense[T], a [2]*tensor.Dense[T], out *tensor.Dense[T], need [2]bool, dst [2]*tensor.Dense[T]) (gx, gy *tensor.Dense[T], ok bool)
+}
+
+// fit returns d if it is an array of the given shape and nil otherwise,
+// for the dst of package tensor's functions.
+func fit[T tensor.Float](d *tensor.Dense[T], shape ...int) *tensor.Dense[T] {
+	if d != nil && d.HasShape(shape...) && d.IsContiguous() {
+		return d
+	}
+	return nil
+}
+
+// like returns d if it is a contiguous array of x's shape and nil
+// otherwise.
+func like[T tensor.Float](d, x *tensor.Dense[T]) *tensor.Dense[T] {
+	if d != nil && tensor.SameShape(d, x) && d.IsContiguous() {
+		return d
+	}
+	return nil
+}
+
+// newReuseRules returns the reusing rules, by primitive; the zero entry
+// means none.
+func newReuseRules[T tensor.Float]() *[numPrims]reuseRule[T] {
+	return &[numPrims]reuseRule[T]{
+		elementwise: {
+			forward: func(p *param[T], a [2]*tensor.Dense[T], dst *tensor.Dense[T]) *tensor.Dense[T] {
+				x, y := a[0], a[1]
+				switch {
+				case y == nil || tensor.SameShape(x, y) || broadcastsTo(y, x):
+					return tensor.ApplyTo(like(dst, x), p.op, x, y)
+				case broadcastsTo(x, y):
+					return tensor.ApplyTo(like(dst, y), p.op, x, y)
+				}
+				return nil
+			},
+			vjp: func(p *param[T], g *tensor.Dense[T], a [2]*tensor.Dense[T], out *tensor.Dense[T], need [2]bool, dst [2]*tensor.Dense[T]) (*tensor.Dense[T], *tensor.Dense[T], bool) {
+				x, y := a[0], a[1]
+				switch p.op {
+				case op.Relu:
+					return reluVJP(like(dst[0], x), g, x), nil, true
+				case op.Add:
+					// ∂/∂x = ∂/∂y = 1: the cotangent itself, summed over
+					// the leading axes along which an argument was
+					// broadcast (a bias).
+					if !g.IsContiguous() || !tensor.SameShape(g, out) {
+						return nil, nil, false
+					}
+					var gx, gy *tensor.Dense[T]
+					for k, v := range [2]*tensor.Dense[T]{x, y} {
+						if !need[k] {
+							continue
+						}
+						var gv *tensor.Dense[T]
+						switch {
+						case tensor.SameShape(v, g):
+							gv = g
+						case broadcastsTo(v, g):
+							var axes [maxRank]int
+							lead := g.Rank() - v.Rank()
+							for i := range lead {
+								axes[i] = i
+							}
+							gv = tensor.SumTo(like(dst[k], v), g, axes[:lead], false)
+						default:
+							return nil, nil, false
+						}
+						if k == 0 {
+							gx = gv
+						} else {
+							gy = gv
+						}
+					}
+					return gx, gy, true
+				}
+				return nil, nil, false
+			},
+		},
+		matmul: {
+			forward: func(_ *param[T], a [2]*tensor.Dense[T], dst *tensor.Dense[T]) *tensor.Dense[T] {
+				x, y := a[0], a[1]
+				if x.Rank() != 2 || y.Rank() != 2 {
+					return nil
+				}
+				return tensor.MatMulTo(fit(dst, x.Dim(0), y.Dim(1)), x, y)
+			},
+			// ḡa = g·bᵀ and ḡb = aᵀ·g, the transposes passed to GEMM as
+			// flags.
+			vjp: func(_ *param[T], g *tensor.Dense[T], a [2]*tensor.Dense[T], _ *tensor.Dense[T], need [2]bool, dst [2]*tensor.Dense[T]) (*tensor.Dense[T], *tensor.Dense[T], bool) {
+				x, y := a[0], a[1]
+				if x.Rank() != 2 || y.Rank() != 2 {
+					return nil, nil, false
+				}
+				var gx, gy *tensor.Dense[T]
+				if need[0] {
+					gx = tensor.Gemm(like(dst[0], x), false, true, 1, g, y, 0)
+				}
+				if need[1] {
+					gy = tensor.Gemm(like(dst[1], y), true, false, 1, x, g, 0)
+				}
+				return gx, gy, true
+			},
+		},
+		mean: {
+			forward: func(p *param[T], a [2]*tensor.Dense[T], dst *tensor.Dense[T]) *tensor.Dense[T] {
+				if p.axes != nil || p.keep {
+					return nil
+				}
+				return tensor.MeanTo(fit(dst), a[0], nil, false)
+			},
+			// Every element gets g/n, as the table's rule computes it.
+			vjp: func(p *param[T], g *tensor.Dense[T], a [2]*tensor.Dense[T], _ *tensor.Dense[T], _ [2]bool, dst [2]*tensor.Dense[T]) (*tensor.Dense[T], *tensor.Dense[T], bool) {
+				if p.axes != nil || p.keep {
+					return nil, nil, false
+				}
+				x := a[0]
+				d := like(dst[0], x)
+				if d == nil {
+					d = tensor.Zeros[T](x.Shape()...)
+				}
+				v := g.At() / T(x.Size())
+				s := d.Data()
+				for i := range s {
+					s[i] = v
+				}
+				return d, nil, true
+			},
+		},
+		xent: {
+			forward: func(p *param[T], a [2]*tensor.Dense[T], dst *tensor.Dense[T]) *tensor.Dense[T] {
+				x := a[0]
+				if x.Rank() != 2 {
+					return nil
+				}
+				return tensor.SoftmaxCrossEntropyTo(fit(dst, x.Dim(0)), x, p.labels)
+			},
+			// (softmax - onehot(label)) times the row's cotangent.
+			vjp: func(p *param[T], g *tensor.Dense[T], a [2]*tensor.Dense[T], _ *tensor.Dense[T], _ [2]bool, dst [2]*tensor.Dense[T]) (*tensor.Dense[T], *tensor.Dense[T], bool) {
+				x := a[0]
+				if x.Rank() != 2 || !g.IsContiguous() {
+					return nil, nil, false
+				}
+				d := tensor.SoftmaxTo(like(dst[0], x), x, -1)
+				c := x.Dim(1)
+				s, gs := d.Data(), g.Data()
+				for i, l := range p.labels {
+					row := s[i*c : i*c+c]
+					row[l] -= 1
+					for j := range row {
+						row[j] *= gs[i]
+					}
+				}
+				return d, nil, true
+			},
+		},
+	}
+}
+
+// maxRank bounds the number of axes the reusing rules broadcast over.
+const maxRank = 16
+
+// broadcastsTo reports whether x is broadcast to y's shape by adding
+// leading axes only: x has the shape of y's last axes (and fewer axes).
+func broadcastsTo[T tensor.Float](x, y *tensor.Dense[T]) bool {
+	r, ry := x.Rank(), y.Rank()
+	if r >= ry || ry-r > maxRank {
+		return false
+	}
+	for k := range r {
+		if x.Dim(k) != y.Dim(ry-r+k) {
+			return false
+		}
+	}
+	return true
+}
+
+// reluVJP returns the cotangent of x in relu(x) from the cotangent g, in
+// d (nil: a new array): g·step(x) as the table's Partials give it, g
+// where x > 0, g·0 (a signed zero, or NaN for an infinite g) where
+// x ≤ 0, and g·x (NaN) where x is NaN.
+func reluVJP[T tensor.Float](d, g, x *tensor.Dense[T]) *tensor.Dense[T] {
+	if d == nil {
+		d = tensor.Zeros[T](x.Shape()...)
+	}
+	ds, gs, xs := d.Data(), g.Contiguous().Data(), x.Contiguous().Data()
+	gs, xs = gs[:len(ds)], xs[:len(ds)]
+	for i, v := range xs {
+		switch {
+		case v > 0:
+			ds[i] = gs[i]
+		case v <= 0:
+			ds[i] = gs[i] * 0
+		default:
+			ds[i] = gs[i] * v
+		}
+	}
+	return d
+}
