@@ -22,7 +22,9 @@ func MatMul[T Float](a, b *Dense[T]) *Dense[T] {
 	batch := broadcastShapes("matmul", "a's batch axes", a.shape[:ra-2], "b's batch axes", b.shape[:rb-2])
 	shape := append(clone(batch), m, n)
 	out := Zeros[T](shape...)
-	if out.Size() == 0 {
+	if out.Size() == 0 || k == 0 {
+		// Nothing to compute, or sums of no terms; and an operand of no
+		// elements may have batch strides that point past its data.
 		return out
 	}
 	// Each operand's matrices must have unit stride along one of their two
