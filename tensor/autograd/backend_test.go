@@ -352,8 +352,12 @@ func (b *scalarBackend) max(vs []tape.Var) tape.Var {
 			ties = append(ties, v)
 		}
 	}
-	if len(ties) == 0 { // NaN
-		return b.t.Custom(m, vs[:1], []float64{math.NaN()})
+	if len(ties) == 0 { // NaN: every element gets NaN
+		p := make([]float64, len(vs))
+		for i := range p {
+			p[i] = math.NaN()
+		}
+		return b.t.Custom(m, vs, p)
 	}
 	p := make([]float64, len(ties))
 	for i := range p {

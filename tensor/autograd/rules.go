@@ -1,6 +1,7 @@
 package autograd
 
 import (
+	"math"
 	"slices"
 
 	"github.com/gobackprop/backprop/op"
@@ -172,8 +173,11 @@ func newRules[T tensor.Float]() *[numPrims]rule[T] {
 			},
 			// The cotangent is shared equally by the elements equal to the
 			// maximum, as in JAX and PyTorch (where max of two arrays, op's
-			// Max, gives it all to its first argument on a tie). NaN
-			// propagates: a slice whose maximum is NaN gets NaN.
+			// Max, gives it all to its first argument on a tie); the
+			// others get 0, even from a cotangent that is not finite, as
+			// on the scalar tape, where they are not on any path to the
+			// output. NaN propagates: a slice whose maximum is NaN gets
+			// NaN.
 			vjp: func(p *param[T], g *tensor.Dense[T], a [2]*tensor.Dense[T], out *tensor.Dense[T]) (*tensor.Dense[T], *tensor.Dense[T]) {
 				x := a[0]
 				kept := keptShape(x.Shape(), p.axes)
@@ -184,9 +188,17 @@ func newRules[T tensor.Float]() *[numPrims]rule[T] {
 						ind[i] = 1
 					}
 				}
-				at := tensor.FromSlice(ind, x.Shape()...)
-				count := tensor.Sum(at, p.axes, true)
-				return tensor.Mul(spread(g, x, p.axes), tensor.Div(at, count)), nil
+				count := tensor.Sum(tensor.FromSlice(ind, x.Shape()...), p.axes, true)
+				gs, cs := spread(g, x, p.axes).Data(), spread(count, x, p.axes).Data()
+				for i := range ind {
+					switch {
+					case ind[i] != 0:
+						ind[i] = gs[i] / cs[i]
+					case cs[i] == 0:
+						ind[i] = T(math.NaN())
+					}
+				}
+				return tensor.FromSlice(ind, x.Shape()...), nil
 			},
 		},
 		concat: {
