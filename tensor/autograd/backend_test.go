@@ -420,12 +420,29 @@ func (b *scalarBackend) softmax(kind prim, x, axis int) int {
 		for k, i := range is {
 			vs[k] = a.v[i]
 		}
-		l := b.lse(vs)
-		for k, i := range is {
-			out[i] = vs[k].Sub(l)
-			if kind == softmax {
-				out[i] = tape.Exp(out[i])
+		if kind == logsoftmax {
+			l := b.lse(vs)
+			for k, i := range is {
+				out[i] = vs[k].Sub(l)
 			}
+			continue
+		}
+		// exp(x - m) / Σ exp(x - m), m the largest value: exp(x - lse)
+		// would lose the digits of lse below x's last (x ~ 1e16).
+		m := math.Inf(-1)
+		for _, v := range vs {
+			m = max(m, v.Value())
+		}
+		if math.IsInf(m, 0) || math.IsNaN(m) {
+			m = 0
+		}
+		es := make([]tape.Var, len(vs))
+		for k, v := range vs {
+			es[k] = tape.Exp(v.SubConst(m))
+		}
+		s := b.sumOf(es)
+		for k, i := range is {
+			out[i] = es[k].Div(s)
 		}
 	}
 	return b.add(sarray{slices.Clone(a.shape), out})

@@ -147,12 +147,16 @@ func newRules[T tensor.Float]() *[numPrims]rule[T] {
 			forward: func(p *param[T], a [2]*tensor.Dense[T]) *tensor.Dense[T] {
 				return tensor.SoftmaxCrossEntropy(a[0], p.labels)
 			},
-			// (softmax - onehot(label)) times the row's cotangent.
+			// (softmax - onehot(label)) times the row's cotangent, with the
+			// softmax as exp(x - logsumexp(x)), logsumexp's VJP: in a row
+			// with a +Inf logit the finite ones get exactly 0 from it, as
+			// on the scalar tape, not tensor.Softmax's NaN, which a row
+			// cotangent of 0 would not cancel.
 			vjp: func(p *param[T], g *tensor.Dense[T], a [2]*tensor.Dense[T], _ *tensor.Dense[T]) (*tensor.Dense[T], *tensor.Dense[T]) {
 				x := a[0]
 				c := x.Dim(-1)
 				hot := tensor.OneHot[T](p.labels, c).Reshape(x.Shape()...)
-				d := tensor.Sub(tensor.Softmax(x, -1), hot)
+				d := tensor.Sub(tensor.Exp(tensor.Sub(x, tensor.LogSumExp(x, []int{-1}, true))), hot)
 				return tensor.Mul(d, g.Reshape(append(g.Shape(), 1)...)), nil
 			},
 		},

@@ -285,3 +285,21 @@ func compare(t *testing.T, name string, got, want []float64, tol float64) {
 		}
 	}
 }
+
+// TestCrossEntropyInfiniteLogit is a regression test found by FuzzOps: a
+// row with a +Inf logit whose loss is not used (cotangent 0) gave NaN to
+// the finite logits of the row, which the scalar tape gives 0.
+func TestCrossEntropyInfiniteLogit(t *testing.T) {
+	tp := New[float64]()
+	x := tp.Var(tensor.FromSlice([]float64{1, math.Inf(1), 0, 0}, 2, 2))
+	keep := tensor.FromSlice([]float64{0, 1}, 2)
+	l := Sum(Where(keep, SoftmaxCrossEntropy(x, []int{0, 0}), tp.Const(tensor.Scalar(0.0))), nil, false)
+	tp.Backward(l)
+	g := tp.Grad(x)
+	if got := g.At(0, 0); got != 0 {
+		t.Errorf("∂/∂x[0][0] = %g, want 0", got)
+	}
+	if got := g.At(1, 0); got != -0.5 {
+		t.Errorf("∂/∂x[1][0] = %g, want -0.5", got)
+	}
+}
