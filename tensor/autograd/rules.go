@@ -38,6 +38,10 @@ type rule[T tensor.Float] struct {
 	name    string
 	forward func(p *param[T], args [2]*tensor.Dense[T]) *tensor.Dense[T]
 	vjp     func(p *param[T], g *tensor.Dense[T], args [2]*tensor.Dense[T], out *tensor.Dense[T]) (gx, gy *tensor.Dense[T])
+	// jvp maps the tangents of the arguments (nil: zero) to the
+	// tangent of the value out (nil: zero), for forward mode (jvp.go);
+	// nil for the primitives without one yet.
+	jvp func(p *param[T], args, tangents [2]*tensor.Dense[T], out *tensor.Dense[T]) *tensor.Dense[T]
 }
 
 // newRules returns the table of array primitives: one entry per
@@ -53,6 +57,7 @@ func newRules[T tensor.Float]() *[numPrims]rule[T] {
 			vjp: func(p *param[T], g *tensor.Dense[T], a [2]*tensor.Dense[T], out *tensor.Dense[T]) (*tensor.Dense[T], *tensor.Dense[T]) {
 				return elementwiseVJP(p.op, g, a[0], a[1], out)
 			},
+			jvp: elementwiseJVP[T],
 		},
 		matmul: {
 			name: "matmul",
@@ -66,6 +71,7 @@ func newRules[T tensor.Float]() *[numPrims]rule[T] {
 				gb := tensor.MatMul(swapLast(a[0]), g)
 				return sumTo(ga, a[0].Shape()), sumTo(gb, a[1].Shape())
 			},
+			jvp: matmulJVP[T],
 		},
 		sum: {
 			name: "sum",
