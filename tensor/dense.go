@@ -114,6 +114,11 @@ func (x *Dense[T]) IsContiguous() bool {
 // every view sharing x's elements. Otherwise it is a new slice. Call
 // [Dense.Clone] first for a slice that is certainly x's alone.
 func (x *Dense[T]) Data() []T {
+	if x.Size() == 0 {
+		// A view of no elements may start past the end of its backing
+		// slice (a slice at the end of an axis of an empty array).
+		return x.data[:0:0]
+	}
 	if x.IsContiguous() {
 		return x.data[x.offset : x.offset+x.Size() : x.offset+x.Size()]
 	}

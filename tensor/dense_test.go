@@ -151,3 +151,16 @@ func TestMisusePanics(t *testing.T) {
 		mustPanic(t, tc.want, tc.f)
 	}
 }
+
+// TestDataOfEmptyView is a regression test: a slice at the end of an axis
+// of an empty array starts past the end of its backing slice, and Data
+// panicked on it.
+func TestDataOfEmptyView(t *testing.T) {
+	x := Zeros[float64](0, 2).Slice(1, 1, 2)
+	if d := x.Data(); len(d) != 0 {
+		t.Errorf("Data of a %v view: %d elements", x.Shape(), len(d))
+	}
+	if c := x.Clone(); c.Size() != 0 {
+		t.Errorf("Clone of a %v view: %d elements", x.Shape(), c.Size())
+	}
+}

@@ -358,22 +358,63 @@ func SoftmaxCrossEntropyTo[T Float](dst, logits *Dense[T], labels []int) *Dense[
 			panic(fmt.Sprintf("tensor: softmaxcrossentropy: labels[%d] = %d is not in [0, %d)", i, l, c))
 		}
 		row := s[i*c : i*c+c]
-		// As LogSumExp: the maximum, 0 where it is not finite, the sum
-		// of exp(x - m) in T, then log(sum) + m.
-		m := T(math.Inf(-1))
-		for _, v := range row {
-			if v > m || v != v {
-				m = v
-			}
+		d[i] = logSumExpRow(row) - row[l]
+	}
+	return dst
+}
+
+// logSumExpRow returns log Σ exp(row) as LogSumExp computes it along an
+// axis: the maximum m, 0 where it is not finite, the sum of exp(x - m) in
+// T, then log(sum) + m.
+func logSumExpRow[T Float](row []T) T {
+	m := T(math.Inf(-1))
+	for _, v := range row {
+		if v > m || v != v {
+			m = v
 		}
-		if math.IsInf(float64(m), 0) || m != m {
-			m = 0
+	}
+	if math.IsInf(float64(m), 0) || m != m {
+		m = 0
+	}
+	var sum T
+	for _, v := range row {
+		sum += T(math.Exp(float64(v - m)))
+	}
+	return T(math.Log(float64(sum))) + m
+}
+
+// SoftmaxCrossEntropyGradTo sets dst to the gradient with respect to the
+// logits of the losses SoftmaxCrossEntropy(logits, labels), row i weighted
+// by g's element i: (exp(x - logsumexp(x)) - onehot(labels[i]))·g[i], the
+// VJP of tensor/autograd's cross-entropy, computed as its rule composes
+// it (Sub, Exp, LogSumExp, Mul) to the bit. The softmax is written
+// exp(x - logsumexp(x)) so that in a row with a +Inf logit the finite ones
+// get exactly 0, as on the scalar tape. logits must be contiguous and
+// 2-D, g contiguous with one element per row; dst nil means a new array.
+func SoftmaxCrossEntropyGradTo[T Float](dst, logits *Dense[T], labels []int, g *Dense[T]) *Dense[T] {
+	if len(logits.shape) != 2 || !logits.IsContiguous() || !g.IsContiguous() || g.Size() != logits.shape[0] || len(labels) != logits.shape[0] {
+		panic(fmt.Sprintf("tensor: softmaxcrossentropygrad: logits are %s (contiguous: %v), g is %s and there are %d labels: want contiguous 2-D logits, and one element of g and one label per row",
+			describe(logits.shape), logits.IsContiguous(), describe(g.shape), len(labels)))
+	}
+	if dst == nil {
+		dst = Zeros[T](logits.shape...)
+	}
+	checkDst("softmaxcrossentropygrad", dst, logits.shape)
+	c := logits.shape[1]
+	d, s, gs := dst.flat(), logits.flat(), g.flat()
+	for i, l := range labels {
+		if l < 0 || l >= c {
+			panic(fmt.Sprintf("tensor: softmaxcrossentropygrad: labels[%d] = %d is not in [0, %d)", i, l, c))
 		}
-		var sum T
-		for _, v := range row {
-			sum += T(math.Exp(float64(v - m)))
+		row, out := s[i*c:i*c+c], d[i*c:i*c+c]
+		lse := logSumExpRow(row)
+		for j, v := range row {
+			out[j] = T(math.Exp(float64(v - lse)))
 		}
-		d[i] = T(math.Log(float64(sum))) + m - row[l]
+		out[l] -= 1
+		for j := range out {
+			out[j] *= gs[i]
+		}
 	}
 	return dst
 }

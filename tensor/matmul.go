@@ -35,7 +35,11 @@ func MatMulTo[T Float](dst, a, b *Dense[T]) *Dense[T] {
 		out = Zeros[T](shape...)
 	}
 	checkDst("matmul", out, shape)
-	if out.Size() == 0 {
+	if out.Size() == 0 || k == 0 {
+		// Nothing to compute, or sums of no terms, which are 0; and an
+		// operand of no elements may have batch strides that point past
+		// its data.
+		clear(out.data[out.offset : out.offset+out.Size()])
 		return out
 	}
 	// Each operand's matrices must have unit stride along one of their two

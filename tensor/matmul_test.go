@@ -138,3 +138,15 @@ func TestGEMMLayout(t *testing.T) {
 		}
 	}
 }
+
+// TestMatMulEmptyInner is a regression test: a batched product whose
+// inner dimension is 0 is zeros, and it panicked when an operand of no
+// elements had batch strides that were not 0 (a transposed view).
+func TestMatMulEmptyInner(t *testing.T) {
+	a := Zeros[float64](0, 1, 2).Transpose(2, 1, 0) // 2×1×0, batch stride 1
+	b := Ones[float64](1, 0).T()
+	c := MatMul(a, b)
+	if !slices.Equal(c.Shape(), []int{2, 1, 1}) || c.At(0, 0, 0) != 0 || c.At(1, 0, 0) != 0 {
+		t.Errorf("MatMul of 2×1×0 and 0×1: %v", c)
+	}
+}

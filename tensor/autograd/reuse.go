@@ -177,23 +177,14 @@ func newReuseRules[T tensor.Float]() *[numPrims]reuseRule[T] {
 				}
 				return tensor.SoftmaxCrossEntropyTo(fit(dst, x.Dim(0)), x, p.labels)
 			},
-			// (softmax - onehot(label)) times the row's cotangent.
+			// (exp(x - logsumexp(x)) - onehot(label)) times the row's
+			// cotangent, fused, as the table's rule composes it.
 			vjp: func(p *param[T], g *tensor.Dense[T], a [2]*tensor.Dense[T], _ *tensor.Dense[T], _ [2]bool, dst [2]*tensor.Dense[T]) (*tensor.Dense[T], *tensor.Dense[T], bool) {
 				x := a[0]
-				if x.Rank() != 2 || !g.IsContiguous() {
+				if x.Rank() != 2 || !x.IsContiguous() || !g.IsContiguous() {
 					return nil, nil, false
 				}
-				d := tensor.SoftmaxTo(like(dst[0], x), x, -1)
-				c := x.Dim(1)
-				s, gs := d.Data(), g.Data()
-				for i, l := range p.labels {
-					row := s[i*c : i*c+c]
-					row[l] -= 1
-					for j := range row {
-						row[j] *= gs[i]
-					}
-				}
-				return d, nil, true
+				return tensor.SoftmaxCrossEntropyGradTo(like(dst[0], x), x, p.labels, g), nil, true
 			},
 		},
 	}

@@ -1,6 +1,7 @@
 package autograd
 
 import (
+	"math"
 	"slices"
 
 	"github.com/gobackprop/backprop/op"
@@ -37,6 +38,10 @@ type rule[T tensor.Float] struct {
 	name    string
 	forward func(p *param[T], args [2]*tensor.Dense[T]) *tensor.Dense[T]
 	vjp     func(p *param[T], g *tensor.Dense[T], args [2]*tensor.Dense[T], out *tensor.Dense[T]) (gx, gy *tensor.Dense[T])
+	// jvp maps the tangents of the arguments (nil: zero) to the
+	// tangent of the value out (nil: zero), for forward mode (jvp.go);
+	// nil for the primitives without one yet.
+	jvp func(p *param[T], args, tangents [2]*tensor.Dense[T], out *tensor.Dense[T]) *tensor.Dense[T]
 }
 
 // newRules returns the table of array primitives: one entry per
@@ -52,6 +57,7 @@ func newRules[T tensor.Float]() *[numPrims]rule[T] {
 			vjp: func(p *param[T], g *tensor.Dense[T], a [2]*tensor.Dense[T], out *tensor.Dense[T]) (*tensor.Dense[T], *tensor.Dense[T]) {
 				return elementwiseVJP(p.op, g, a[0], a[1], out)
 			},
+			jvp: elementwiseJVP[T],
 		},
 		matmul: {
 			name: "matmul",
@@ -65,6 +71,7 @@ func newRules[T tensor.Float]() *[numPrims]rule[T] {
 				gb := tensor.MatMul(swapLast(a[0]), g)
 				return sumTo(ga, a[0].Shape()), sumTo(gb, a[1].Shape())
 			},
+			jvp: matmulJVP[T],
 		},
 		sum: {
 			name: "sum",
@@ -146,12 +153,16 @@ func newRules[T tensor.Float]() *[numPrims]rule[T] {
 			forward: func(p *param[T], a [2]*tensor.Dense[T]) *tensor.Dense[T] {
 				return tensor.SoftmaxCrossEntropy(a[0], p.labels)
 			},
-			// (softmax - onehot(label)) times the row's cotangent.
+			// (softmax - onehot(label)) times the row's cotangent, with the
+			// softmax as exp(x - logsumexp(x)), logsumexp's VJP: in a row
+			// with a +Inf logit the finite ones get exactly 0 from it, as
+			// on the scalar tape, not tensor.Softmax's NaN, which a row
+			// cotangent of 0 would not cancel.
 			vjp: func(p *param[T], g *tensor.Dense[T], a [2]*tensor.Dense[T], _ *tensor.Dense[T]) (*tensor.Dense[T], *tensor.Dense[T]) {
 				x := a[0]
 				c := x.Dim(-1)
 				hot := tensor.OneHot[T](p.labels, c).Reshape(x.Shape()...)
-				d := tensor.Sub(tensor.Softmax(x, -1), hot)
+				d := tensor.Sub(tensor.Exp(tensor.Sub(x, tensor.LogSumExp(x, []int{-1}, true))), hot)
 				return tensor.Mul(d, g.Reshape(append(g.Shape(), 1)...)), nil
 			},
 		},
@@ -172,8 +183,11 @@ func newRules[T tensor.Float]() *[numPrims]rule[T] {
 			},
 			// The cotangent is shared equally by the elements equal to the
 			// maximum, as in JAX and PyTorch (where max of two arrays, op's
-			// Max, gives it all to its first argument on a tie). NaN
-			// propagates: a slice whose maximum is NaN gets NaN.
+			// Max, gives it all to its first argument on a tie); the
+			// others get 0, even from a cotangent that is not finite, as
+			// on the scalar tape, where they are not on any path to the
+			// output. NaN propagates: a slice whose maximum is NaN gets
+			// NaN.
 			vjp: func(p *param[T], g *tensor.Dense[T], a [2]*tensor.Dense[T], out *tensor.Dense[T]) (*tensor.Dense[T], *tensor.Dense[T]) {
 				x := a[0]
 				kept := keptShape(x.Shape(), p.axes)
@@ -184,9 +198,17 @@ func newRules[T tensor.Float]() *[numPrims]rule[T] {
 						ind[i] = 1
 					}
 				}
-				at := tensor.FromSlice(ind, x.Shape()...)
-				count := tensor.Sum(at, p.axes, true)
-				return tensor.Mul(spread(g, x, p.axes), tensor.Div(at, count)), nil
+				count := tensor.Sum(tensor.FromSlice(ind, x.Shape()...), p.axes, true)
+				gs, cs := spread(g, x, p.axes).Data(), spread(count, x, p.axes).Data()
+				for i := range ind {
+					switch {
+					case ind[i] != 0:
+						ind[i] = gs[i] / cs[i]
+					case cs[i] == 0:
+						ind[i] = T(math.NaN())
+					}
+				}
+				return tensor.FromSlice(ind, x.Shape()...), nil
 			},
 		},
 		concat: {
