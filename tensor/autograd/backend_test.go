@@ -234,7 +234,9 @@ func (b *scalarBackend) matmul(x, y int) int {
 			ic := append(slices.Clone(bi), l, j)
 			terms[l] = a.v[bcastAt(ia, a.shape)].Mul(c.v[bcastAt(ic, c.shape)])
 		}
-		out[p] = b.sumOf(terms)
+		// GEMM computes C = 0 + Σ a·b, as BLAS does with beta = 0: a sum
+		// that starts from +0, so a single product of -0 gives +0.
+		out[p] = b.t.Const(0).Add(b.sumOf(terms))
 	}
 	return b.add(sarray{s, out})
 }
