@@ -3,6 +3,7 @@ package tensor
 import (
 	"fmt"
 	"math"
+	"unsafe"
 
 	"github.com/gobackprop/backprop/op"
 )
@@ -434,8 +435,31 @@ func AddScaledTo[T Float](dst, y *Dense[T], alpha T, x *Dense[T]) *Dense[T] {
 	checkDst("addscaled", dst, y.shape)
 	d, a, b := dst.flat(), y.flat(), x.flat()
 	a, b = a[:len(d)], b[:len(d)]
-	for i := range d {
-		d[i] = a[i] + alpha*b[i]
+	if len(d) == 0 {
+		return dst
+	}
+	// Through the BLAS's vector kernels, whose elements are the bits of
+	// the loop d[i] = a[i] + alpha*b[i]: d = a, then d += alpha·b; or,
+	// when d is b itself, d = alpha·d, then d += 1·a.
+	var impl kernels
+	wide := unsafe.Sizeof(T(0)) == 8
+	switch {
+	case &d[0] == &b[0] && &d[0] != &a[0]:
+		if wide {
+			impl.Dscal(len(d), float64(alpha), as[float64](d), 1)
+			impl.Daxpy(len(d), 1, as[float64](a), 1, as[float64](d), 1)
+		} else {
+			impl.Sscal(len(d), float32(alpha), as[float32](d), 1)
+			impl.Saxpy(len(d), 1, as[float32](a), 1, as[float32](d), 1)
+		}
+		return dst
+	case &d[0] != &a[0]:
+		copy(d, a)
+	}
+	if wide {
+		impl.Daxpy(len(d), float64(alpha), as[float64](b), 1, as[float64](d), 1)
+	} else {
+		impl.Saxpy(len(d), float32(alpha), as[float32](b), 1, as[float32](d), 1)
 	}
 	return dst
 }

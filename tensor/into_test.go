@@ -165,3 +165,40 @@ func TestIntoPanics(t *testing.T) {
 	mustPanic(t, "tensor: gemm: op(a) is 2×3 but op(b) is 2×3: inner dimensions 3 and 2 differ", func() { Gemm(nil, false, false, 1, x, x, 0) })
 	mustPanic(t, "tensor: sum: dst is a scalar (contiguous: true) but the result is a vector of 3", func() { SumTo(Scalar(0.0), x, []int{0}, false) })
 }
+
+// TestAddScaledToAliases checks AddScaledTo's three layouts of dst (a new
+// array, y itself, x itself) against the loop d[i] = y[i] + alpha*x[i],
+// bit for bit, in both precisions, on lengths around the vector widths.
+func TestAddScaledToAliases(t *testing.T) {
+	testAddScaledToAliases[float64](t)
+	testAddScaledToAliases[float32](t)
+}
+
+func testAddScaledToAliases[T Float](t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{1, 2, 3, 7, 8, 9, 16, 17, 31, 100} {
+		y, x := RandNormal[T](r, n), RandNormal[T](r, n)
+		alpha := T(-0.37)
+		want := make([]T, n)
+		for i := range want {
+			want[i] = y.Data()[i] + alpha*x.Data()[i]
+		}
+		for _, alias := range []string{"new", "y", "x"} {
+			yy, xx := y.Clone(), x.Clone()
+			var d *Dense[T]
+			switch alias {
+			case "y":
+				d = yy
+			case "x":
+				d = xx
+			}
+			got := AddScaledTo(d, yy, alpha, xx).Data()
+			for i := range want {
+				if got[i] != want[i] {
+					t.Errorf("%T n = %d, dst %s: element %d = %v, want %v", alpha, n, alias, i, got[i], want[i])
+					break
+				}
+			}
+		}
+	}
+}

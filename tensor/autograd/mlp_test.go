@@ -45,10 +45,7 @@ func (m *mlp[T]) step(x *tensor.Dense[T], labels []int, lr T) T {
 		w *tensor.Dense[T]
 		v autograd.Var[T]
 	}{{m.w1, w1}, {m.b1, b1}, {m.w2, w2}, {m.b2, b2}} {
-		g, w := t.Grad(p.v).Data(), p.w.Data()
-		for i := range w {
-			w[i] -= lr * g[i]
-		}
+		tensor.AddScaledTo(p.w, p.w, -lr, t.Grad(p.v))
 	}
 	return loss.Value().At()
 }
