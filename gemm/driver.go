@@ -163,24 +163,10 @@ func packA[T float](ap, a []T, lda int, trans bool, ic, pc, mcur, kcur, mr int) 
 		rows := min(mr, mcur-ir)
 		if trans {
 			// op(A)[i][p] = a[p*lda+i]: each p is a contiguous run of rows.
-			for p := range kcur {
-				src := a[(pc+p)*lda+ic+ir : (pc+p)*lda+ic+ir+rows]
-				dst := s[p*mr : p*mr+mr]
-				copy(dst, src)
-				clear(dst[rows:])
-			}
-			continue
-		}
-		for i := range rows {
-			src := a[(ic+ir+i)*lda+pc : (ic+ir+i)*lda+pc+kcur]
-			for p, v := range src {
-				s[p*mr+i] = v
-			}
-		}
-		for i := rows; i < mr; i++ {
-			for p := range kcur {
-				s[p*mr+i] = 0
-			}
+			packRuns(s, a, lda, pc, ic+ir, kcur, rows, mr)
+		} else {
+			// op(A)[i][p] = a[i*lda+p]: each row is a contiguous run of p.
+			packCross(s, a, lda, ic+ir, pc, rows, kcur, mr)
 		}
 	}
 }
@@ -192,26 +178,68 @@ func packB[T float](bp, b []T, ldb int, trans bool, pc, jc, kcur, ncur, nr int) 
 	for jr := 0; jr < ncur; jr += nr {
 		s := bp[jr*kcur : (jr+nr)*kcur]
 		cols := min(nr, ncur-jr)
-		if !trans {
-			for p := range kcur {
-				src := b[(pc+p)*ldb+jc+jr : (pc+p)*ldb+jc+jr+cols]
-				dst := s[p*nr : p*nr+nr]
-				copy(dst, src)
-				clear(dst[cols:])
-			}
-			continue
+		if trans {
+			// op(B)[p][j] = b[j*ldb+p]: each column j is a contiguous run of p.
+			packCross(s, b, ldb, jc+jr, pc, cols, kcur, nr)
+		} else {
+			packRuns(s, b, ldb, pc, jc+jr, kcur, cols, nr)
 		}
-		// op(B)[p][j] = b[j*ldb+p]: each column j is a contiguous run of p.
-		for j := range cols {
-			src := b[(jc+jr+j)*ldb+pc : (jc+jr+j)*ldb+pc+kcur]
-			for p, v := range src {
-				s[p*nr+j] = v
-			}
+	}
+}
+
+// packRuns packs a sliver whose kcur runs of width elements are contiguous
+// in x: run p is x[(r0+p)*ld+c0:][:width], stored at s[p*w:] and padded
+// with zeros to w.
+func packRuns[T float](s, x []T, ld, r0, c0, kcur, width, w int) {
+	for p := range kcur {
+		dst := s[p*w : p*w+w]
+		copy(dst, x[(r0+p)*ld+c0:(r0+p)*ld+c0+width])
+		clear(dst[width:])
+	}
+}
+
+// packCross packs a sliver that lies across x: element i of run p is
+// x[(r0+i)*ld+c0+p], for i < width, stored at s[p*w+i]; elements i in
+// [width, w) are zero. Eight (then four) rows of x are read side by side,
+// so that the writes of one p land together in one cache line.
+func packCross[T float](s, x []T, ld, r0, c0, width, kcur, w int) {
+	s = s[:kcur*w]
+	i := 0
+	for ; i+8 <= width; i += 8 {
+		x0 := x[(r0+i)*ld+c0:][:kcur]
+		x1 := x[(r0+i+1)*ld+c0:][:len(x0)]
+		x2 := x[(r0+i+2)*ld+c0:][:len(x0)]
+		x3 := x[(r0+i+3)*ld+c0:][:len(x0)]
+		x4 := x[(r0+i+4)*ld+c0:][:len(x0)]
+		x5 := x[(r0+i+5)*ld+c0:][:len(x0)]
+		x6 := x[(r0+i+6)*ld+c0:][:len(x0)]
+		x7 := x[(r0+i+7)*ld+c0:][:len(x0)]
+		d := s[i:]
+		for p, v := range x0 {
+			o := d[p*w : p*w+8 : p*w+8]
+			o[0], o[1], o[2], o[3] = v, x1[p], x2[p], x3[p]
+			o[4], o[5], o[6], o[7] = x4[p], x5[p], x6[p], x7[p]
 		}
-		for j := cols; j < nr; j++ {
-			for p := range kcur {
-				s[p*nr+j] = 0
-			}
+	}
+	for ; i+4 <= width; i += 4 {
+		x0 := x[(r0+i)*ld+c0:][:kcur]
+		x1 := x[(r0+i+1)*ld+c0:][:len(x0)]
+		x2 := x[(r0+i+2)*ld+c0:][:len(x0)]
+		x3 := x[(r0+i+3)*ld+c0:][:len(x0)]
+		d := s[i:]
+		for p, v := range x0 {
+			o := d[p*w : p*w+4 : p*w+4]
+			o[0], o[1], o[2], o[3] = v, x1[p], x2[p], x3[p]
+		}
+	}
+	for ; i < width; i++ {
+		for p, v := range x[(r0+i)*ld+c0:][:kcur] {
+			s[p*w+i] = v
+		}
+	}
+	if width < w {
+		for p := range kcur {
+			clear(s[p*w+width : p*w+w])
 		}
 	}
 }
