@@ -12,7 +12,14 @@ type kernel[T float] struct {
 	// fn adds alpha·Â·B̂ into the mr×nr tile of C at c[0], rows ldc
 	// apart, where Â is an mr×k sliver packed column by column (mr
 	// elements for each p) and B̂ a k×nr sliver packed row by row. k ≥ 1.
-	fn     func(k int, a, b, c []T, ldc int, alpha T)
+	fn func(k int, a, b, c []T, ldc int, alpha T)
+	// tile, if not nil, is used instead of fn: it computes the rows×cols
+	// corner of a tile of C in the store mode given (modeSet, modeAdd,
+	// modeScale), reads no more of C, and reads Â and B̂ with strides as
+	// and bs, so that edge tiles need no scratch tile, beta needs no pass
+	// of its own over C, and an operand already laid out as the packed
+	// one needs no packing.
+	tile   func(k int, a []T, as int, b []T, bs int, c []T, ldc int, alpha, beta T, rows, cols, mode int)
 	mr, nr int
 	// kc is the depth of a packed sliver, mc the rows of the packed block
 	// of A, nc the columns of the packed block of B; mc is a multiple of
@@ -25,11 +32,20 @@ type kernel[T float] struct {
 // runs on the calling goroutine alone.
 const parallelMin = 96 * 96 * 96
 
-// problem is one call, after the arguments are checked and C is scaled.
+// The store modes of a tile: how the product meets C.
+const (
+	modeSet   = 0 // C = alpha·Â·B̂, C not read (beta = 0)
+	modeAdd   = 1 // C += alpha·Â·B̂ (beta = 1, and every block of k after the first)
+	modeScale = 2 // C = alpha·Â·B̂ + beta·C
+)
+
+// problem is one call, after the arguments are checked.
 type problem[T float] struct {
 	kern    *kernel[T]
 	m, n, k int
 	alpha   T
+	beta    T
+	mode    int // the store mode of the first block of k
 	a       []T
 	lda     int
 	aTrans  bool
@@ -90,36 +106,80 @@ func (p *problem[T]) block(i0, i1, j0, j1 int) {
 	ap := (*buf)[:mc*kc]
 	bp := (*buf)[mc*kc : mc*kc+kc*nc]
 	tile := (*buf)[mc*kc+kc*nc : mc*kc+kc*nc+mr*nr]
+	// A transposed is stored as the packed slivers are, k runs of rows,
+	// only lda apart instead of mr: the tile kernel reads whole slivers
+	// of it in place, and only the last, partial one is packed.
+	direct := kern.tile != nil && p.aTrans
 	for ic := i0; ic < i1; ic += mc {
 		mcur := min(mc, i1-ic)
+		whole := 0
+		if direct {
+			whole = mcur / mr * mr
+		}
 		for pc := 0; pc < p.k; pc += kc {
 			kcur := min(kc, p.k-pc)
-			packA(ap, p.a, p.lda, p.aTrans, ic, pc, mcur, kcur, mr)
+			mode, beta := modeAdd, T(1)
+			if pc == 0 {
+				mode, beta = p.mode, p.beta
+			}
+			if whole < mcur {
+				packA(ap, p.a, p.lda, p.aTrans, ic+whole, pc, mcur-whole, kcur, mr)
+			}
 			for jc := j0; jc < j1; jc += nc {
 				ncur := min(nc, j1-jc)
 				packB(bp, p.b, p.ldb, p.bTrans, pc, jc, kcur, ncur, nr)
 				for ir := 0; ir < mcur; ir += mr {
-					a := ap[ir*kcur : (ir+mr)*kcur]
+					var a []T
+					as := mr
+					if ir < whole {
+						a, as = p.a[pc*p.lda+ic+ir:], p.lda
+					} else {
+						a = ap[(ir-whole)*kcur : (ir-whole+mr)*kcur]
+					}
 					rows := min(mr, mcur-ir)
 					for jr := 0; jr < ncur; jr += nr {
 						b := bp[jr*kcur : (jr+nr)*kcur]
 						cols := min(nr, ncur-jr)
-						off := (ic+ir)*p.ldc + jc + jr
-						if rows == mr && cols == nr {
-							kern.fn(kcur, a, b, p.c[off:], p.ldc, p.alpha)
+						c := p.c[(ic+ir)*p.ldc+jc+jr:]
+						if kern.tile != nil {
+							kern.tile(kcur, a, as, b, nr, c, p.ldc, p.alpha, beta, rows, cols, mode)
 							continue
 						}
-						clear(tile)
-						kern.fn(kcur, a, b, tile, nr, p.alpha)
-						for i := range rows {
-							dst := p.c[off+i*p.ldc : off+i*p.ldc+cols]
-							for j, v := range tile[i*nr : i*nr+cols] {
-								dst[j] += v
-							}
-						}
+						kern.compute(kcur, a, b, c, p.ldc, p.alpha, beta, rows, cols, mode, tile)
 					}
 				}
 			}
+		}
+	}
+}
+
+// compute does with fn what tile does, for kernels that only add into
+// whole tiles: it scales C by beta first, and computes a partial tile
+// into the scratch tile and adds that in.
+func (kern *kernel[T]) compute(k int, a, b, c []T, ldc int, alpha, beta T, rows, cols, mode int, tile []T) {
+	mr, nr := kern.mr, kern.nr
+	if mode != modeAdd {
+		for i := range rows {
+			row := c[i*ldc : i*ldc+cols]
+			if mode == modeSet {
+				clear(row)
+				continue
+			}
+			for j := range row {
+				row[j] *= beta
+			}
+		}
+	}
+	if rows == mr && cols == nr {
+		kern.fn(k, a, b, c, ldc, alpha)
+		return
+	}
+	clear(tile)
+	kern.fn(k, a, b, tile, nr, alpha)
+	for i := range rows {
+		dst := c[i*ldc : i*ldc+cols]
+		for j, v := range tile[i*nr : i*nr+cols] {
+			dst[j] += v
 		}
 	}
 }
