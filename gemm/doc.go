@@ -52,7 +52,9 @@
 //
 // Products of at least parallelMin multiply-adds are split over
 // runtime.GOMAXPROCS goroutines along the longer of the rows and the
-// columns of C. Every element of C is computed by one goroutine with the
+// columns of C: the calling goroutine and workers that are started on
+// first need and then stay parked, so that a call allocates nothing once
+// warm. Every element of C is computed by one goroutine with the
 // same summation order whatever the split, so results do not depend on
 // GOMAXPROCS.
 package gemm

@@ -25,7 +25,13 @@ type kernel[T float] struct {
 	// of A, nc the columns of the packed block of B; mc is a multiple of
 	// mr and nc of nr.
 	kc, mc, nc int
-	pool       sync.Pool // of *[]T, packing buffers
+	// free holds packing buffers between calls. It is not a sync.Pool:
+	// a pool is emptied by every other garbage collection, and a
+	// megabyte-sized buffer made again after each one is itself what
+	// keeps the collector running.
+	freeMu   sync.Mutex
+	free     []*[]T
+	problems sync.Pool // of *problem[T], for the parallel path
 }
 
 // parallelMin is the number of multiply-adds m·n·k below which a product
@@ -54,44 +60,92 @@ type problem[T float] struct {
 	bTrans  bool
 	c       []T
 	ldc     int
+	wg      sync.WaitGroup // the parts given to workers
 }
 
-// run splits the product over goroutines and waits for them.
-func (p *problem[T]) run() {
-	workers := runtime.GOMAXPROCS(0)
-	if p.m*p.n*p.k < parallelMin || workers < 2 {
-		p.block(0, p.m, 0, p.n)
-		return
+// parts is how many goroutines share the product: 1 below parallelMin
+// multiply-adds, else GOMAXPROCS, at most one per tile along the split
+// side.
+func (p *problem[T]) parts() int {
+	procs := runtime.GOMAXPROCS(0)
+	if p.m*p.n*p.k < parallelMin || procs < 2 {
+		return 1
 	}
-	// Split the longer side of C, in whole tiles, so each worker packs
-	// its own block of the other operand.
-	splitRows := p.m >= p.n
-	size, unit := p.n, p.kern.nr
-	if splitRows {
-		size, unit = p.m, p.kern.mr
+	size, unit := p.split()
+	return min(procs, (size+unit-1)/unit)
+}
+
+// split returns the side of C that is split between goroutines, the
+// longer of the rows and the columns, so that each worker packs its own
+// block of the other operand, and its unit, a tile.
+func (p *problem[T]) split() (size, unit int) {
+	if p.m >= p.n {
+		return p.m, p.kern.mr
 	}
+	return p.n, p.kern.nr
+}
+
+// part computes part w of parts of C: a run of whole tiles along the
+// split side.
+func (p *problem[T]) part(w, parts int) {
+	size, unit := p.split()
 	tiles := (size + unit - 1) / unit
-	workers = min(workers, tiles)
-	if workers < 2 {
-		p.block(0, p.m, 0, p.n)
-		return
+	lo := min(size, tiles*w/parts*unit)
+	hi := min(size, tiles*(w+1)/parts*unit)
+	switch {
+	case lo == hi:
+	case p.m >= p.n:
+		p.block(lo, hi, 0, p.n)
+	default:
+		p.block(0, p.m, lo, hi)
 	}
-	var wg sync.WaitGroup
-	for w := range workers {
-		lo := min(size, tiles*w/workers*unit)
-		hi := min(size, tiles*(w+1)/workers*unit)
-		if lo == hi {
-			continue
-		}
-		wg.Go(func() {
-			if splitRows {
-				p.block(lo, hi, 0, p.n)
-			} else {
-				p.block(0, p.m, lo, hi)
+}
+
+// work is part of a problem for a worker goroutine.
+func (p *problem[T]) work(w, parts int) {
+	p.part(w, parts)
+	p.wg.Done()
+}
+
+// runParallel computes parts 1 to parts-1 on worker goroutines and part 0
+// on the calling one, and waits for them.
+func (p *problem[T]) runParallel(parts int) {
+	startWorkers(parts - 1)
+	p.wg.Add(parts - 1)
+	for w := 1; w < parts; w++ {
+		jobs <- job{p, w, parts}
+	}
+	p.part(0, parts)
+	p.wg.Wait()
+}
+
+// job is a part of a problem handed to a worker.
+type job struct {
+	p        interface{ work(w, parts int) }
+	w, parts int
+}
+
+// The worker goroutines are started on first need and then live for the
+// life of the process, parked on jobs when idle: handing them a part
+// allocates nothing, where starting a goroutine with a closure would. A
+// part never waits for another, so a full queue only delays a caller.
+var (
+	jobs      = make(chan job, 64)
+	workersMu sync.Mutex
+	workers   int // started
+)
+
+// startWorkers makes sure that at least n workers are running.
+func startWorkers(n int) {
+	workersMu.Lock()
+	for ; workers < n; workers++ {
+		go func() {
+			for j := range jobs {
+				j.p.work(j.w, j.parts)
 			}
-		})
+		}()
 	}
-	wg.Wait()
+	workersMu.Unlock()
 }
 
 // block computes rows [i0, i1) and columns [j0, j1) of C.
@@ -102,7 +156,7 @@ func (p *problem[T]) block(i0, i1, j0, j1 int) {
 	mc := balance(i1-i0, kern.mc, mr)
 	nc := balance(j1-j0, kern.nc, nr)
 	buf := kern.buffer(mc*kc + kc*nc + mr*nr)
-	defer kern.pool.Put(buf)
+	defer kern.release(buf)
 	ap := (*buf)[:mc*kc]
 	bp := (*buf)[mc*kc : mc*kc+kc*nc]
 	tile := (*buf)[mc*kc+kc*nc : mc*kc+kc*nc+mr*nr]
@@ -184,13 +238,26 @@ func (kern *kernel[T]) compute(k int, a, b, c []T, ldc int, alpha, beta T, rows,
 	}
 }
 
+// maxFree is the number of packing buffers a kernel keeps between calls:
+// one for each goroutine of a parallel product on this machine, and one
+// for a concurrent call.
+const maxFree = 4
+
 // buffer returns a packing buffer of at least n elements whose first
 // element is aligned to 64 bytes, for whole-cache-line vector loads.
 func (kern *kernel[T]) buffer(n int) *[]T {
 	const align = 64
 	var zero T
 	size := int(unsafe.Sizeof(zero))
-	if v, ok := kern.pool.Get().(*[]T); ok && cap(*v) >= n {
+	kern.freeMu.Lock()
+	var v *[]T
+	if last := len(kern.free) - 1; last >= 0 {
+		v = kern.free[last]
+		kern.free[last] = nil
+		kern.free = kern.free[:last]
+	}
+	kern.freeMu.Unlock()
+	if v != nil && cap(*v) >= n {
 		return v
 	}
 	s := make([]T, n+align/size)
@@ -200,6 +267,15 @@ func (kern *kernel[T]) buffer(n int) *[]T {
 	}
 	s = s[skip : skip+n]
 	return &s
+}
+
+// release returns a buffer from buffer for later calls.
+func (kern *kernel[T]) release(v *[]T) {
+	kern.freeMu.Lock()
+	if len(kern.free) < maxFree {
+		kern.free = append(kern.free, v)
+	}
+	kern.freeMu.Unlock()
 }
 
 func roundUp(n, unit int) int { return (n + unit - 1) / unit * unit }

@@ -167,5 +167,23 @@ func gemm[T float](kern *kernel[T], tA, tB blas.Transpose, m, n, k int, alpha T,
 		b: b, ldb: ldb, bTrans: bTrans,
 		c: c, ldc: ldc,
 	}
-	p.run()
+	parts := p.parts()
+	if parts == 1 {
+		// p stays on the stack.
+		p.block(0, m, 0, n)
+		return
+	}
+	// Workers hold a pointer to the problem: it comes from a pool, so
+	// that the call allocates nothing.
+	q, ok := kern.problems.Get().(*problem[T])
+	if !ok {
+		q = new(problem[T])
+	}
+	q.kern, q.m, q.n, q.k, q.alpha, q.beta, q.mode = kern, m, n, k, alpha, beta, mode
+	q.a, q.lda, q.aTrans = a, lda, aTrans
+	q.b, q.ldb, q.bTrans = b, ldb, bTrans
+	q.c, q.ldc = c, ldc
+	q.runParallel(parts)
+	q.a, q.b, q.c = nil, nil, nil
+	kern.problems.Put(q)
 }
