@@ -19,8 +19,11 @@ type kernel[T float] struct {
 	// and bs, so that edge tiles need no scratch tile, beta needs no pass
 	// of its own over C, and an operand already laid out as the packed
 	// one needs no packing.
-	tile   func(k int, a []T, as int, b []T, bs int, c []T, ldc int, alpha, beta T, rows, cols, mode int)
-	mr, nr int
+	tile func(k int, a []T, as int, b []T, bs int, c []T, ldc int, alpha, beta T, rows, cols, mode int)
+	// tileRows is tile with Â read from a row-major A, element (i, p) at
+	// a[i·as+p].
+	tileRows func(k int, a []T, as int, b []T, bs int, c []T, ldc int, alpha, beta T, rows, cols, mode int)
+	mr, nr   int
 	// kc is the depth of a packed sliver, mc the rows of the packed block
 	// of A, nc the columns of the packed block of B; mc is a multiple of
 	// mr and nc of nr.
@@ -160,14 +163,15 @@ func (p *problem[T]) block(i0, i1, j0, j1 int) {
 	ap := (*buf)[:mc*kc]
 	bp := (*buf)[mc*kc : mc*kc+kc*nc]
 	tile := (*buf)[mc*kc+kc*nc : mc*kc+kc*nc+mr*nr]
-	// A transposed is stored as the packed slivers are, k runs of rows,
-	// only lda apart instead of mr: the tile kernel reads whole slivers
-	// of it in place, and only the last, partial one is packed.
-	direct := kern.tile != nil && p.aTrans
+	tileA, directA := kern.tile, kern.directA(p, j1-j0)
+	if directA && !p.aTrans {
+		tileA = kern.tileRows
+	}
+	directB := kern.directB(p, i1-i0)
 	for ic := i0; ic < i1; ic += mc {
 		mcur := min(mc, i1-ic)
 		whole := 0
-		if direct {
+		if directA {
 			whole = mcur / mr * mr
 		}
 		for pc := 0; pc < p.k; pc += kc {
@@ -181,22 +185,33 @@ func (p *problem[T]) block(i0, i1, j0, j1 int) {
 			}
 			for jc := j0; jc < j1; jc += nc {
 				ncur := min(nc, j1-jc)
-				packB(bp, p.b, p.ldb, p.bTrans, pc, jc, kcur, ncur, nr)
+				if !directB {
+					packB(bp, p.b, p.ldb, p.bTrans, pc, jc, kcur, ncur, nr)
+				}
 				for ir := 0; ir < mcur; ir += mr {
 					var a []T
-					as := mr
-					if ir < whole {
-						a, as = p.a[pc*p.lda+ic+ir:], p.lda
-					} else {
+					as, tileFn := mr, kern.tile
+					switch {
+					case ir >= whole:
 						a = ap[(ir-whole)*kcur : (ir-whole+mr)*kcur]
+					case p.aTrans:
+						a, as, tileFn = p.a[pc*p.lda+ic+ir:], p.lda, tileA
+					default:
+						a, as, tileFn = p.a[(ic+ir)*p.lda+pc:], p.lda, tileA
 					}
 					rows := min(mr, mcur-ir)
 					for jr := 0; jr < ncur; jr += nr {
-						b := bp[jr*kcur : (jr+nr)*kcur]
+						var b []T
+						bs := nr
+						if directB {
+							b, bs = p.b[pc*p.ldb+jc+jr:], p.ldb
+						} else {
+							b = bp[jr*kcur : (jr+nr)*kcur]
+						}
 						cols := min(nr, ncur-jr)
 						c := p.c[(ic+ir)*p.ldc+jc+jr:]
-						if kern.tile != nil {
-							kern.tile(kcur, a, as, b, nr, c, p.ldc, p.alpha, beta, rows, cols, mode)
+						if tileFn != nil {
+							tileFn(kcur, a, as, b, bs, c, p.ldc, p.alpha, beta, rows, cols, mode)
 							continue
 						}
 						kern.compute(kcur, a, b, c, p.ldc, p.alpha, beta, rows, cols, mode, tile)
@@ -205,6 +220,37 @@ func (p *problem[T]) block(i0, i1, j0, j1 int) {
 			}
 		}
 	}
+}
+
+// Packing an operand pays when its packed slivers are read many times:
+// a sliver of A once for each tile along a row of the block of C, B once
+// for each sliver of A. Below these counts the tile kernels read the
+// operand in place (A either way, B only untransposed), and a small or
+// thin product (64×10×128, n = 64) runs 1.5-2× faster; above them packing
+// is kept, for the locality the blocked loops are built on. Measured with
+// BenchmarkMLPShapes and the square benchmarks: reading in place at every
+// size was no faster at n ≥ 256 and slower at n = 1024.
+const (
+	directTilesA = 16 // tiles of C along a row
+	directTilesB = 8  // slivers of A
+)
+
+// directA reports whether the whole slivers of A are read in place
+// rather than packed, for a block of ncols columns of C.
+func (kern *kernel[T]) directA(p *problem[T], ncols int) bool {
+	if kern.tile == nil || (!p.aTrans && kern.tileRows == nil) {
+		return false
+	}
+	return ncols <= directTilesA*kern.nr
+}
+
+// directB reports whether B is read in place rather than packed, for a
+// block of nrows rows of C.
+func (kern *kernel[T]) directB(p *problem[T], nrows int) bool {
+	if kern.tile == nil || p.bTrans {
+		return false
+	}
+	return nrows <= directTilesB*kern.mr
 }
 
 // compute does with fn what tile does, for kernels that only add into

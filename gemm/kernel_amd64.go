@@ -10,8 +10,8 @@ import "golang.org/x/sys/cpu"
 // through it, NC so that the KC×NC block of B fills about half of the
 // 2 MiB L2, and MC is large because the packed A block streams from L3.
 var (
-	dAVX512 = &kernel[float64]{name: "AVX-512 14×16", tile: dtileAVX512, mr: 14, nr: 16, kc: 256, mc: 1008, nc: 512}
-	sAVX512 = &kernel[float32]{name: "AVX-512 14×32", tile: stileAVX512, mr: 14, nr: 32, kc: 256, mc: 1008, nc: 512}
+	dAVX512 = &kernel[float64]{name: "AVX-512 14×16", tile: dtileAVX512, tileRows: dtileRowsAVX512, mr: 14, nr: 16, kc: 256, mc: 1008, nc: 512}
+	sAVX512 = &kernel[float32]{name: "AVX-512 14×32", tile: stileAVX512, tileRows: stileRowsAVX512, mr: 14, nr: 32, kc: 256, mc: 1008, nc: 512}
 	dAVX2   = &kernel[float64]{name: "AVX2 6×8", fn: dkernAVX2, mr: 6, nr: 8, kc: 256, mc: 1008, nc: 512}
 	sAVX2   = &kernel[float32]{name: "AVX2 6×16", fn: skernAVX2, mr: 6, nr: 16, kc: 512, mc: 1008, nc: 512}
 )

@@ -28,15 +28,23 @@ func TestTileAVX512(t *testing.T) {
 	if !hasAVX512 {
 		t.Skip("no AVX-512F and BMI2")
 	}
-	testTile(t, dAVX512)
-	testTile(t, sAVX512)
+	testTile(t, dAVX512, false)
+	testTile(t, sAVX512, false)
+	testTile(t, dAVX512, true)
+	testTile(t, sAVX512, true)
 }
 
 // testTile checks kern.tile on every corner rows×cols of a tile, in each
 // store mode, with Â and B̂ read at strides wider than the tile: the
 // corner must be the product, NaN in C must not leak in mode 0, and
 // nothing outside the corner may be read (NaN there) or written.
-func testTile[T float](t *testing.T, kern *kernel[T]) {
+//
+// With rowA it checks kern.tileRows, which reads Â from a row-major A.
+func testTile[T float](t *testing.T, kern *kernel[T], rowA bool) {
+	fn := kern.tile
+	if rowA {
+		fn = kern.tileRows
+	}
 	rnd := rand.New(rand.NewPCG(5, 6))
 	mr, nr := kern.mr, kern.nr
 	const k, ldc = 5, 50
@@ -46,6 +54,11 @@ func testTile[T float](t *testing.T, kern *kernel[T]) {
 		for cols := 1; cols <= nr; cols++ {
 			for mode := modeSet; mode <= modeScale; mode++ {
 				a := randMat(rnd, k, mr, as, nan)
+				at := func(i, p int) T { return a[p*as+i] }
+				if rowA {
+					a = randMat(rnd, mr, k, as, nan)
+					at = func(i, p int) T { return a[i*as+p] }
+				}
 				b := randMat(rnd, k, cols, bs, nan)
 				for range bs {
 					b = append(b, nan)
@@ -64,7 +77,7 @@ func testTile[T float](t *testing.T, kern *kernel[T]) {
 					for j := range cols {
 						var s T
 						for p := range k {
-							s += a[p*as+i] * b[p*bs+j]
+							s += at(i, p) * b[p*bs+j]
 						}
 						switch mode {
 						case modeSet:
@@ -76,11 +89,11 @@ func testTile[T float](t *testing.T, kern *kernel[T]) {
 						}
 					}
 				}
-				kern.tile(k, a, as, b, bs, c, ldc, alpha, beta, rows, cols, mode)
+				fn(k, a, as, b, bs, c, ldc, alpha, beta, rows, cols, mode)
 				for i := range c {
 					d := math.Abs(float64(c[i] - want[i]))
 					if !(d <= 1e-5*(1+math.Abs(float64(want[i])))) {
-						t.Fatalf("%s: rows %d cols %d mode %d: c[%d][%d] = %v, want %v", kern.name, rows, cols, mode, i/ldc, i%ldc, c[i], want[i])
+						t.Fatalf("%s (rowA %v): rows %d cols %d mode %d: c[%d][%d] = %v, want %v", kern.name, rowA, rows, cols, mode, i/ldc, i%ldc, c[i], want[i])
 					}
 				}
 			}

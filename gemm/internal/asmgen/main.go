@@ -19,6 +19,9 @@ type spec struct {
 	avx512 bool // zmm registers and embedded broadcasts, else AVX2+FMA ymm
 	mr     int  // rows of the tile: elements of A broadcast per step
 	nvec   int  // vectors per row of the tile: loaded from B per step
+	// rowA: Â is read in place from a row-major A, element (i, p) at
+	// a[i·as+p], instead of a[p·as+i] (tile kernels only).
+	rowA bool
 }
 
 func (s spec) elem() int {
@@ -43,14 +46,16 @@ const unroll = 4
 func main() {
 	ConstraintExpr("!purego")
 	for _, s := range []spec{
-		{"dtileAVX512", true, true, 14, 2},
-		{"stileAVX512", false, true, 14, 2},
+		{"dtileAVX512", true, true, 14, 2, false},
+		{"stileAVX512", false, true, 14, 2, false},
+		{"dtileRowsAVX512", true, true, 14, 2, true},
+		{"stileRowsAVX512", false, true, 14, 2, true},
 	} {
 		tile(s)
 	}
 	for _, s := range []spec{
-		{"dkernAVX2", true, false, 6, 2},
-		{"skernAVX2", false, false, 6, 2},
+		{"dkernAVX2", true, false, 6, 2, false},
+		{"skernAVX2", false, false, 6, 2, false},
 	} {
 		kernel(s)
 	}
@@ -234,7 +239,7 @@ func tile(s spec) {
 	Doc(fmt.Sprintf("%s computes the first rows×cols elements of the %d×%d tile of C at", s.name, s.mr, s.nr()),
 		"c[0], rows ldc apart, as alpha·Â·B̂ (mode 0), C + alpha·Â·B̂ (mode 1) or",
 		"beta·C + alpha·Â·B̂ (mode 2); C is not read in mode 0 and not touched",
-		fmt.Sprintf("outside the rows×cols corner. Â is %d×k, element (i, p) at a[p·as+i];", s.mr),
+		fmt.Sprintf("outside the rows×cols corner. Â is %d×k, element (i, p) at %s;", s.mr, map[bool]string{false: "a[p·as+i]", true: "a[i·as+p]"}[s.rowA]),
 		fmt.Sprintf("B̂ is k×%d, element (p, j) at b[p·bs+j], read only for j < cols.", s.nr()),
 		"It needs AVX-512F and BMI2, k ≥ 1, 1 ≤ rows ≤ "+fmt.Sprint(s.mr)+" and 1 ≤ cols ≤ "+fmt.Sprint(s.nr())+".")
 	e := s.elem()
@@ -250,6 +255,34 @@ func tile(s spec) {
 	SHLQ(Imm(shift), as)
 	as3 := GP64()
 	LEAQ(Mem{Base: as, Index: as, Scale: 2}, as3)
+	// For a row-major Â, rows 0-4, 5-9 and 10-13 are addressed from
+	// three bases, a, a+5·as and a+10·as, plus 0, as, 2·as, 3·as or 4·as.
+	var rowBase [3]reg.Register
+	if s.rowA {
+		rowBase[0] = pa
+		for g := 1; g < 3; g++ {
+			rowBase[g] = GP64()
+			LEAQ(Mem{Base: as, Index: as, Scale: 4}, rowBase[g])
+			ADDQ(rowBase[g-1], rowBase[g])
+		}
+	}
+	aMem := func(i, u int) Mem {
+		if !s.rowA {
+			return stepMem(pa, as, as3, u).Offset(i * e)
+		}
+		m := Mem{Base: rowBase[i/5], Disp: u * e}
+		switch i % 5 {
+		case 1:
+			m.Index, m.Scale = as, 1
+		case 2:
+			m.Index, m.Scale = as, 2
+		case 3:
+			m.Index, m.Scale = as3, 1
+		case 4:
+			m.Index, m.Scale = as, 4
+		}
+		return m
+	}
 	bs := Load(Param("bs"), GP64())
 	SHLQ(Imm(shift), bs)
 	bs3 := GP64()
@@ -295,9 +328,15 @@ func tile(s spec) {
 	JZ(LabelRef(s.name + "_tail"))
 	Label(s.name + "_loop4")
 	for u := 0; u < unroll; u++ {
-		tileStep(s, acc, masks, stepMem(pa, as, as3, u), stepMem(pb, bs, bs3, u))
+		tileStep(s, acc, masks, func(i int) Mem { return aMem(i, u) }, stepMem(pb, bs, bs3, u))
 	}
-	LEAQ(Mem{Base: pa, Index: as, Scale: 4}, pa)
+	if s.rowA {
+		for _, r := range rowBase {
+			ADDQ(U32(unroll*e), r)
+		}
+	} else {
+		LEAQ(Mem{Base: pa, Index: as, Scale: 4}, pa)
+	}
 	LEAQ(Mem{Base: pb, Index: bs, Scale: 4}, pb)
 	DECQ(n4)
 	JNZ(LabelRef(s.name + "_loop4"))
@@ -306,8 +345,14 @@ func tile(s spec) {
 	TESTQ(k, k)
 	JZ(LabelRef(s.name + "_store"))
 	Label(s.name + "_loop1")
-	tileStep(s, acc, masks, Mem{Base: pa}, Mem{Base: pb})
-	ADDQ(as, pa)
+	tileStep(s, acc, masks, func(i int) Mem { return aMem(i, 0) }, Mem{Base: pb})
+	if s.rowA {
+		for _, r := range rowBase {
+			ADDQ(U32(e), r)
+		}
+	} else {
+		ADDQ(as, pa)
+	}
 	ADDQ(bs, pb)
 	DECQ(k)
 	JNZ(LabelRef(s.name + "_loop1"))
@@ -363,8 +408,8 @@ func stepMem(base, stride, stride3 reg.Register, u int) Mem {
 }
 
 // tileStep emits one step of p of a tile kernel: the masked row of B̂ at
-// mb times each broadcast element of Â's column at ma.
-func tileStep(s spec, acc [][]reg.VecVirtual, masks []reg.Register, ma, mb Mem) {
+// mb times each broadcast element i of Â's column at ma(i).
+func tileStep(s spec, acc [][]reg.VecVirtual, masks []reg.Register, ma func(i int) Mem, mb Mem) {
 	bv := make([]reg.VecVirtual, s.nvec)
 	for v := range bv {
 		bv[v] = ZMM()
@@ -376,7 +421,7 @@ func tileStep(s spec, acc [][]reg.VecVirtual, masks []reg.Register, ma, mb Mem) 
 		}
 	}
 	for i := 0; i < s.mr; i++ {
-		m := ma.Offset(i * s.elem())
+		m := ma(i)
 		for v := range bv {
 			if s.double {
 				VFMADD231PD_BCST(m, bv[v], acc[i][v])
