@@ -54,11 +54,13 @@
 //
 // # Parallelism
 //
-// Products of at least parallelMin multiply-adds are split over
-// runtime.GOMAXPROCS goroutines along the longer of the rows and the
-// columns of C: the calling goroutine and workers that are started on
-// first need and then stay parked, so that a call allocates nothing once
-// warm. Every element of C is computed by one goroutine with the
+// Products of at least parallelMin multiply-adds are cut into chunks of
+// whole tiles along the longer of the rows and the columns of C, which
+// the calling goroutine and up to GOMAXPROCS-1 workers take until none is
+// left. The workers are started on first need, poll for work for a few
+// tens of microseconds after each job and then park, so that a call
+// allocates nothing once warm and back-to-back calls do not pay for
+// waking a thread. Every element of C is computed by one goroutine with the
 // same summation order whatever the split, so results do not depend on
 // GOMAXPROCS.
 package gemm

@@ -3,6 +3,8 @@ package gemm
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
+	"time"
 	"unsafe"
 )
 
@@ -63,24 +65,44 @@ type problem[T float] struct {
 	bTrans  bool
 	c       []T
 	ldc     int
-	wg      sync.WaitGroup // the parts given to workers
+	// The parallel path: chunks taken so far (next) of nchunks, chunks
+	// not yet done (pending), and references held by the caller and the
+	// workers sent the problem (refs).
+	next    atomic.Int64
+	nchunks int
+	pending sync.WaitGroup
+	refs    atomic.Int32
 }
 
-// parts is how many goroutines share the product: 1 below parallelMin
-// multiply-adds, else GOMAXPROCS, at most one per tile along the split
-// side.
-func (p *problem[T]) parts() int {
+// chunks is how many pieces the product is cut into: 1 below parallelMin
+// multiply-adds or with GOMAXPROCS = 1, else two for each of GOMAXPROCS
+// goroutines (one from bigProduct), at most one per tile along the split
+// side. Goroutines take
+// chunks until none is left, so that one that starts late (waking a
+// parked thread takes 40-200 µs on this VM) takes fewer instead of
+// delaying the product.
+func (p *problem[T]) chunks() int {
 	procs := runtime.GOMAXPROCS(0)
 	if p.m*p.n*p.k < parallelMin || procs < 2 {
 		return 1
 	}
+	per := 2 // chunks per goroutine
+	if p.m*p.n*p.k >= bigProduct {
+		// A late start is small beside this much work, and each chunk
+		// packs its own block of the other operand.
+		per = 1
+	}
 	size, unit := p.split()
-	return min(procs, (size+unit-1)/unit)
+	return min(per*procs, (size+unit-1)/unit)
 }
 
-// split returns the side of C that is split between goroutines, the
-// longer of the rows and the columns, so that each worker packs its own
-// block of the other operand, and its unit, a tile.
+// bigProduct is the number of multiply-adds from which a product is cut
+// into one chunk per goroutine.
+const bigProduct = 2 * 256 * 256 * 256
+
+// split returns the side of C that is cut into chunks, the longer of the
+// rows and the columns, so that each chunk packs its own block of the
+// other operand, and its unit, a tile.
 func (p *problem[T]) split() (size, unit int) {
 	if p.m >= p.n {
 		return p.m, p.kern.mr
@@ -88,13 +110,13 @@ func (p *problem[T]) split() (size, unit int) {
 	return p.n, p.kern.nr
 }
 
-// part computes part w of parts of C: a run of whole tiles along the
-// split side.
-func (p *problem[T]) part(w, parts int) {
+// chunk computes chunk w of the n chunks of C: a run of whole tiles along
+// the split side.
+func (p *problem[T]) chunk(w, n int) {
 	size, unit := p.split()
 	tiles := (size + unit - 1) / unit
-	lo := min(size, tiles*w/parts*unit)
-	hi := min(size, tiles*(w+1)/parts*unit)
+	lo := min(size, tiles*w/n*unit)
+	hi := min(size, tiles*(w+1)/n*unit)
 	switch {
 	case lo == hi:
 	case p.m >= p.n:
@@ -104,51 +126,89 @@ func (p *problem[T]) part(w, parts int) {
 	}
 }
 
-// work is part of a problem for a worker goroutine.
-func (p *problem[T]) work(w, parts int) {
-	p.part(w, parts)
-	p.wg.Done()
-}
-
-// runParallel computes parts 1 to parts-1 on worker goroutines and part 0
-// on the calling one, and waits for them.
-func (p *problem[T]) runParallel(parts int) {
-	startWorkers(parts - 1)
-	p.wg.Add(parts - 1)
-	for w := 1; w < parts; w++ {
-		jobs <- job{p, w, parts}
+// drain computes chunks until none is left.
+func (p *problem[T]) drain() {
+	for {
+		w := int(p.next.Add(1) - 1)
+		if w >= p.nchunks {
+			return
+		}
+		p.chunk(w, p.nchunks)
+		p.pending.Done()
 	}
-	p.part(0, parts)
-	p.wg.Wait()
 }
 
-// job is a part of a problem handed to a worker.
-type job struct {
-	p        interface{ work(w, parts int) }
-	w, parts int
+// work is a worker's share of a problem: whatever chunks are left when
+// it gets there, possibly none.
+func (p *problem[T]) work() {
+	p.drain()
+	p.release()
+}
+
+// release drops one reference to the problem; the last returns it to the
+// pool. A worker may get to a problem after the caller has returned, so
+// the caller cannot recycle it alone.
+func (p *problem[T]) release() {
+	if p.refs.Add(-1) == 0 {
+		p.a, p.b, p.c = nil, nil, nil
+		p.kern.problems.Put(p)
+	}
+}
+
+// runParallel computes the product in n chunks on the calling goroutine
+// and up to GOMAXPROCS-1 workers, and returns when every chunk is done.
+func (p *problem[T]) runParallel(n int) {
+	helpers := min(runtime.GOMAXPROCS(0), n) - 1
+	startWorkers(helpers)
+	p.nchunks = n
+	p.next.Store(0)
+	p.pending.Add(n)
+	p.refs.Store(int32(1 + helpers))
+	for range helpers {
+		jobs <- p
+	}
+	p.drain()
+	p.pending.Wait()
+	p.release()
 }
 
 // The worker goroutines are started on first need and then live for the
 // life of the process, parked on jobs when idle: handing them a part
-// allocates nothing, where starting a goroutine with a closure would. A
-// part never waits for another, so a full queue only delays a caller.
+// allocates nothing, where starting a goroutine with a closure would.
+// After a job a worker polls for the next one for spinFor before it
+// parks, because the products of a training step come back to back and
+// waking a parked thread costs more than a small product. A job never
+// waits for another, so a full queue only delays a caller.
 var (
-	jobs      = make(chan job, 64)
+	jobs      = make(chan interface{ work() }, 64)
 	workersMu sync.Mutex
 	workers   int // started
 )
+
+const spinFor = 50 * time.Microsecond
 
 // startWorkers makes sure that at least n workers are running.
 func startWorkers(n int) {
 	workersMu.Lock()
 	for ; workers < n; workers++ {
-		go func() {
-			for j := range jobs {
-				j.p.work(j.w, j.parts)
-			}
-		}()
+		go worker()
 	}
 	workersMu.Unlock()
+}
+
+func worker() {
+	for j := range jobs {
+		j.work()
+		for start := time.Now(); time.Since(start) < spinFor; {
+			select {
+			case j := <-jobs:
+				j.work()
+				start = time.Now()
+			default:
+				runtime.Gosched()
+			}
+		}
+	}
 }
 
 // block computes rows [i0, i1) and columns [j0, j1) of C.

@@ -167,8 +167,8 @@ func gemm[T float](kern *kernel[T], tA, tB blas.Transpose, m, n, k int, alpha T,
 		b: b, ldb: ldb, bTrans: bTrans,
 		c: c, ldc: ldc,
 	}
-	parts := p.parts()
-	if parts == 1 {
+	chunks := p.chunks()
+	if chunks == 1 {
 		// p stays on the stack.
 		p.block(0, m, 0, n)
 		return
@@ -183,7 +183,5 @@ func gemm[T float](kern *kernel[T], tA, tB blas.Transpose, m, n, k int, alpha T,
 	q.a, q.lda, q.aTrans = a, lda, aTrans
 	q.b, q.ldb, q.bTrans = b, ldb, bTrans
 	q.c, q.ldc = c, ldc
-	q.runParallel(parts)
-	q.a, q.b, q.c = nil, nil, nil
-	kern.problems.Put(q)
+	q.runParallel(chunks)
 }
