@@ -232,7 +232,7 @@ func (p *problem[T]) block(i0, i1, j0, j1 int) {
 	if directA && !p.aTrans {
 		tileA = kern.tileRows
 	}
-	directB := kern.directB(p, i1-i0)
+	directB := kern.directB(p, i1-i0, j1-j0)
 	for ic := i0; ic < i1; ic += mc {
 		mcur := min(mc, i1-ic)
 		whole := 0
@@ -289,15 +289,17 @@ func (p *problem[T]) block(i0, i1, j0, j1 int) {
 
 // Packing an operand pays when its packed slivers are read many times:
 // a sliver of A once for each tile along a row of the block of C, B once
-// for each sliver of A. Below these counts the tile kernels read the
+// for each sliver of A. Below these counts (or when B is small enough to
+// stay in L1 whatever its layout) the tile kernels read the
 // operand in place (A either way, B only untransposed), and a small or
 // thin product (64×10×128, n = 64) runs 1.5-2× faster; above them packing
 // is kept, for the locality the blocked loops are built on. Measured with
 // BenchmarkMLPShapes and the square benchmarks: reading in place at every
 // size was no faster at n ≥ 256 and slower at n = 1024.
 const (
-	directTilesA = 16 // tiles of C along a row
-	directTilesB = 8  // slivers of A
+	directTilesA = 16   // tiles of C along a row
+	directTilesB = 8    // slivers of A
+	directSizeB  = 8192 // or elements of B, at most
 )
 
 // directA reports whether the whole slivers of A are read in place
@@ -310,12 +312,12 @@ func (kern *kernel[T]) directA(p *problem[T], ncols int) bool {
 }
 
 // directB reports whether B is read in place rather than packed, for a
-// block of nrows rows of C.
-func (kern *kernel[T]) directB(p *problem[T], nrows int) bool {
+// block of nrows rows and ncols columns of C.
+func (kern *kernel[T]) directB(p *problem[T], nrows, ncols int) bool {
 	if kern.tile == nil || p.bTrans {
 		return false
 	}
-	return nrows <= directTilesB*kern.mr
+	return nrows <= directTilesB*kern.mr || p.k*ncols <= directSizeB
 }
 
 // compute does with fn what tile does, for kernels that only add into
