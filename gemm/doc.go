@@ -31,8 +31,12 @@
 // The micro-kernel keeps the MR×NR tile in vector registers: NR columns are
 // loaded from the packed B as vectors and each of the MR elements of the
 // packed A is broadcast. Packing pads the edges with zeros, so the kernel
-// always runs on a whole tile; a partial tile at the edge of C is computed
-// into a scratch tile and added in.
+// always runs on a whole tile. The AVX-512 kernels load and store through
+// opmasks, so a partial tile at the edge of C is computed in place, and
+// apply beta as they store the first block of k; the other kernels compute
+// a partial tile into a scratch tile and add it in. For small and thin
+// products, where packing costs as much as the product, the AVX-512
+// kernels read A (either layout) and an untransposed B in place.
 //
 // # Kernels
 //
@@ -50,9 +54,13 @@
 //
 // # Parallelism
 //
-// Products of at least parallelMin multiply-adds are split over
-// runtime.GOMAXPROCS goroutines along the longer of the rows and the
-// columns of C. Every element of C is computed by one goroutine with the
+// Products of at least parallelMin multiply-adds are cut into chunks of
+// whole tiles along the longer of the rows and the columns of C, which
+// the calling goroutine and up to GOMAXPROCS-1 workers take until none is
+// left. The workers are started on first need, poll for work for a few
+// tens of microseconds after each job and then park, so that a call
+// allocates nothing once warm and back-to-back calls do not pay for
+// waking a thread. Every element of C is computed by one goroutine with the
 // same summation order whatever the split, so results do not depend on
 // GOMAXPROCS.
 package gemm

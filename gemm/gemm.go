@@ -138,9 +138,8 @@ func gemm[T float](kern *kernel[T], tA, tB blas.Transpose, m, n, k int, alpha T,
 	if (alpha == 0 || k == 0) && beta == 1 {
 		return
 	}
-	// Scale C first, so the kernels only ever add into it. With beta = 0
-	// C is overwritten, never read.
-	if beta != 1 {
+	if alpha == 0 || k == 0 {
+		// Only scale C. With beta = 0 C is overwritten, never read.
 		for i := range m {
 			row := c[i*ldc : i*ldc+n]
 			if beta == 0 {
@@ -151,15 +150,38 @@ func gemm[T float](kern *kernel[T], tA, tB blas.Transpose, m, n, k int, alpha T,
 				}
 			}
 		}
-	}
-	if alpha == 0 || k == 0 {
 		return
 	}
+	// beta is applied as the first block of k is stored, so that C is
+	// read once (and with beta = 0 never).
+	mode := modeScale
+	switch beta {
+	case 0:
+		mode = modeSet
+	case 1:
+		mode = modeAdd
+	}
 	p := problem[T]{
-		kern: kern, m: m, n: n, k: k, alpha: alpha,
+		kern: kern, m: m, n: n, k: k, alpha: alpha, beta: beta, mode: mode,
 		a: a, lda: lda, aTrans: aTrans,
 		b: b, ldb: ldb, bTrans: bTrans,
 		c: c, ldc: ldc,
 	}
-	p.run()
+	chunks := p.chunks()
+	if chunks == 1 {
+		// p stays on the stack.
+		p.block(0, m, 0, n)
+		return
+	}
+	// Workers hold a pointer to the problem: it comes from a pool, so
+	// that the call allocates nothing.
+	q, ok := kern.problems.Get().(*problem[T])
+	if !ok {
+		q = new(problem[T])
+	}
+	q.kern, q.m, q.n, q.k, q.alpha, q.beta, q.mode = kern, m, n, k, alpha, beta, mode
+	q.a, q.lda, q.aTrans = a, lda, aTrans
+	q.b, q.ldb, q.bTrans = b, ldb, bTrans
+	q.c, q.ldc = c, ldc
+	q.runParallel(chunks)
 }

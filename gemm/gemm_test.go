@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"sync"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
@@ -261,5 +262,41 @@ func TestPanics(t *testing.T) {
 		if want == nil || got != want {
 			t.Errorf("%+v: panic %v, want %v", tc, got, want)
 		}
+	}
+}
+
+// TestConcurrent runs parallel products from several goroutines at once,
+// so that they share the workers, the pooled problems and the packing
+// buffers, and checks each against the serial product.
+func TestConcurrent(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(7, 8))
+	const m, n, k = 130, 150, 120
+	a := randMat(rnd, m, k, k, float64(0))
+	b := randMat(rnd, k, n, n, float64(0))
+	prev := runtime.GOMAXPROCS(1)
+	want := make([]float64, m*n)
+	Dgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, want, n)
+	runtime.GOMAXPROCS(max(2, prev))
+	defer runtime.GOMAXPROCS(prev)
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for g := range 8 {
+		wg.Go(func() {
+			c := make([]float64, m*n)
+			for range 20 {
+				Dgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, c, n)
+				for i := range c {
+					if c[i] != want[i] {
+						errs <- fmt.Sprintf("goroutine %d: element %d: %v, want %v", g, i, c[i], want[i])
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }

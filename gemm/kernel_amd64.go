@@ -10,15 +10,15 @@ import "golang.org/x/sys/cpu"
 // through it, NC so that the KC×NC block of B fills about half of the
 // 2 MiB L2, and MC is large because the packed A block streams from L3.
 var (
-	dAVX512 = &kernel[float64]{name: "AVX-512 14×16", fn: dkernAVX512, mr: 14, nr: 16, kc: 256, mc: 1008, nc: 512}
-	sAVX512 = &kernel[float32]{name: "AVX-512 14×32", fn: skernAVX512, mr: 14, nr: 32, kc: 256, mc: 1008, nc: 512}
+	dAVX512 = &kernel[float64]{name: "AVX-512 14×16", tile: dtileAVX512, tileRows: dtileRowsAVX512, mr: 14, nr: 16, kc: 256, mc: 1008, nc: 512}
+	sAVX512 = &kernel[float32]{name: "AVX-512 14×32", tile: stileAVX512, tileRows: stileRowsAVX512, mr: 14, nr: 32, kc: 256, mc: 1008, nc: 512}
 	dAVX2   = &kernel[float64]{name: "AVX2 6×8", fn: dkernAVX2, mr: 6, nr: 8, kc: 256, mc: 1008, nc: 512}
 	sAVX2   = &kernel[float32]{name: "AVX2 6×16", fn: skernAVX2, mr: 6, nr: 16, kc: 512, mc: 1008, nc: 512}
 )
 
 // hasAVX512 and hasAVX2 say which kernels this CPU can run.
 var (
-	hasAVX512 = cpu.X86.HasAVX512F
+	hasAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasBMI2
 	hasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 )
 

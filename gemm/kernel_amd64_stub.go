@@ -4,15 +4,37 @@
 
 package gemm
 
-// dkernAVX512 adds alpha·Â·B̂ into the 14×16 tile of C at c[0], rows ldc apart,
-// where Â is 14×k packed column by column and B̂ is k×16 packed row by row.
-// It needs AVX-512F and k ≥ 1.
-func dkernAVX512(k int, a []float64, b []float64, c []float64, ldc int, alpha float64)
+// dtileAVX512 computes the first rows×cols elements of the 14×16 tile of C at
+// c[0], rows ldc apart, as alpha·Â·B̂ (mode 0), C + alpha·Â·B̂ (mode 1) or
+// beta·C + alpha·Â·B̂ (mode 2); C is not read in mode 0 and not touched
+// outside the rows×cols corner. Â is 14×k, element (i, p) at a[p·as+i];
+// B̂ is k×16, element (p, j) at b[p·bs+j], read only for j < cols.
+// It needs AVX-512F and BMI2, k ≥ 1, 1 ≤ rows ≤ 14 and 1 ≤ cols ≤ 16.
+func dtileAVX512(k int, a []float64, as int, b []float64, bs int, c []float64, ldc int, alpha float64, beta float64, rows int, cols int, mode int)
 
-// skernAVX512 adds alpha·Â·B̂ into the 14×32 tile of C at c[0], rows ldc apart,
-// where Â is 14×k packed column by column and B̂ is k×32 packed row by row.
-// It needs AVX-512F and k ≥ 1.
-func skernAVX512(k int, a []float32, b []float32, c []float32, ldc int, alpha float32)
+// stileAVX512 computes the first rows×cols elements of the 14×32 tile of C at
+// c[0], rows ldc apart, as alpha·Â·B̂ (mode 0), C + alpha·Â·B̂ (mode 1) or
+// beta·C + alpha·Â·B̂ (mode 2); C is not read in mode 0 and not touched
+// outside the rows×cols corner. Â is 14×k, element (i, p) at a[p·as+i];
+// B̂ is k×32, element (p, j) at b[p·bs+j], read only for j < cols.
+// It needs AVX-512F and BMI2, k ≥ 1, 1 ≤ rows ≤ 14 and 1 ≤ cols ≤ 32.
+func stileAVX512(k int, a []float32, as int, b []float32, bs int, c []float32, ldc int, alpha float32, beta float32, rows int, cols int, mode int)
+
+// dtileRowsAVX512 computes the first rows×cols elements of the 14×16 tile of C at
+// c[0], rows ldc apart, as alpha·Â·B̂ (mode 0), C + alpha·Â·B̂ (mode 1) or
+// beta·C + alpha·Â·B̂ (mode 2); C is not read in mode 0 and not touched
+// outside the rows×cols corner. Â is 14×k, element (i, p) at a[i·as+p];
+// B̂ is k×16, element (p, j) at b[p·bs+j], read only for j < cols.
+// It needs AVX-512F and BMI2, k ≥ 1, 1 ≤ rows ≤ 14 and 1 ≤ cols ≤ 16.
+func dtileRowsAVX512(k int, a []float64, as int, b []float64, bs int, c []float64, ldc int, alpha float64, beta float64, rows int, cols int, mode int)
+
+// stileRowsAVX512 computes the first rows×cols elements of the 14×32 tile of C at
+// c[0], rows ldc apart, as alpha·Â·B̂ (mode 0), C + alpha·Â·B̂ (mode 1) or
+// beta·C + alpha·Â·B̂ (mode 2); C is not read in mode 0 and not touched
+// outside the rows×cols corner. Â is 14×k, element (i, p) at a[i·as+p];
+// B̂ is k×32, element (p, j) at b[p·bs+j], read only for j < cols.
+// It needs AVX-512F and BMI2, k ≥ 1, 1 ≤ rows ≤ 14 and 1 ≤ cols ≤ 32.
+func stileRowsAVX512(k int, a []float32, as int, b []float32, bs int, c []float32, ldc int, alpha float32, beta float32, rows int, cols int, mode int)
 
 // dkernAVX2 adds alpha·Â·B̂ into the 6×8 tile of C at c[0], rows ldc apart,
 // where Â is 6×k packed column by column and B̂ is k×8 packed row by row.
