@@ -3,8 +3,10 @@ package tensor
 import (
 	"fmt"
 	"math"
+	"unsafe"
 
 	"github.com/gobackprop/backprop/op"
+	"github.com/gobackprop/backprop/tensor/internal/kern"
 )
 
 // Apply returns the element-wise application of the primitive o of
@@ -102,6 +104,14 @@ func unary[T Float](out *Dense[T], o op.Op, x *Dense[T]) *Dense[T] {
 		}
 	case op.Relu:
 		k = func(n, i, di, j, dj int) {
+			if di == 1 && dj == 1 { // the common case, without branches
+				if unsafe.Sizeof(T(0)) == 8 {
+					kern.Relu64(as[float64](d[i:i+n]), as[float64](s[j:j+n]))
+				} else {
+					kern.Relu32(as[float32](d[i:i+n]), as[float32](s[j:j+n]))
+				}
+				return
+			}
 			for ; n > 0; n-- {
 				v := s[j]
 				if v <= 0 {

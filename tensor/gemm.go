@@ -6,6 +6,7 @@ import (
 	"gonum.org/v1/gonum/blas"
 
 	kernel "github.com/gobackprop/backprop/gemm"
+	"github.com/gobackprop/backprop/tensor/internal/kern"
 )
 
 // kernels is the BLAS implementation of the matrix products: package
@@ -50,9 +51,4 @@ func gemm[T Float](ta, tb bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb
 }
 
 // as returns s as a slice of E, T's underlying type, without copying.
-func as[E, T Float](s []T) []E {
-	if len(s) == 0 {
-		return nil
-	}
-	return unsafe.Slice((*E)(unsafe.Pointer(&s[0])), len(s))
-}
+func as[E, T Float](s []T) []E { return kern.As[E](s) }

@@ -1,8 +1,11 @@
 package autograd
 
 import (
+	"unsafe"
+
 	"github.com/gobackprop/backprop/op"
 	"github.com/gobackprop/backprop/tensor"
+	"github.com/gobackprop/backprop/tensor/internal/kern"
 )
 
 // The tape's arena. A tape keeps, for each position of its list of
@@ -218,15 +221,10 @@ func reluVJP[T tensor.Float](d, g, x *tensor.Dense[T]) *tensor.Dense[T] {
 	}
 	ds, gs, xs := d.Data(), g.Contiguous().Data(), x.Contiguous().Data()
 	gs, xs = gs[:len(ds)], xs[:len(ds)]
-	for i, v := range xs {
-		switch {
-		case v > 0:
-			ds[i] = gs[i]
-		case v <= 0:
-			ds[i] = gs[i] * 0
-		default:
-			ds[i] = gs[i] * v
-		}
+	if unsafe.Sizeof(T(0)) == 8 {
+		kern.ReluVJP64(kern.As[float64](ds), kern.As[float64](gs), kern.As[float64](xs))
+	} else {
+		kern.ReluVJP32(kern.As[float32](ds), kern.As[float32](gs), kern.As[float32](xs))
 	}
 	return d
 }
