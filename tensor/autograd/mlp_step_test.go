@@ -1,7 +1,6 @@
 package autograd_test
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -63,43 +62,3 @@ func TestMLPStep(t *testing.T) {
 
 func near(a, b, tol float64) bool { return a-b <= tol && b-a <= tol }
 
-// TestMLPStepAllocs checks that a warm training step of the 784-128-10
-// network allocates nothing but what package gemm's kernels allocate by
-// themselves for its five matrix products (a few small objects per call
-// in gemm's driver: its problem, and on the parallel path a WaitGroup and
-// closures). When gemm allocates nothing, neither does the step.
-// (testing.AllocsPerRun runs with GOMAXPROCS 1, so gemm takes its serial
-// path here: one allocation per product.)
-func TestMLPStepAllocs(t *testing.T) {
-	if testing.Short() {
-		t.Skip("a network of 100,000 weights")
-	}
-	for _, batch := range []int{64, 256} {
-		t.Run(fmt.Sprintf("f32/b%d", batch), func(t *testing.T) { testStepAllocs[float32](t, batch) })
-		t.Run(fmt.Sprintf("f64/b%d", batch), func(t *testing.T) { testStepAllocs[float64](t, batch) })
-	}
-}
-
-func testStepAllocs[T tensor.Float](t *testing.T, batch int) {
-	r := rand.New(rand.NewPCG(1, 2))
-	m := newMLP[T](r, 784, 128, 10)
-	x := tensor.RandUniform[T](r, 0, 1, batch, 784)
-	labels := make([]int, batch)
-	for i := range labels {
-		labels[i] = r.IntN(10)
-	}
-	step := testing.AllocsPerRun(5, func() { m.step(x, labels, 0.1) })
-	h, lg := tensor.Zeros[T](batch, 128), tensor.Zeros[T](batch, 10)
-	g1, g2 := tensor.Zeros[T](784, 128), tensor.Zeros[T](128, 10)
-	gemms := testing.AllocsPerRun(5, func() {
-		tensor.Gemm(h, false, false, 1, x, m.w1, 0)
-		tensor.Gemm(lg, false, false, 1, h, m.w2, 0)
-		tensor.Gemm(g2, true, false, 1, h, lg, 0)
-		tensor.Gemm(h, false, true, 1, lg, m.w2, 0)
-		tensor.Gemm(g1, true, false, 1, x, h, 0)
-	})
-	t.Logf("%T batch %d: %v allocations per step, %v of them in package gemm", T(0), batch, step, gemms)
-	if step != gemms {
-		t.Errorf("%T batch %d: %v allocations per step, package gemm's five products alone %v", T(0), batch, step, gemms)
-	}
-}
