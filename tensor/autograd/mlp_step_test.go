@@ -61,4 +61,3 @@ func TestMLPStep(t *testing.T) {
 }
 
 func near(a, b, tol float64) bool { return a-b <= tol && b-a <= tol }
-
