@@ -45,13 +45,28 @@
 // (through package tensor's dst-first functions, such as
 // [tensor.MatMulTo]); a buffer of the wrong shape is replaced. Once warm,
 // a step of a network of matrix products, bias additions, ReLU, softmax
-// cross-entropy and a mean allocates nothing in this package (package
-// gemm's driver still allocates a few small objects per product). The
-// other primitives compute through the table's allocating rules.
+// cross-entropy and a mean allocates nothing (TestMLPStepAllocs; package
+// gemm allocates nothing per product either). The other primitives
+// compute through the table's allocating rules.
 //
 // [Tape.Const] leaves are not differentiated: no adjoint is computed for
 // what depends on constants only (the input batch's cotangent would cost
 // a matrix product), and their Grad is zeros.
+//
+// # Forward mode
+//
+// The table's entries also have a JVP rule, for the element-wise
+// primitives (reading op's Partials) and matmul (ȧ·b + a·ḃ): [JVP]
+// pushes tangents through a function of [Dual] arrays, whose results the
+// tests compare with the VJPs (⟨u, J·v⟩ = ⟨Jᵀ·u, v⟩) and with central
+// differences.
+//
+// # Drawing
+//
+// [Tape.Graph] returns the records an output depends on, each with its
+// operation and shape, and the names given to parameters; draw.Ops
+// renders them as DOT, SVG or PNG, one node per operation, as torchviz
+// draws a PyTorch graph: the seed's figure 2.1 for a network.
 //
 // # Misuse
 //
