@@ -7,7 +7,6 @@ package autograd_test
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"testing"
 
 	"github.com/gobackprop/backprop/tensor"
@@ -30,13 +29,7 @@ func TestMLPStepAllocs(t *testing.T) {
 }
 
 func testStepAllocs[T tensor.Float](t *testing.T, batch int) {
-	r := rand.New(rand.NewPCG(1, 2))
-	m := newMLP[T](r, 784, 128, 10)
-	x := tensor.RandUniform[T](r, 0, 1, batch, 784)
-	labels := make([]int, batch)
-	for i := range labels {
-		labels[i] = r.IntN(10)
-	}
+	m, x, labels := mnistSized[T](batch)
 	if a := testing.AllocsPerRun(5, func() { m.step(x, labels, 0.1) }); a != 0 {
 		t.Errorf("%T batch %d: %v allocations per step, want 0", T(0), batch, a)
 	}

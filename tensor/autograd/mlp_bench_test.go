@@ -15,14 +15,21 @@ func BenchmarkMLP(b *testing.B) {
 	}
 }
 
-func benchMLP[T tensor.Float](b *testing.B, batch int) {
+// mnistSized returns a 784-128-10 network and a batch of random inputs in
+// [0, 1) with random labels, from a fixed seed: MNIST's shapes.
+func mnistSized[T tensor.Float](batch int) (m *mlp[T], x *tensor.Dense[T], labels []int) {
 	r := rand.New(rand.NewPCG(1, 2))
-	m := newMLP[T](r, 784, 128, 10)
-	x := tensor.RandUniform[T](r, 0, 1, batch, 784)
-	labels := make([]int, batch)
+	m = newMLP[T](r, 784, 128, 10)
+	x = tensor.RandUniform[T](r, 0, 1, batch, 784)
+	labels = make([]int, batch)
 	for i := range labels {
 		labels[i] = r.IntN(10)
 	}
+	return m, x, labels
+}
+
+func benchMLP[T tensor.Float](b *testing.B, batch int) {
+	m, x, labels := mnistSized[T](batch)
 	m.step(x, labels, 0.1)
 	b.ReportAllocs()
 	b.ResetTimer()
