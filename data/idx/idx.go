@@ -85,6 +85,8 @@ type Error struct {
 	Err    error // the underlying I/O or gzip error, if any
 }
 
+// Error returns "name: offset N: message", with " (decompressed)" after
+// N for a gzip file and ": " and the underlying error if there is one.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Name)
