@@ -30,7 +30,7 @@ func TestMLPStepAllocs(t *testing.T) {
 
 func testStepAllocs[T tensor.Float](t *testing.T, batch int) {
 	m, x, labels := mnistSized[T](batch)
-	if a := testing.AllocsPerRun(5, func() { m.step(x, labels, 0.1) }); a != 0 {
+	if a := testing.AllocsPerRun(5, func() { m.Step(x, labels, 0.1) }); a != 0 {
 		t.Errorf("%T batch %d: %v allocations per step, want 0", T(0), batch, a)
 	}
 }

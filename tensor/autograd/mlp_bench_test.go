@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/gobackprop/backprop/internal/mlp"
 	"github.com/gobackprop/backprop/tensor"
 )
 
@@ -15,11 +16,12 @@ func BenchmarkMLP(b *testing.B) {
 	}
 }
 
-// mnistSized returns a 784-128-10 network and a batch of random inputs in
+// mnistSized returns a 784-128-10 network (package internal/mlp, the one
+// copy of the benchmarks' network, written with nn and optim) and a batch of random inputs in
 // [0, 1) with random labels, from a fixed seed: MNIST's shapes.
-func mnistSized[T tensor.Float](batch int) (m *mlp[T], x *tensor.Dense[T], labels []int) {
+func mnistSized[T tensor.Float](batch int) (m *mlp.MLP[T], x *tensor.Dense[T], labels []int) {
 	r := rand.New(rand.NewPCG(1, 2))
-	m = newMLP[T](r, 784, 128, 10)
+	m = mlp.New[T](r, 784, 128, 10)
 	x = tensor.RandUniform[T](r, 0, 1, batch, 784)
 	labels = make([]int, batch)
 	for i := range labels {
@@ -30,11 +32,11 @@ func mnistSized[T tensor.Float](batch int) (m *mlp[T], x *tensor.Dense[T], label
 
 func benchMLP[T tensor.Float](b *testing.B, batch int) {
 	m, x, labels := mnistSized[T](batch)
-	m.step(x, labels, 0.1)
+	m.Step(x, labels, 0.1)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		m.step(x, labels, 0.1)
+		m.Step(x, labels, 0.1)
 	}
 	b.ReportMetric(float64(batch)*float64(b.N)/b.Elapsed().Seconds(), "samples/s")
 }

@@ -6,6 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/diff/fd"
 
+	"github.com/gobackprop/backprop/internal/mlp"
 	"github.com/gobackprop/backprop/tensor"
 )
 
@@ -14,10 +15,13 @@ import (
 // gradient of the loss.
 func TestMLPStep(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
-	m := newMLP[float64](r, 5, 4, 3)
+	m := mlp.New[float64](r, 5, 4, 3)
 	x := tensor.RandNormal[float64](r, 6, 5)
 	labels := []int{0, 2, 1, 1, 0, 2}
-	params := []*tensor.Dense[float64]{m.w1, m.b1, m.w2, m.b2}
+	var params []*tensor.Dense[float64]
+	for _, p := range m.Params {
+		params = append(params, p.Value)
+	}
 	var p0 []float64
 	for _, p := range params {
 		p0 = append(p0, p.Data()...)
@@ -37,7 +41,7 @@ func TestMLPStep(t *testing.T) {
 	}
 	want := fd.Gradient(nil, loss, p0, &fd.Settings{Formula: fd.Central})
 	for step := range 3 { // the first step allocates, the others reuse
-		l := m.step(x, labels, 1)
+		l := m.Step(x, labels, 1)
 		if lw := loss(p0); l != lw {
 			t.Errorf("step %d: loss %v, want %v", step, l, lw)
 		}
