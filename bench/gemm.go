@@ -44,13 +44,7 @@ func runGemm(w io.Writer, asJSON bool, log io.Writer) error {
 	recs = append(recs, measureGemm("f64", []gemmTool[float64]{
 		{"backprop", gemm.Dgemm}, {"gonum", gonum.Implementation{}.Dgemm}}, log)...)
 	if asJSON {
-		enc := json.NewEncoder(w)
-		for _, r := range recs {
-			if err := enc.Encode(r); err != nil {
-				return err
-			}
-		}
-		return nil
+		return writeRecords(w, recs)
 	}
 	fmt.Fprintf(w, "| task | backprop GFLOP/s | gonum GFLOP/s | ratio |\n|---|---|---|---|\n")
 	for i := 0; i+1 < len(recs); i += 2 {
@@ -88,4 +82,16 @@ func measureGemm[T float32 | float64](prec string, tools []gemmTool[T], log io.W
 		}
 	}
 	return recs
+}
+
+// writeRecords writes recs as JSON, one record a line, the shape of
+// run.sh's output.
+func writeRecords(w io.Writer, recs []gemmRecord) error {
+	enc := json.NewEncoder(w)
+	for _, r := range recs {
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+	}
+	return nil
 }

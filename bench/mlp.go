@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -27,13 +26,7 @@ func runMLP(w io.Writer, asJSON bool, log io.Writer) error {
 		recs = append(recs, measureMLP[float64]("f64", b, log))
 	}
 	if asJSON {
-		enc := json.NewEncoder(w)
-		for _, r := range recs {
-			if err := enc.Encode(r); err != nil {
-				return err
-			}
-		}
-		return nil
+		return writeRecords(w, recs)
 	}
 	fmt.Fprintf(w, "| task | backprop samples/s |\n|---|---|\n")
 	for _, r := range recs {

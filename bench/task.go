@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/gobackprop/backprop/internal/seedtest"
 )
 
 // The tasks.
@@ -80,46 +82,20 @@ func seedPrimal(x1, x2 float64) float64 {
 	return math.Sin(math.Pi*a) + math.Cos(math.Pi*b)
 }
 
-// rosenbrockX returns the standard starting point of the extended
-// Rosenbrock function: 1.2 at even and 1.0 at odd indices. (More, Garbow
-// and Hillstrom use -1.2; the seed's task uses +1.2.)
-func rosenbrockX(n int) []float64 {
-	x := make([]float64, n)
-	for i := range x {
-		x[i] = 1
-		if i%2 == 0 {
-			x[i] = 1.2
-		}
-	}
-	return x
-}
-
-// rosenbrockPrimal is the extended Rosenbrock function
+// The extended Rosenbrock function and its analytic gradient are
+// internal/seedtest's, the fixture of the library's tests too:
 //
 //	f(x) = Σ_{i<n/2} 100*(x[2i+1] - x[2i]^2)^2 + (1 - x[2i])^2
 //
-// as a plain Go loop. Every tool writes it with the same eight scalar
-// operations per pair, in the same order: t = x0*x0, d = x1 - t,
-// a = 100*(d*d), e = 1 - x0, s = s + (a + e*e).
-func rosenbrockPrimal(x []float64) float64 {
-	var s float64
-	for i := 0; i+1 < len(x); i += 2 {
-		d := x[i+1] - x[i]*x[i]
-		e := 1 - x[i]
-		s += 100*(d*d) + e*e
-	}
-	return s
-}
-
-// rosenbrockGrad is the analytic gradient of rosenbrockPrimal, stored in
-// dst.
-func rosenbrockGrad(dst, x []float64) {
-	for i := 0; i+1 < len(x); i += 2 {
-		d := x[i+1] - x[i]*x[i]
-		dst[i] = -400*x[i]*d - 2*(1-x[i])
-		dst[i+1] = 200 * d
-	}
-}
+// as a plain Go loop, the primal of the ratios. Every tool writes it with
+// the same eight scalar operations per pair, in the same order: t = x0*x0,
+// d = x1 - t, a = 100*(d*d), e = 1 - x0, s = s + (a + e*e). The starting
+// point is 1.2 at even and 1.0 at odd indices. (More, Garbow and
+// Hillstrom use -1.2; the seed's task uses +1.2.)
+var (
+	rosenbrockX      = seedtest.RosenbrockStart
+	rosenbrockPrimal = seedtest.Rosenbrock
+)
 
 // reference returns the point, value and exact gradient of a task at n.
 func reference(task string, n int) (x []float64, v float64, grad []float64) {
@@ -129,7 +105,7 @@ func reference(task string, n int) (x []float64, v float64, grad []float64) {
 	case taskRosenbrock:
 		x = rosenbrockX(n)
 		grad = make([]float64, n)
-		rosenbrockGrad(grad, x)
+		seedtest.RosenbrockGrad(grad, x)
 		return x, rosenbrockPrimal(x), grad
 	}
 	panic("bench: unknown task " + task)
