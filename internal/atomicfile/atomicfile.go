@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 )
 
 // DefaultPerm is the permission of a new file whose target does not exist
@@ -143,4 +144,29 @@ func WriteFile(path string, write func(w io.Writer) error) error {
 		return err
 	}
 	return f.Commit()
+}
+
+// RemoveStale removes the temporary files that writers of path killed
+// before Commit or Abort left behind in its directory. Call it only when
+// no other process is writing path: that writer's temporary file would be
+// removed too, and its Commit would fail (without touching the target).
+func RemoveStale(path string) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	prefix := "." + base + ".tmp-"
+	for _, e := range es {
+		if strings.HasPrefix(e.Name(), prefix) && e.Type().IsRegular() {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
 }

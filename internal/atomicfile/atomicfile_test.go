@@ -156,3 +156,19 @@ func ExampleWriteFile() {
 	// all or nothing
 	// <nil>
 }
+
+// TestRemoveStale checks that RemoveStale removes the temporary files of
+// its target, and only those.
+func TestRemoveStale(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "ck.bin")
+	for _, name := range []string{"ck.bin", ".ck.bin.tmp-1", ".ck.bin.tmp-22", ".other.tmp-1", "ck.bin.tmp-3"} {
+		os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o644)
+	}
+	if err := atomicfile.RemoveStale(path); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(entries(t, dir), " "), ".other.tmp-1 ck.bin ck.bin.tmp-3"; got != want {
+		t.Errorf("directory holds %q, want %q", got, want)
+	}
+}
