@@ -82,8 +82,12 @@ func fix(data []byte) []byte {
 func TestForged(t *testing.T) {
 	data := encode(t, small())
 	at := func(s string) int { return bytes.Index(data, []byte(s)) }
-	put32 := func(off int, v uint32) func([]byte) { return func(b []byte) { binary.LittleEndian.PutUint32(b[off:], v) } }
-	put64 := func(off int, v uint64) func([]byte) { return func(b []byte) { binary.LittleEndian.PutUint64(b[off:], v) } }
+	put32 := func(off int, v uint32) func([]byte) {
+		return func(b []byte) { binary.LittleEndian.PutUint32(b[off:], v) }
+	}
+	put64 := func(off int, v uint64) func([]byte) {
+		return func(b []byte) { binary.LittleEndian.PutUint64(b[off:], v) }
+	}
 	weight := at("0.weight") // the name of the first entry, a 2×3 float32 array
 	rng := at("rng")         // the name of a byte string
 	epoch := at("epoch")     // the name of an integer
