@@ -148,7 +148,9 @@ func Decode(r io.Reader, kind string) (*State, error) {
 			return nil, fmt.Errorf("checkpoint: %w", err)
 		}
 		// ReadFrom grows the buffer as data arrives, so that a total
-		// claiming more than r holds allocates no more than r holds.
+		// claiming more than r holds allocates no more than r holds
+		// (beyond the first 256 KiB).
+		buf.Grow(int(min(total, 256<<10)))
 		if _, err := buf.ReadFrom(io.LimitReader(r, total-headerSize)); err != nil {
 			return nil, fmt.Errorf("checkpoint: %w", err)
 		}
@@ -233,19 +235,24 @@ func decode(data []byte, kind string) (*State, error) {
 		switch e.typ {
 		case typeFloat32, typeFloat64:
 			e.shape = d.shape(e.typ)
+			if d.err != nil {
+				break
+			}
 			size := 1
 			for _, x := range e.shape {
 				size *= x
 			}
 			if e.typ == typeFloat32 {
+				b := d.bytes(4 * uint64(size)) // shape checked that it fits
 				e.f32 = make([]float32, size)
 				for j := range e.f32 {
-					e.f32[j] = math.Float32frombits(d.u32())
+					e.f32[j] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*j:]))
 				}
 			} else {
+				b := d.bytes(8 * uint64(size))
 				e.f64 = make([]float64, size)
 				for j := range e.f64 {
-					e.f64[j] = math.Float64frombits(d.u64())
+					e.f64[j] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*j:]))
 				}
 			}
 		case typeInt:
