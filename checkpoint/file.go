@@ -21,7 +21,7 @@ const FileName = "checkpoint.bpck"
 // complete. Temporary files that a killed Save left in dir are removed
 // first; so dir must have one writer at a time.
 func Save(dir string, s *State) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := atomicfile.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
 	path := filepath.Join(dir, FileName)

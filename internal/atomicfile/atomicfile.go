@@ -170,3 +170,29 @@ func RemoveStale(path string) error {
 	}
 	return errors.Join(errs...)
 }
+
+// MkdirAll creates the directory dir and any missing parents, as
+// os.MkdirAll does, and flushes the parent of each directory it creates,
+// so that a file committed in dir afterwards does not vanish with its
+// directory in a crash.
+func MkdirAll(dir string, perm os.FileMode) error {
+	var missing []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil || !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		missing = append(missing, d)
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	if err := os.MkdirAll(dir, perm); err != nil {
+		return err
+	}
+	for i := len(missing) - 1; i >= 0; i-- {
+		if err := syncDir(filepath.Dir(missing[i])); err != nil {
+			return fmt.Errorf("%s: %w", missing[i], err)
+		}
+	}
+	return nil
+}

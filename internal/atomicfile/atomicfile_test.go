@@ -172,3 +172,20 @@ func TestRemoveStale(t *testing.T) {
 		t.Errorf("directory holds %q, want %q", got, want)
 	}
 }
+
+func TestMkdirAll(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a", "b")
+	for range 2 { // the second time, everything exists
+		if err := atomicfile.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			t.Fatalf("MkdirAll made no directory: %v", err)
+		}
+	}
+	file := filepath.Join(t.TempDir(), "f")
+	os.WriteFile(file, nil, 0o644)
+	if err := atomicfile.MkdirAll(filepath.Join(file, "sub"), 0o755); err == nil {
+		t.Errorf("MkdirAll under a file succeeded")
+	}
+}
