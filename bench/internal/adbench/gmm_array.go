@@ -1,0 +1,117 @@
+package adbench
+
+import (
+	"github.com/gobackprop/backprop/tensor"
+	"github.com/gobackprop/backprop/tensor/autograd"
+)
+
+// GMMArray is the GMM objective written with the array engine
+// (package tensor/autograd), as a user of the library would: the Q_k
+// are built from the ICF rows by one product with a constant 0/1
+// matrix, and Q_k·(x_i − μ_k) for all i and k is one matrix product
+// X·Wᵀ minus a row, W stacking the Q_k.
+//
+// The tape is kept between calls, so that once warm a call reuses its
+// arrays. A GMMArray must be used by one goroutine at a time.
+type GMMArray struct {
+	g    *GMM
+	tape *autograd.Tape[float64]
+
+	alphas, means, icf *tensor.Dense[float64] // the parameters: 1×K, K×d, K×t
+	x                  *tensor.Dense[float64] // n×d
+	place              *tensor.Dense[float64] // t×d²: ICF entry j to Q's entry (r, c)
+	diag               *tensor.Dense[float64] // 1×t: 1 on the log-diagonal entries
+	sumDiag            *tensor.Dense[float64] // t×1: the same, to sum them
+	half, gamma2, m    *tensor.Dense[float64] // scalars
+	constant           float64
+}
+
+// NewGMMArray prepares the array objective of g.
+func NewGMMArray(g *GMM) *GMMArray {
+	d, k, t := g.D, g.K, g.Tri()
+	a := &GMMArray{
+		g:        g,
+		tape:     autograd.New[float64](),
+		alphas:   tensor.FromSlice(append([]float64(nil), g.Alphas...), 1, k),
+		means:    tensor.FromSlice(append([]float64(nil), g.Means...), k, d),
+		icf:      tensor.FromSlice(append([]float64(nil), g.ICF...), k, t),
+		x:        tensor.FromSlice(g.X, g.N, d),
+		place:    tensor.Zeros[float64](t, d*d),
+		diag:     tensor.Zeros[float64](1, t),
+		sumDiag:  tensor.Zeros[float64](t, 1),
+		half:     tensor.Scalar(-0.5),
+		gamma2:   tensor.Scalar(0.5 * g.Gamma * g.Gamma),
+		m:        tensor.Scalar(float64(g.M)),
+		constant: g.gmmConstant(),
+	}
+	for r := range d {
+		for c := 0; c <= r; c++ {
+			a.place.Set(1, icfIndex(d, r, c), r*d+c)
+		}
+		a.diag.Set(1, 0, r)
+		a.sumDiag.Set(1, r, 0)
+	}
+	return a
+}
+
+// SetParams copies p, in the order of [GMM.Params], into the parameters.
+func (a *GMMArray) SetParams(p []float64) {
+	k, d := a.g.K, a.g.D
+	copy(a.alphas.Data(), p[:k])
+	copy(a.means.Data(), p[k:k+k*d])
+	copy(a.icf.Data(), p[k+k*d:])
+}
+
+// record records the objective on the tape and returns it with the
+// parameters' Vars.
+func (a *GMMArray) record() (out, alphas, means, icf autograd.Var[float64]) {
+	t := a.tape
+	t.Reset()
+	g := a.g
+	n, d, k := g.N, g.D, g.K
+	alphas, means, icf = t.Var(a.alphas), t.Var(a.means), t.Var(a.icf)
+
+	// Q_k's entries, K×t: exp on the log-diagonal, as they are below it;
+	// then placed, K×d², Q_k row by row.
+	q := autograd.Where(a.diag, autograd.Exp(icf), icf)
+	qs := autograd.MatMul(q, t.Const(a.place))
+	sumqs := autograd.Reshape(autograd.MatMul(icf, t.Const(a.sumDiag)), 1, k)
+
+	// Q_k·(x_i − μ_k) = (X·Wᵀ)[i, k·d + r] − (Q_k·μ_k)[r], W the Q_k stacked K·d×d.
+	w := autograd.Reshape(qs, k*d, d)
+	z := autograd.MatMul(t.Const(a.x), autograd.Transpose(w, 1, 0))
+	qmu := autograd.Sum(autograd.Mul(autograd.Reshape(means, k, 1, d), autograd.Reshape(qs, k, d, d)), []int{2}, false)
+	y := autograd.Sub(z, autograd.Reshape(qmu, 1, k*d))
+	sq := autograd.Sum(autograd.Reshape(autograd.Mul(y, y), n, k, d), []int{2}, false)
+
+	// Σ_i logsumexp_k(α_k + Σ log-diag − ½·|Q_k(x_i − μ_k)|²) − n·logsumexp(α).
+	inner := autograd.Add(autograd.Add(alphas, sumqs), autograd.Mul(t.Const(a.half), sq))
+	slse := autograd.Sum(autograd.LogSumExp(inner, []int{1}, false), nil, false)
+	lseAlpha := autograd.LogSumExp(alphas, nil, false)
+	like := autograd.Sub(slse, autograd.Mul(t.Const(tensor.Scalar(float64(n))), lseAlpha))
+
+	// The Wishart prior: ½γ²·Σ Q entries² − m·Σ log-diagonals.
+	prior := autograd.Sub(
+		autograd.Mul(t.Const(a.gamma2), autograd.Sum(autograd.Mul(q, q), nil, false)),
+		autograd.Mul(t.Const(a.m), autograd.Sum(sumqs, nil, false)))
+	out = autograd.Add(like, prior)
+	return out, alphas, means, icf
+}
+
+// Objective returns the objective at the parameters.
+func (a *GMMArray) Objective() float64 {
+	out, _, _, _ := a.record()
+	return out.Value().Data()[0] + a.constant
+}
+
+// Gradient writes the gradient, in the order of [GMM.Params], into dst
+// and returns the objective.
+func (a *GMMArray) Gradient(dst []float64) float64 {
+	out, alphas, means, icf := a.record()
+	a.tape.Backward(out)
+	k, d := a.g.K, a.g.D
+	copy(dst[:k], a.tape.Grad(alphas).Data())
+	copy(dst[k:k+k*d], a.tape.Grad(means).Data())
+	copy(dst[k+k*d:], a.tape.Grad(icf).Data())
+	return out.Value().Data()[0] + a.constant
+}
