@@ -27,3 +27,30 @@ func BenchmarkGMM(b *testing.B) {
 		b.Run(name+"/gradient", func(b *testing.B) { benchGMM(b, name, true) })
 	}
 }
+
+func BenchmarkBA(b *testing.B) {
+	for _, name := range []string{"ba/ba1_n49_m7776_p31843.txt", "ba/ba5_n257_m65132_p225911.txt"} {
+		ba, err := ReadBA(openDataB(b, name), name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c, err := NewBACompiled(ba)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name+"/objective", func(b *testing.B) {
+			reproj, werr := make([]float64, 2*ba.P), make([]float64, ba.P)
+			b.ReportAllocs()
+			for b.Loop() {
+				c.Objective(reproj, werr)
+			}
+		})
+		b.Run(name+"/jacobian", func(b *testing.B) {
+			j := NewBAJacobian(ba)
+			b.ReportAllocs()
+			for b.Loop() {
+				c.Jacobian(j)
+			}
+		})
+	}
+}
