@@ -54,3 +54,26 @@ func BenchmarkBA(b *testing.B) {
 		})
 	}
 }
+
+func BenchmarkLSTM(b *testing.B) {
+	for _, name := range []string{"lstm/lstm_l2_c1024.txt", "lstm/lstm_l4_c1024.txt"} {
+		m, err := ReadLSTM(openDataB(b, name), name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		a := NewLSTMArray(m)
+		dst := make([]float64, m.NumParams())
+		b.Run(name+"/objective", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				a.Objective()
+			}
+		})
+		b.Run(name+"/gradient", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				a.Gradient(dst)
+			}
+		})
+	}
+}
