@@ -102,3 +102,15 @@ func TestReadBAErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestWriteCSR(t *testing.T) {
+	var s strings.Builder
+	j := &CSR{NRows: 2, NCols: 3, Rows: []int32{0, 1, 2}, Cols: []int32{2, 0}, Vals: []float64{1.5, -2}}
+	if err := WriteCSR(&s, j); err != nil {
+		t.Fatal(err)
+	}
+	want := "2 3\n3\n0 1 2 \n2\n2 0 \n1.5000000000000000e+00 -2.0000000000000000e+00 "
+	if s.String() != want {
+		t.Errorf("got %q, want %q", s.String(), want)
+	}
+}

@@ -1,0 +1,214 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/gobackprop/backprop/bench/internal/adbench"
+)
+
+// result is one input run by one tool.
+type result struct {
+	task, problem, tool string
+	size                string    // the instance's dimensions, for the table
+	skipped             string    // why the input was not run, or ""
+	objective           []float64 // GMM, LSTM: the objective; BA: the first observation's two reprojection errors and weight error
+	gradient            []float64 // GMM, LSTM: the gradient; BA: the first 2×15 block, row by row, and the first weight error's entry
+	objS, derS          float64   // seconds per call
+	allocBytes          uint64    // bytes allocated by one derivative call, once warm
+	load                string    // the load average after timing
+}
+
+// record is one line of -json output.
+type record struct {
+	Task   string `json:"task"`
+	Tool   string `json:"tool"`
+	Metric string `json:"metric"`
+	Value  any    `json:"value"`
+}
+
+func (r *result) records() []record {
+	rec := func(metric string, v any) record { return record{r.task, r.tool, metric, v} }
+	if r.skipped != "" {
+		return []record{rec("skipped", r.skipped)}
+	}
+	obj := any(r.objective)
+	if len(r.objective) == 1 {
+		obj = r.objective[0]
+	}
+	return []record{
+		rec("objective", obj),
+		rec("gradient", r.gradient),
+		rec("objective_s", r.objS),
+		rec("derivative_s", r.derS),
+		rec("ratio", r.derS/r.objS),
+		rec("derivative_alloc_bytes", r.allocBytes),
+		rec("load", r.load),
+	}
+}
+
+// problem is a prepared input: its objective and derivative, each
+// computing into memory the problem keeps, and the writers of ADBench's
+// output files.
+type problem struct {
+	tool                  string
+	size                  string
+	objective, derivative func()
+	// summary returns the values of the records after derivative has
+	// run.
+	summary func() (objective, gradient []float64)
+	// write writes ADBench's _F_ and _J_ files.
+	writeF, writeJ func(w io.Writer) error
+}
+
+// runFile reads, runs, times and writes one input.
+func runFile(path string, c *config, log io.Writer) (*result, error) {
+	task, kind, err := taskName(path)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(log, "adbench: %s: reading\n", task)
+	var p *problem
+	var skip string
+	switch kind {
+	case "gmm":
+		p, skip, err = prepareGMM(path, c)
+	case "ba":
+		p, skip, err = prepareBA(path, c)
+	case "lstm":
+		p, err = prepareLSTM(path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	r := &result{task: task, problem: kind, tool: "backprop", skipped: skip}
+	if skip != "" {
+		fmt.Fprintf(log, "adbench: %s: skipped: %s\n", task, skip)
+		return r, nil
+	}
+	r.tool, r.size = p.tool, p.size
+	p.derivative()
+	r.objective, r.gradient = p.summary()
+	r.allocBytes = allocs(p.derivative)
+	fmt.Fprintf(log, "adbench: %s: timing %s (%s)\n", task, p.tool, p.size)
+	to, td := measure(c, p.objective, p.derivative)
+	r.objS, r.derS = to.Seconds(), td.Seconds()
+	r.load = loadAverage()
+	fmt.Fprintf(log, "adbench: %s: objective %.3g s, derivative %.3g s, ratio %.3g (load %s)\n", task, r.objS, r.derS, r.derS/r.objS, r.load)
+	if c.outDir != "" {
+		p.derivative()
+		base := filepath.Join(c.outDir, filepath.Base(task))
+		if err := writeFile(base+"_F_"+p.tool+".txt", p.writeF); err != nil {
+			return nil, err
+		}
+		if err := writeFile(base+"_J_"+p.tool+".txt", p.writeJ); err != nil {
+			return nil, err
+		}
+		if err := writeFile(base+"_times_"+p.tool+".txt", func(w io.Writer) error {
+			return adbench.WriteTimes(w, r.objS, r.derS)
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// writeFile writes a file through a temporary one, renamed at the end.
+func writeFile(name string, f func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(name), ".adbench-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := f(tmp); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
+}
+
+// allocs returns the bytes one call of f allocates.
+func allocs(f func()) uint64 {
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	f()
+	runtime.ReadMemStats(&m1)
+	return m1.TotalAlloc - m0.TotalAlloc
+}
+
+// measure times the objective and the derivative as ADBench does: the
+// number of repeats of a batch is doubled until a batch lasts at least
+// c.minTime; then up to c.nruns batches are timed, until c.timeLimit has
+// been spent, and the shortest time per call is kept. Unlike ADBench,
+// which times the objective and then the derivative, the batches of the
+// two alternate, so that both see the same load on a shared machine.
+func measure(c *config, objective, derivative func()) (to, td time.Duration) {
+	batch := func(f func(), n int) time.Duration {
+		t := time.Now()
+		for range n {
+			f()
+		}
+		return time.Since(t)
+	}
+	repeats := func(f func()) (int, time.Duration) {
+		for n := 1; ; n *= 2 {
+			if t := batch(f, n); t >= c.minTime || n >= 1<<30 {
+				return n, t / time.Duration(n)
+			}
+		}
+	}
+	no, to := repeats(objective)
+	nd, td := repeats(derivative)
+	var spentO, spentD time.Duration
+	for run := 0; run < c.nruns && (spentO < c.timeLimit || spentD < c.timeLimit); run++ {
+		if spentO < c.timeLimit {
+			t := batch(objective, no)
+			spentO += t
+			to = min(to, t/time.Duration(no))
+		}
+		if spentD < c.timeLimit {
+			t := batch(derivative, nd)
+			spentD += t
+			td = min(td, t/time.Duration(nd))
+		}
+	}
+	return to, td
+}
+
+// printTable prints the results as Markdown tables, one per problem.
+func printTable(w io.Writer, results []*result) {
+	titles := map[string]string{
+		"gmm":  "GMM: objective and its gradient (array engine)",
+		"ba":   "Bundle adjustment: residuals and their sparse Jacobian (compiled programs, all cores)",
+		"lstm": "LSTM: objective and its gradient (array engine)",
+	}
+	for _, kind := range []string{"gmm", "ba", "lstm"} {
+		var rs []*result
+		for _, r := range results {
+			if r.problem == kind {
+				rs = append(rs, r)
+			}
+		}
+		if len(rs) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n#### %s\n\n", titles[kind])
+		fmt.Fprintln(w, "| input | size | tool | objective (s) | derivative (s) | ratio | MB allocated per derivative | load |")
+		fmt.Fprintln(w, "|---|---|---|--:|--:|--:|--:|---|")
+		for _, r := range rs {
+			if r.skipped != "" {
+				fmt.Fprintf(w, "| %s | | | | | not run: %s | | |\n", r.task, r.skipped)
+				continue
+			}
+			fmt.Fprintf(w, "| %s | %s | %s | %.3g | %.3g | %.2f | %.3g | %s |\n", r.task, r.size, r.tool, r.objS, r.derS, r.derS/r.objS, float64(r.allocBytes)/1e6, strings.Fields(r.load + " ?")[0])
+		}
+	}
+}
