@@ -68,7 +68,7 @@ func like[T tensor.Float](d, x *tensor.Dense[T]) *tensor.Dense[T] {
 // newReuseRules returns the reusing rules, by primitive; the zero entry
 // means none.
 func newReuseRules[T tensor.Float]() *[numPrims]reuseRule[T] {
-	return &[numPrims]reuseRule[T]{
+	r := &[numPrims]reuseRule[T]{
 		elementwise: {
 			forward: func(p *param[T], a [2]*tensor.Dense[T], dst *tensor.Dense[T]) *tensor.Dense[T] {
 				x, y := a[0], a[1]
@@ -191,6 +191,8 @@ func newReuseRules[T tensor.Float]() *[numPrims]reuseRule[T] {
 			},
 		},
 	}
+	addConvReuse(r) // reuse_conv.go
+	return r
 }
 
 // maxRank bounds the number of axes the reusing rules broadcast over.
