@@ -203,16 +203,20 @@ func Conv2DGradTo[T Float](gx, gw, g, x, w *Dense[T], win Window, work *ConvWork
 	}
 }
 
-// parallel calls f on pieces [lo, hi) of [0, n), in the calling goroutine
-// and up to GOMAXPROCS-1 others when the work (cost elements in all) is
-// large enough to pay for them. Each index is handled by one call, so
-// results do not depend on the split.
-func parallel(n, cost int, f func(lo, hi int)) {
+// parallelMin is the number of elements copied below which the copies
+// to and from columns run on the calling goroutine alone.
+const parallelMin = 1 << 16
+
+// serial reports whether n pieces of cost elements in all are better
+// done on the calling goroutine alone.
+func serial(n, cost int) bool { return n < 2 || cost < parallelMin || runtime.GOMAXPROCS(0) < 2 }
+
+// parallel calls f on pieces [lo, hi) of [0, n), in the calling
+// goroutine and GOMAXPROCS-1 others. Each index is handled by one call,
+// so results do not depend on the split. (The closure and goroutines
+// allocate: callers check serial first and call their loop directly.)
+func parallel(n int, f func(lo, hi int)) {
 	procs := min(runtime.GOMAXPROCS(0), n)
-	if procs < 2 || cost < 1<<16 {
-		f(0, n)
-		return
-	}
 	var wg sync.WaitGroup
 	for k := 1; k < procs; k++ {
 		wg.Add(1)
@@ -230,16 +234,95 @@ func parallel(n, cost int, f func(lo, hi int)) {
 // the input element under the kernel's tap (ki, kj) in channel ci, or 0
 // in the padding.
 func im2col[T Float](cols, x []T, g geom) {
+	rows := g.c * g.kh * g.kw
+	if serial(rows, len(cols)) {
+		im2colRows(cols, x, g, 0, rows)
+		return
+	}
+	parallel(rows, func(lo, hi int) { im2colRows(cols, x, g, lo, hi) })
+}
+
+// im2colRows writes the rows [lo, hi) of im2col's cols.
+func im2colRows[T Float](cols, x []T, g geom, lo, hi int) {
 	p := g.oh * g.ow
 	np := g.n * p
-	rows := g.c * g.kh * g.kw
-	parallel(rows, rows*np, func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			ci, kk := r/(g.kh*g.kw), r%(g.kh*g.kw)
-			ki, kj := kk/g.kw, kk%g.kw
-			row := cols[r*np : (r+1)*np]
+	for r := lo; r < hi; r++ {
+		ci, kk := r/(g.kh*g.kw), r%(g.kh*g.kw)
+		ki, kj := kk/g.kw, kk%g.kw
+		row := cols[r*np : (r+1)*np]
+		iw0 := kj*g.dw - g.pw
+		// Output columns whose input column is inside x: iw0 + ow·sw in [0, w).
+		olo := 0
+		if iw0 < 0 {
+			olo = min(g.ow, (-iw0+g.sw-1)/g.sw)
+		}
+		ohi := 0
+		if g.w-iw0 > 0 {
+			ohi = min(g.ow, (g.w-iw0+g.sw-1)/g.sw)
+		}
+		ohi = max(ohi, olo)
+		for i := range g.n {
+			src := x[(i*g.c+ci)*g.h*g.w : (i*g.c+ci+1)*g.h*g.w]
+			for oh := range g.oh {
+				d := row[i*p+oh*g.ow : i*p+(oh+1)*g.ow]
+				ih := oh*g.sh + ki*g.dh - g.ph
+				if ih < 0 || ih >= g.h {
+					for j := range d {
+						d[j] = 0
+					}
+					continue
+				}
+				s := src[ih*g.w : (ih+1)*g.w]
+				// Rows are short (tens of elements): loops, not
+				// copy and clear, which cost a call each.
+				for j := range d[:olo] {
+					d[j] = 0
+				}
+				if g.sw == 1 {
+					dd := d[olo:ohi]
+					ss := s[olo+iw0 : ohi+iw0]
+					ss = ss[:len(dd)]
+					for j := range dd {
+						dd[j] = ss[j]
+					}
+				} else {
+					for ow := olo; ow < ohi; ow++ {
+						d[ow] = s[iw0+ow*g.sw]
+					}
+				}
+				for j := ohi; j < len(d); j++ {
+					d[j] = 0
+				}
+			}
+		}
+	}
+}
+
+// col2im sets x to the sum, at every input element, of the entries of
+// cols ((c·kh·kw) × (n·oh·ow), as im2col lays them out) that im2col
+// copies from it: the transpose of im2col. Each element's terms are added
+// in the order of the kernel's taps.
+func col2im[T Float](x, cols []T, g geom) {
+	if serial(g.c, len(cols)) {
+		col2imChannels(x, cols, g, 0, g.c)
+		return
+	}
+	parallel(g.c, func(lo, hi int) { col2imChannels(x, cols, g, lo, hi) })
+}
+
+// col2imChannels sets the channels [lo, hi) of col2im's x.
+func col2imChannels[T Float](x, cols []T, g geom, lo, hi int) {
+	p := g.oh * g.ow
+	np := g.n * p
+	kk := g.kh * g.kw
+	for ci := lo; ci < hi; ci++ {
+		for i := range g.n {
+			clear(x[(i*g.c+ci)*g.h*g.w : (i*g.c+ci+1)*g.h*g.w])
+		}
+		for k := range kk {
+			ki, kj := k/g.kw, k%g.kw
+			row := cols[(ci*kk+k)*np : (ci*kk+k+1)*np]
 			iw0 := kj*g.dw - g.pw
-			// Output columns whose input column is inside x: iw0 + ow·sw in [0, w).
 			olo := 0
 			if iw0 < 0 {
 				olo = min(g.ow, (-iw0+g.sw-1)/g.sw)
@@ -250,93 +333,28 @@ func im2col[T Float](cols, x []T, g geom) {
 			}
 			ohi = max(ohi, olo)
 			for i := range g.n {
-				src := x[(i*g.c+ci)*g.h*g.w : (i*g.c+ci+1)*g.h*g.w]
+				dst := x[(i*g.c+ci)*g.h*g.w : (i*g.c+ci+1)*g.h*g.w]
 				for oh := range g.oh {
-					d := row[i*p+oh*g.ow : i*p+(oh+1)*g.ow]
 					ih := oh*g.sh + ki*g.dh - g.ph
 					if ih < 0 || ih >= g.h {
-						for j := range d {
-							d[j] = 0
-						}
 						continue
 					}
-					s := src[ih*g.w : (ih+1)*g.w]
-					// Rows are short (tens of elements): loops, not
-					// copy and clear, which cost a call each.
-					for j := range d[:olo] {
-						d[j] = 0
-					}
+					s := row[i*p+oh*g.ow : i*p+(oh+1)*g.ow]
+					d := dst[ih*g.w : (ih+1)*g.w]
 					if g.sw == 1 {
-						dd := d[olo:ohi]
-						ss := s[olo+iw0 : ohi+iw0]
-						ss = ss[:len(dd)]
-						for j := range dd {
-							dd[j] = ss[j]
+						d = d[olo+iw0 : ohi+iw0]
+						for j, v := range s[olo:ohi] {
+							d[j] += v
 						}
 					} else {
 						for ow := olo; ow < ohi; ow++ {
-							d[ow] = s[iw0+ow*g.sw]
-						}
-					}
-					for j := ohi; j < len(d); j++ {
-						d[j] = 0
-					}
-				}
-			}
-		}
-	})
-}
-
-// col2im sets x to the sum, at every input element, of the entries of
-// cols ((c·kh·kw) × (n·oh·ow), as im2col lays them out) that im2col
-// copies from it: the transpose of im2col. Each element's terms are added
-// in the order of the kernel's taps.
-func col2im[T Float](x, cols []T, g geom) {
-	p := g.oh * g.ow
-	np := g.n * p
-	kk := g.kh * g.kw
-	parallel(g.c, g.c*kk*np, func(lo, hi int) {
-		for ci := lo; ci < hi; ci++ {
-			for i := range g.n {
-				clear(x[(i*g.c+ci)*g.h*g.w : (i*g.c+ci+1)*g.h*g.w])
-			}
-			for k := range kk {
-				ki, kj := k/g.kw, k%g.kw
-				row := cols[(ci*kk+k)*np : (ci*kk+k+1)*np]
-				iw0 := kj*g.dw - g.pw
-				olo := 0
-				if iw0 < 0 {
-					olo = min(g.ow, (-iw0+g.sw-1)/g.sw)
-				}
-				ohi := 0
-				if g.w-iw0 > 0 {
-					ohi = min(g.ow, (g.w-iw0+g.sw-1)/g.sw)
-				}
-				ohi = max(ohi, olo)
-				for i := range g.n {
-					dst := x[(i*g.c+ci)*g.h*g.w : (i*g.c+ci+1)*g.h*g.w]
-					for oh := range g.oh {
-						ih := oh*g.sh + ki*g.dh - g.ph
-						if ih < 0 || ih >= g.h {
-							continue
-						}
-						s := row[i*p+oh*g.ow : i*p+(oh+1)*g.ow]
-						d := dst[ih*g.w : (ih+1)*g.w]
-						if g.sw == 1 {
-							d = d[olo+iw0 : ohi+iw0]
-							for j, v := range s[olo:ohi] {
-								d[j] += v
-							}
-						} else {
-							for ow := olo; ow < ohi; ow++ {
-								d[iw0+ow*g.sw] += s[ow]
-							}
+							d[iw0+ow*g.sw] += s[ow]
 						}
 					}
 				}
 			}
 		}
-	})
+	}
 }
 
 // AddBias returns x plus b along axis: x[…, i, …] + b[i], with i the
@@ -421,53 +439,21 @@ func MaxPool2DTo[T Float](dst *Dense[T], argmax []int, x *Dense[T], kh, kw int, 
 	if g.ph > kh/2 || g.pw > kw/2 {
 		panic(fmt.Sprintf("tensor: maxpool2d: padding %d×%d is more than half the kernel %d×%d", g.ph, g.pw, kh, kw))
 	}
-	shape := []int{g.n, g.c, g.oh, g.ow}
 	if dst == nil {
-		dst = Zeros[T](shape...)
-	} else if !dst.hasShape(shape) || !dst.IsContiguous() {
-		checkDst("maxpool2d", dst, shape)
+		dst = Zeros[T](g.n, g.c, g.oh, g.ow)
+	} else if !dst.HasShape(g.n, g.c, g.oh, g.ow) || !dst.IsContiguous() {
+		checkDst("maxpool2d", dst, []int{g.n, g.c, g.oh, g.ow})
 	}
 	if argmax != nil && len(argmax) != dst.Size() {
-		panic(fmt.Sprintf("tensor: maxpool2d: argmax has %d elements but the result is %s", len(argmax), dims(shape)))
+		panic(fmt.Sprintf("tensor: maxpool2d: argmax has %d elements but the result is %s", len(argmax), dims(dst.shape)))
 	}
 	x = x.Contiguous()
-	s, d := x.flat(), dst.flat()
-	hw, p := g.h*g.w, g.oh*g.ow
-	negInf := T(math.Inf(-1))
-	parallel(g.n*g.c, g.n*g.c*p*kh*kw, func(lo, hi int) {
-		for plane := lo; plane < hi; plane++ {
-			src := s[plane*hw : (plane+1)*hw]
-			for oh := range g.oh {
-				for ow := range g.ow {
-					m, at := negInf, -1
-					for ki := range kh {
-						ih := oh*g.sh + ki*g.dh - g.ph
-						if ih < 0 || ih >= g.h {
-							continue
-						}
-						for kj := range kw {
-							iw := ow*g.sw + kj*g.dw - g.pw
-							if iw < 0 || iw >= g.w {
-								continue
-							}
-							v := src[ih*g.w+iw]
-							if v > m || at < 0 || (v != v && m == m) {
-								m, at = v, ih*g.w+iw
-							}
-						}
-					}
-					o := plane*p + oh*g.ow + ow
-					d[o] = m
-					if argmax != nil {
-						if at >= 0 {
-							at += plane * hw
-						}
-						argmax[o] = at // -1: a window of padding only
-					}
-				}
-			}
-		}
-	})
+	d, xs := dst.flat(), x.flat()
+	if planes := g.n * g.c; serial(planes, planes*g.oh*g.ow*kh*kw) {
+		maxPoolPlanes(d, argmax, xs, g, 0, planes)
+	} else {
+		parallel(planes, func(lo, hi int) { maxPoolPlanes(d, argmax, xs, g, lo, hi) })
+	}
 	return dst
 }
 
@@ -494,4 +480,44 @@ func MaxPool2DGradTo[T Float](dst, g *Dense[T], argmax []int, x *Dense[T]) *Dens
 		}
 	}
 	return dst
+}
+
+// maxPoolPlanes computes the planes (image, channel) [lo, hi) of
+// MaxPool2DTo into d and argmax (nil: none) from x.
+func maxPoolPlanes[T Float](d []T, argmax []int, s []T, g geom, lo, hi int) {
+	hw, p := g.h*g.w, g.oh*g.ow
+	kh, kw := g.kh, g.kw
+	negInf := T(math.Inf(-1))
+	for plane := lo; plane < hi; plane++ {
+		src := s[plane*hw : (plane+1)*hw]
+		for oh := range g.oh {
+			for ow := range g.ow {
+				m, at := negInf, -1
+				for ki := range kh {
+					ih := oh*g.sh + ki*g.dh - g.ph
+					if ih < 0 || ih >= g.h {
+						continue
+					}
+					for kj := range kw {
+						iw := ow*g.sw + kj*g.dw - g.pw
+						if iw < 0 || iw >= g.w {
+							continue
+						}
+						v := src[ih*g.w+iw]
+						if v > m || at < 0 || (v != v && m == m) {
+							m, at = v, ih*g.w+iw
+						}
+					}
+				}
+				o := plane*p + oh*g.ow + ow
+				d[o] = m
+				if argmax != nil {
+					if at >= 0 {
+						at += plane * hw
+					}
+					argmax[o] = at // -1: a window of padding only
+				}
+			}
+		}
+	}
 }
