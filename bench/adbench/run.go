@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gobackprop/backprop/bench/internal/adbench"
@@ -19,7 +20,8 @@ type result struct {
 	skipped             string    // why the input was not run, or ""
 	objective           []float64 // GMM, LSTM: the objective; BA: the first observation's two reprojection errors and weight error
 	gradient            []float64 // GMM, LSTM: the gradient; BA: the first 2×15 block, row by row, and the first weight error's entry
-	objS, derS          float64   // seconds per call
+	objS, derS          float64   // wall-clock seconds per call
+	objCPU, derCPU      float64   // CPU seconds per call
 	allocBytes          uint64    // bytes allocated by one derivative call, once warm
 	load                string    // the load average after timing
 }
@@ -47,6 +49,9 @@ func (r *result) records() []record {
 		rec("objective_s", r.objS),
 		rec("derivative_s", r.derS),
 		rec("ratio", r.derS/r.objS),
+		rec("objective_cpu_s", r.objCPU),
+		rec("derivative_cpu_s", r.derCPU),
+		rec("cpu_ratio", r.derCPU/r.objCPU),
 		rec("derivative_alloc_bytes", r.allocBytes),
 		rec("load", r.load),
 	}
@@ -97,9 +102,10 @@ func runFile(path string, c *config, log io.Writer) (*result, error) {
 	r.allocBytes = allocs(p.derivative)
 	fmt.Fprintf(log, "adbench: %s: timing %s (%s)\n", task, p.tool, p.size)
 	to, td := measure(c, p.objective, p.derivative)
-	r.objS, r.derS = to.Seconds(), td.Seconds()
+	r.objS, r.derS = to.wall.Seconds(), td.wall.Seconds()
+	r.objCPU, r.derCPU = to.cpu.Seconds(), td.cpu.Seconds()
 	r.load = loadAverage()
-	fmt.Fprintf(log, "adbench: %s: objective %.3g s, derivative %.3g s, ratio %.3g (load %s)\n", task, r.objS, r.derS, r.derS/r.objS, r.load)
+	fmt.Fprintf(log, "adbench: %s: objective %.3g s, derivative %.3g s, ratio %.3g; CPU %.3g s, %.3g s, ratio %.3g (load %s)\n", task, r.objS, r.derS, r.derS/r.objS, r.objCPU, r.derCPU, r.derCPU/r.objCPU, r.load)
 	if c.outDir != "" {
 		p.derivative()
 		base := filepath.Join(c.outDir, filepath.Base(task))
@@ -144,24 +150,43 @@ func allocs(f func()) uint64 {
 	return m1.TotalAlloc - m0.TotalAlloc
 }
 
+// times are the shortest times per call of a function: wall-clock, as
+// ADBench measures, and the process's CPU time (user and system, all
+// threads), which a shared machine's other jobs disturb much less.
+type times struct{ wall, cpu time.Duration }
+
+// cpuTime returns the CPU time the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // measure times the objective and the derivative as ADBench does: the
 // number of repeats of a batch is doubled until a batch lasts at least
-// c.minTime; then up to c.nruns batches are timed, until c.timeLimit has
-// been spent, and the shortest time per call is kept. Unlike ADBench,
-// which times the objective and then the derivative, the batches of the
-// two alternate, so that both see the same load on a shared machine.
-func measure(c *config, objective, derivative func()) (to, td time.Duration) {
-	batch := func(f func(), n int) time.Duration {
-		t := time.Now()
+// c.minTime (of wall-clock and of CPU time); then up to c.nruns batches
+// are timed, until c.timeLimit has been spent, and the shortest time per
+// call is kept. Unlike ADBench, which times the objective and then the
+// derivative, the batches of the two alternate, so that both see the
+// same load on a shared machine.
+func measure(c *config, objective, derivative func()) (to, td times) {
+	batch := func(f func(), n int) times {
+		t, u := time.Now(), cpuTime()
 		for range n {
 			f()
 		}
-		return time.Since(t)
+		return times{time.Since(t), cpuTime() - u}
 	}
-	repeats := func(f func()) (int, time.Duration) {
+	per := func(t times, n int) times {
+		return times{t.wall / time.Duration(n), t.cpu / time.Duration(n)}
+	}
+	least := func(a, b times) times { return times{min(a.wall, b.wall), min(a.cpu, b.cpu)} }
+	repeats := func(f func()) (int, times) {
 		for n := 1; ; n *= 2 {
-			if t := batch(f, n); t >= c.minTime || n >= 1<<30 {
-				return n, t / time.Duration(n)
+			if t := batch(f, n); t.wall >= c.minTime && t.cpu >= c.minTime || n >= 1<<30 {
+				return n, per(t, n)
 			}
 		}
 	}
@@ -171,13 +196,13 @@ func measure(c *config, objective, derivative func()) (to, td time.Duration) {
 	for run := 0; run < c.nruns && (spentO < c.timeLimit || spentD < c.timeLimit); run++ {
 		if spentO < c.timeLimit {
 			t := batch(objective, no)
-			spentO += t
-			to = min(to, t/time.Duration(no))
+			spentO += t.wall
+			to = least(to, per(t, no))
 		}
 		if spentD < c.timeLimit {
 			t := batch(derivative, nd)
-			spentD += t
-			td = min(td, t/time.Duration(nd))
+			spentD += t.wall
+			td = least(td, per(t, nd))
 		}
 	}
 	return to, td
@@ -201,14 +226,14 @@ func printTable(w io.Writer, results []*result) {
 			continue
 		}
 		fmt.Fprintf(w, "\n#### %s\n\n", titles[kind])
-		fmt.Fprintln(w, "| input | size | tool | objective (s) | derivative (s) | ratio | MB allocated per derivative | load |")
-		fmt.Fprintln(w, "|---|---|---|--:|--:|--:|--:|---|")
+		fmt.Fprintln(w, "| input | size | tool | objective (s) | derivative (s) | ratio | CPU objective (s) | CPU derivative (s) | CPU ratio | MB allocated per derivative | load |")
+		fmt.Fprintln(w, "|---|---|---|--:|--:|--:|--:|--:|--:|--:|---|")
 		for _, r := range rs {
 			if r.skipped != "" {
-				fmt.Fprintf(w, "| %s | | | | | not run: %s | | |\n", r.task, r.skipped)
+				fmt.Fprintf(w, "| %s | | | | | not run: %s | | | | | |\n", r.task, r.skipped)
 				continue
 			}
-			fmt.Fprintf(w, "| %s | %s | %s | %.3g | %.3g | %.2f | %.3g | %s |\n", r.task, r.size, r.tool, r.objS, r.derS, r.derS/r.objS, float64(r.allocBytes)/1e6, strings.Fields(r.load + " ?")[0])
+			fmt.Fprintf(w, "| %s | %s | %s | %.3g | %.3g | %.2f | %.3g | %.3g | %.2f | %.3g | %s |\n", r.task, r.size, r.tool, r.objS, r.derS, r.derS/r.objS, r.objCPU, r.derCPU, r.derCPU/r.objCPU, float64(r.allocBytes)/1e6, strings.Fields(r.load + " ?")[0])
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package adbench
 
 import (
+	"github.com/gobackprop/backprop/op"
 	"github.com/gobackprop/backprop/tensor"
 	"github.com/gobackprop/backprop/tensor/autograd"
 )
@@ -9,7 +10,8 @@ import (
 // (package tensor/autograd), as a user of the library would: the Q_k
 // are built from the ICF rows by one product with a constant 0/1
 // matrix, and Q_k·(x_i − μ_k) for all i and k is one matrix product
-// X·Wᵀ minus a row, W stacking the Q_k.
+// of the points, with a column of ones, by the Q_k stacked, with the
+// Q_k·μ_k below them.
 //
 // The tape is kept between calls, so that once warm a call reuses its
 // arrays. A GMMArray must be used by one goroutine at a time.
@@ -17,8 +19,8 @@ type GMMArray struct {
 	g    *GMM
 	tape *autograd.Tape[float64]
 
-	alphas, means, icf *tensor.Dense[float64] // the parameters: 1×K, K×d, K×t
-	x                  *tensor.Dense[float64] // n×d
+	alphas, means, icf *tensor.Dense[float64] // the parameters: K, K×d, K×t
+	xa                 *tensor.Dense[float64] // n×(d+1): the points and a column of ones
 	place              *tensor.Dense[float64] // t×d²: ICF entry j to Q's entry (r, c)
 	diag               *tensor.Dense[float64] // 1×t: 1 on the log-diagonal entries
 	sumDiag            *tensor.Dense[float64] // t×1: the same, to sum them
@@ -32,10 +34,10 @@ func NewGMMArray(g *GMM) *GMMArray {
 	a := &GMMArray{
 		g:        g,
 		tape:     autograd.New[float64](),
-		alphas:   tensor.FromSlice(append([]float64(nil), g.Alphas...), 1, k),
+		alphas:   tensor.FromSlice(append([]float64(nil), g.Alphas...), k),
 		means:    tensor.FromSlice(append([]float64(nil), g.Means...), k, d),
 		icf:      tensor.FromSlice(append([]float64(nil), g.ICF...), k, t),
-		x:        tensor.FromSlice(g.X, g.N, d),
+		xa:       tensor.Zeros[float64](g.N, d+1),
 		place:    tensor.Zeros[float64](t, d*d),
 		diag:     tensor.Zeros[float64](1, t),
 		sumDiag:  tensor.Zeros[float64](t, 1),
@@ -43,6 +45,11 @@ func NewGMMArray(g *GMM) *GMMArray {
 		gamma2:   tensor.Scalar(0.5 * g.Gamma * g.Gamma),
 		m:        tensor.Scalar(float64(g.M)),
 		constant: g.gmmConstant(),
+	}
+	xa := a.xa.Data()
+	for i := range g.N {
+		copy(xa[i*(d+1):], g.X[i*d:(i+1)*d])
+		xa[i*(d+1)+d] = 1
 	}
 	for r := range d {
 		for c := 0; c <= r; c++ {
@@ -75,13 +82,15 @@ func (a *GMMArray) record() (out, alphas, means, icf autograd.Var[float64]) {
 	// then placed, K×d², Q_k row by row.
 	q := autograd.Where(a.diag, autograd.Exp(icf), icf)
 	qs := autograd.MatMul(q, t.Const(a.place))
-	sumqs := autograd.Reshape(autograd.MatMul(icf, t.Const(a.sumDiag)), 1, k)
+	sumqs := autograd.Reshape(autograd.MatMul(icf, t.Const(a.sumDiag)), k)
 
-	// Q_k·(x_i − μ_k) = (X·Wᵀ)[i, k·d + r] − (Q_k·μ_k)[r], W the Q_k stacked K·d×d.
+	// Q_k·(x_i − μ_k) = (X·Wᵀ)[i, k·d + r] − (Q_k·μ_k)[r], W the Q_k
+	// stacked K·d×d: one product [X 1]·[Wᵀ; −(Q_k·μ_k)ᵀ], so that the
+	// subtraction costs no pass over the n×K·d result.
 	w := autograd.Reshape(qs, k*d, d)
-	z := autograd.MatMul(t.Const(a.x), autograd.Transpose(w, 1, 0))
 	qmu := autograd.Sum(autograd.Mul(autograd.Reshape(means, k, 1, d), autograd.Reshape(qs, k, d, d)), []int{2}, false)
-	y := autograd.Sub(z, autograd.Reshape(qmu, 1, k*d))
+	wa := autograd.Concatenate(0, autograd.Transpose(w, 1, 0), autograd.Reshape(autograd.Apply(op.Neg, qmu), 1, k*d))
+	y := autograd.MatMul(t.Const(a.xa), wa)
 	sq := autograd.Sum(autograd.Reshape(autograd.Mul(y, y), n, k, d), []int{2}, false)
 
 	// Σ_i logsumexp_k(α_k + Σ log-diag − ½·|Q_k(x_i − μ_k)|²) − n·logsumexp(α).
