@@ -303,6 +303,7 @@ func newReuseRules[T tensor.Float]() *[numPrims]reuseRule[T] {
 		},
 	}
 	addConvReuse(r) // reuse_conv.go
+	addSumsqReuse(r)
 	return r
 }
 
