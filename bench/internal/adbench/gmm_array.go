@@ -19,14 +19,18 @@ type GMMArray struct {
 	g    *GMM
 	tape *autograd.Tape[float64]
 
-	alphas, means, icf *tensor.Dense[float64] // the parameters: K, K×d, K×t
-	xa                 *tensor.Dense[float64] // n×(d+1): the points and a column of ones
-	place              *tensor.Dense[float64] // t×d²: ICF entry j to Q's entry (r, c)
-	diag               *tensor.Dense[float64] // 1×t: 1 on the log-diagonal entries
-	sumDiag            *tensor.Dense[float64] // t×1: the same, to sum them
-	half, gamma2, m    *tensor.Dense[float64] // scalars
+	alphas, means, icf *tensor.Dense[float64]   // the parameters: K, K×d, K×t
+	blocks             []*tensor.Dense[float64] // n_b×(d+1): blocks of the points, each with a column of ones
+	place              *tensor.Dense[float64]   // t×d²: ICF entry j to Q's entry (r, c)
+	diag               *tensor.Dense[float64]   // 1×t: 1 on the log-diagonal entries
+	sumDiag            *tensor.Dense[float64]   // t×1: the same, to sum them
+	half, gamma2, m, n *tensor.Dense[float64]   // scalars
 	constant           float64
 }
+
+// gmmBlock is the number of elements of the n_b×K·d arrays of a block of
+// points: 512 KB, in the L2 cache.
+const gmmBlock = 1 << 16
 
 // NewGMMArray prepares the array objective of g.
 func NewGMMArray(g *GMM) *GMMArray {
@@ -37,19 +41,24 @@ func NewGMMArray(g *GMM) *GMMArray {
 		alphas:   tensor.FromSlice(append([]float64(nil), g.Alphas...), k),
 		means:    tensor.FromSlice(append([]float64(nil), g.Means...), k, d),
 		icf:      tensor.FromSlice(append([]float64(nil), g.ICF...), k, t),
-		xa:       tensor.Zeros[float64](g.N, d+1),
 		place:    tensor.Zeros[float64](t, d*d),
 		diag:     tensor.Zeros[float64](1, t),
 		sumDiag:  tensor.Zeros[float64](t, 1),
 		half:     tensor.Scalar(-0.5),
 		gamma2:   tensor.Scalar(0.5 * g.Gamma * g.Gamma),
 		m:        tensor.Scalar(float64(g.M)),
+		n:        tensor.Scalar(float64(g.N)),
 		constant: g.gmmConstant(),
 	}
-	xa := a.xa.Data()
+	xa := make([]float64, g.N*(d+1))
 	for i := range g.N {
 		copy(xa[i*(d+1):], g.X[i*d:(i+1)*d])
 		xa[i*(d+1)+d] = 1
+	}
+	rows := max(16, gmmBlock/(k*d))
+	for lo := 0; lo < g.N; lo += rows {
+		hi := min(lo+rows, g.N)
+		a.blocks = append(a.blocks, tensor.FromSlice(xa[lo*(d+1):hi*(d+1)], hi-lo, d+1))
 	}
 	for r := range d {
 		for c := 0; c <= r; c++ {
@@ -75,7 +84,7 @@ func (a *GMMArray) record() (out, alphas, means, icf autograd.Var[float64]) {
 	t := a.tape
 	t.Reset()
 	g := a.g
-	n, d, k := g.N, g.D, g.K
+	d, k := g.D, g.K
 	alphas, means, icf = t.Var(a.alphas), t.Var(a.means), t.Var(a.icf)
 
 	// Q_k's entries, K×t: exp on the log-diagonal, as they are below it;
@@ -90,18 +99,31 @@ func (a *GMMArray) record() (out, alphas, means, icf autograd.Var[float64]) {
 	w := autograd.Reshape(qs, k*d, d)
 	qmu := autograd.Sum(autograd.Mul(autograd.Reshape(means, k, 1, d), autograd.Reshape(qs, k, d, d)), []int{2}, false)
 	wa := autograd.Concatenate(0, autograd.Transpose(w, 1, 0), autograd.Reshape(autograd.Apply(op.Neg, qmu), 1, k*d))
-	y := autograd.MatMul(t.Const(a.xa), wa)
-	sq := autograd.Sum(autograd.Reshape(autograd.Mul(y, y), n, k, d), []int{2}, false)
+	base := autograd.Add(alphas, sumqs)
 
-	// Σ_i logsumexp_k(α_k + Σ log-diag − ½·|Q_k(x_i − μ_k)|²) − n·logsumexp(α).
-	inner := autograd.Add(autograd.Add(alphas, sumqs), autograd.Mul(t.Const(a.half), sq))
-	slse := autograd.Sum(autograd.LogSumExp(inner, []int{1}, false), nil, false)
+	// Σ_i logsumexp_k(α_k + Σ log-diag − ½·|Q_k(x_i − μ_k)|²), over
+	// blocks of points whose n_b×K·d arrays stay in cache: the backward
+	// pass reads them again, which from memory would cost more than the
+	// forward pass's product.
+	var slse autograd.Var[float64]
+	for b, xb := range a.blocks {
+		nb := xb.Dim(0)
+		y := autograd.MatMul(t.Const(xb), wa)
+		sq := autograd.SumSquares(autograd.Reshape(y, nb, k, d), []int{2}, false)
+		inner := autograd.Add(base, autograd.Mul(t.Const(a.half), sq))
+		lse := autograd.Sum(autograd.LogSumExp(inner, []int{1}, false), nil, false)
+		if b == 0 {
+			slse = lse
+		} else {
+			slse = autograd.Add(slse, lse)
+		}
+	}
 	lseAlpha := autograd.LogSumExp(alphas, nil, false)
-	like := autograd.Sub(slse, autograd.Mul(t.Const(tensor.Scalar(float64(n))), lseAlpha))
+	like := autograd.Sub(slse, autograd.Mul(t.Const(a.n), lseAlpha))
 
 	// The Wishart prior: ½γ²·Σ Q entries² − m·Σ log-diagonals.
 	prior := autograd.Sub(
-		autograd.Mul(t.Const(a.gamma2), autograd.Sum(autograd.Mul(q, q), nil, false)),
+		autograd.Mul(t.Const(a.gamma2), autograd.SumSquares(q, nil, false)),
 		autograd.Mul(t.Const(a.m), autograd.Sum(sumqs, nil, false)))
 	out = autograd.Add(like, prior)
 	return out, alphas, means, icf
