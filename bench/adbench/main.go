@@ -33,11 +33,13 @@ func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 type config struct {
 	json      bool
 	outDir    string
+	mdFile    string        // where to write the Markdown table too
 	minTime   time.Duration // ADBench's minimum measurable time
 	nruns     int           // ADBench's nruns_F and nruns_J
 	timeLimit time.Duration // ADBench's time limit, per measurement
 	maxObs    int           // the largest BA p run
 	maxGMM    int           // the largest GMM n·K·d run
+	maxTape   int           // the most records of a GMM gradient on the scalar tape
 }
 
 // The default suite, below the data directory.
@@ -65,12 +67,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var c config
 	fs.BoolVar(&c.json, "json", false, "print one JSON record a line instead of a Markdown table")
 	fs.StringVar(&c.outDir, "o", "", "also write ADBench's output files into `DIR`")
+	fs.StringVar(&c.mdFile, "md", "", "also write the Markdown table to `FILE` (with -json)")
 	data := fs.String("data", "../../shared/adbench/data", "ADBench's data `directory`, for the default suite (no FILES)")
 	fs.DurationVar(&c.minTime, "mintime", 100*time.Millisecond, "ADBench's minimum measurable time: calls are repeated in batches that last at least this")
 	fs.IntVar(&c.nruns, "nruns", 10, "the most batches timed for each of objective and derivative")
 	fs.DurationVar(&c.timeLimit, "timelimit", 2*time.Second, "stop timing batches of one function after this much")
 	fs.IntVar(&c.maxObs, "maxobs", 10_000_000, "skip BA files with more observations (ba20's header says 28987644)")
 	fs.IntVar(&c.maxGMM, "maxgmm", 20_000_000, "skip GMM files with n·K·d over this (the 2.5M files)")
+	fs.IntVar(&c.maxTape, "maxtape", 10_000_000, "run GMM on the scalar tape too when its gradient takes at most this many records (40 bytes each)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: go run ./adbench [flags] [FILES…]\n\nRuns ADBench's GMM, BA and LSTM problems with backprop on ADBench's input\nfiles (by default the whole suite under -data) and prints objective and\nderivative times and their ratio.\n\n")
 		fs.PrintDefaults()
@@ -99,27 +103,41 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	start := time.Now()
 	env := environment()
-	fmt.Fprintf(stderr, "adbench: %s; load average at start %s\n", env, loadAverage())
+	loadStart := loadAverage()
+	fmt.Fprintf(stderr, "adbench: %s; load average at start %s\n", env, loadStart)
 	var results []*result
 	code := 0
 	enc := json.NewEncoder(stdout)
 	for _, f := range files {
-		r, err := runFile(f, &c, stderr)
+		rs, err := runFile(f, &c, stderr)
 		if err != nil {
 			fmt.Fprintf(stderr, "adbench: %v\n", err)
 			code = 1
 			continue
 		}
-		if c.json {
-			for _, rec := range r.records() {
-				enc.Encode(rec)
+		for _, r := range rs {
+			if c.json {
+				for _, rec := range r.records() {
+					enc.Encode(rec)
+				}
 			}
 		}
-		results = append(results, r)
+		results = append(results, rs...)
 	}
+	footer := fmt.Sprintf("\n%s; load average at the start %s, at the end %s; suite %s.\n", env, loadStart, loadAverage(), time.Since(start).Round(time.Second))
 	if !c.json {
 		printTable(stdout, results)
-		fmt.Fprintf(stdout, "\n%s; load average at the end %s; suite %s.\n", env, loadAverage(), time.Since(start).Round(time.Second))
+		fmt.Fprint(stdout, footer)
+	}
+	if c.mdFile != "" {
+		if err := writeFile(c.mdFile, func(w io.Writer) error {
+			printTable(w, results)
+			_, err := fmt.Fprint(w, footer)
+			return err
+		}); err != nil {
+			fmt.Fprintf(stderr, "adbench: %v\n", err)
+			code = 1
+		}
 	}
 	fmt.Fprintf(stderr, "adbench: done in %s, load average %s\n", time.Since(start).Round(time.Second), loadAverage())
 	return code

@@ -9,7 +9,7 @@ import (
 	"github.com/gobackprop/backprop/bench/internal/adbench"
 )
 
-func prepareGMM(path string, c *config) (*problem, string, error) {
+func prepareGMM(path string, c *config) ([]*problem, string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, "", err
@@ -30,18 +30,35 @@ func prepareGMM(path string, c *config) (*problem, string, error) {
 	a := adbench.NewGMMArray(g)
 	grad := make([]float64, g.NumParams())
 	var value float64
-	return &problem{
+	size := fmt.Sprintf("n=%d d=%d K=%d", g.N, g.D, g.K)
+	ps := []*problem{{
 		tool:       "backprop-array",
-		size:       fmt.Sprintf("n=%d d=%d K=%d", g.N, g.D, g.K),
+		size:       size,
 		objective:  func() { value = a.Objective() },
 		derivative: func() { value = a.Gradient(grad) },
 		summary:    func() ([]float64, []float64) { return []float64{value}, grad },
 		writeF:     func(w io.Writer) error { return adbench.WriteValue(w, a.Objective()) },
 		writeJ:     func(w io.Writer) error { return adbench.WriteVector(w, grad) },
-	}, "", nil
+	}}
+	if adbench.GMMTapeRecords(g) > c.maxTape {
+		return ps, "", nil
+	}
+	tp := adbench.NewGMMTape(g)
+	params := g.Params()
+	tgrad := make([]float64, g.NumParams())
+	var tvalue float64
+	return append(ps, &problem{
+		tool:       "backprop-tape",
+		size:       size,
+		objective:  func() { tvalue = tp.Objective(params) },
+		derivative: func() { tvalue = tp.Gradient(tgrad, params) },
+		summary:    func() ([]float64, []float64) { return []float64{tvalue}, tgrad },
+		writeF:     func(w io.Writer) error { return adbench.WriteValue(w, tp.Objective(params)) },
+		writeJ:     func(w io.Writer) error { return adbench.WriteVector(w, tgrad) },
+	}), "", nil
 }
 
-func prepareBA(path string, c *config) (*problem, string, error) {
+func prepareBA(path string, c *config) ([]*problem, string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, "", err
@@ -64,7 +81,7 @@ func prepareBA(path string, c *config) (*problem, string, error) {
 	}
 	reproj, werr := make([]float64, 2*b.P), make([]float64, b.P)
 	j := adbench.NewBAJacobian(b)
-	return &problem{
+	return []*problem{{
 		tool:       "backprop-compiled",
 		size:       fmt.Sprintf("n=%d m=%d p=%d", b.N, b.M, b.P),
 		objective:  func() { cp.Objective(reproj, werr) },
@@ -79,10 +96,10 @@ func prepareBA(path string, c *config) (*problem, string, error) {
 			return adbench.WriteBAErrors(w, reproj, werr)
 		},
 		writeJ: func(w io.Writer) error { return adbench.WriteCSR(w, j) },
-	}, "", nil
+	}}, "", nil
 }
 
-func prepareLSTM(path string) (*problem, error) {
+func prepareLSTM(path string) ([]*problem, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -95,7 +112,7 @@ func prepareLSTM(path string) (*problem, error) {
 	a := adbench.NewLSTMArray(m)
 	grad := make([]float64, m.NumParams())
 	var value float64
-	return &problem{
+	return []*problem{{
 		tool:       "backprop-array",
 		size:       fmt.Sprintf("l=%d c=%d b=%d", m.L, m.C, m.B),
 		objective:  func() { value = a.Objective() },
@@ -103,5 +120,5 @@ func prepareLSTM(path string) (*problem, error) {
 		summary:    func() ([]float64, []float64) { return []float64{value}, grad },
 		writeF:     func(w io.Writer) error { return adbench.WriteValue(w, a.Objective()) },
 		writeJ:     func(w io.Writer) error { return adbench.WriteVector(w, grad) },
-	}, nil
+	}}, nil
 }

@@ -71,32 +71,45 @@ type problem struct {
 	writeF, writeJ func(w io.Writer) error
 }
 
-// runFile reads, runs, times and writes one input.
-func runFile(path string, c *config, log io.Writer) (*result, error) {
+// runFile reads, runs, times and writes one input, with each tool that
+// runs it.
+func runFile(path string, c *config, log io.Writer) ([]*result, error) {
 	task, kind, err := taskName(path)
 	if err != nil {
 		return nil, err
 	}
 	fmt.Fprintf(log, "adbench: %s: reading\n", task)
-	var p *problem
+	var ps []*problem
 	var skip string
 	switch kind {
 	case "gmm":
-		p, skip, err = prepareGMM(path, c)
+		ps, skip, err = prepareGMM(path, c)
 	case "ba":
-		p, skip, err = prepareBA(path, c)
+		ps, skip, err = prepareBA(path, c)
 	case "lstm":
-		p, err = prepareLSTM(path)
+		ps, err = prepareLSTM(path)
 	}
 	if err != nil {
 		return nil, err
 	}
-	r := &result{task: task, problem: kind, tool: "backprop", skipped: skip}
 	if skip != "" {
 		fmt.Fprintf(log, "adbench: %s: skipped: %s\n", task, skip)
-		return r, nil
+		return []*result{{task: task, problem: kind, tool: "backprop", skipped: skip}}, nil
 	}
-	r.tool, r.size = p.tool, p.size
+	var rs []*result
+	for _, p := range ps {
+		r, err := runProblem(p, task, kind, c, log)
+		if err != nil {
+			return nil, err
+		}
+		rs = append(rs, r)
+	}
+	return rs, nil
+}
+
+// runProblem times one tool on one input and writes its output files.
+func runProblem(p *problem, task, kind string, c *config, log io.Writer) (*result, error) {
+	r := &result{task: task, problem: kind, tool: p.tool, size: p.size}
 	p.derivative()
 	r.objective, r.gradient = p.summary()
 	r.allocBytes = allocs(p.derivative)
@@ -105,7 +118,7 @@ func runFile(path string, c *config, log io.Writer) (*result, error) {
 	r.objS, r.derS = to.wall.Seconds(), td.wall.Seconds()
 	r.objCPU, r.derCPU = to.cpu.Seconds(), td.cpu.Seconds()
 	r.load = loadAverage()
-	fmt.Fprintf(log, "adbench: %s: objective %.3g s, derivative %.3g s, ratio %.3g; CPU %.3g s, %.3g s, ratio %.3g (load %s)\n", task, r.objS, r.derS, r.derS/r.objS, r.objCPU, r.derCPU, r.derCPU/r.objCPU, r.load)
+	fmt.Fprintf(log, "adbench: %s: %s: objective %.3g s, derivative %.3g s, ratio %.3g; CPU %.3g s, %.3g s, ratio %.3g (load %s)\n", task, p.tool, r.objS, r.derS, r.derS/r.objS, r.objCPU, r.derCPU, r.derCPU/r.objCPU, r.load)
 	if c.outDir != "" {
 		p.derivative()
 		base := filepath.Join(c.outDir, filepath.Base(task))

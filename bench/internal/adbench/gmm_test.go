@@ -166,3 +166,27 @@ func openDataB(b *testing.B, name string) *os.File {
 	b.Cleanup(func() { f.Close() })
 	return f
 }
+
+func TestGMMTape(t *testing.T) {
+	e := expectations(t, "gmm/test.txt")
+	g := readGMM(t, "gmm/test.txt")
+	a := NewGMMTape(g)
+	grad := make([]float64, g.NumParams())
+	f := a.Gradient(grad, g.Params())
+	wantF := floatOf(t, e["objective"])
+	if rho(f, wantF) > 1e-12 || rho(a.Objective(g.Params()), wantF) > 1e-12 {
+		t.Errorf("objective %.17g (plain %.17g), want %.17g", f, a.Objective(g.Params()), wantF)
+	}
+	if r := maxRho(t, grad, floatsOf(t, e["gradient"])); r > 1e-8 {
+		t.Errorf("gradient: max ρ %.3g", r)
+	}
+	// The array engine's gradient on an instance.
+	g = readGMM(t, "gmm/1k/gmm_d10_K5.txt")
+	want := make([]float64, g.NumParams())
+	NewGMMArray(g).Gradient(want)
+	got := make([]float64, g.NumParams())
+	NewGMMTape(g).Gradient(got, g.Params())
+	if r := maxRho(t, got, want); r > 1e-10 {
+		t.Errorf("tape and array gradients: max ρ %.3g", r)
+	}
+}
