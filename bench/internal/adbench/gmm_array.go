@@ -21,9 +21,9 @@ type GMMArray struct {
 
 	alphas, means, icf *tensor.Dense[float64]   // the parameters: K, K×d, K×t
 	blocks             []*tensor.Dense[float64] // n_b×(d+1): blocks of the points, each with a column of ones
-	place              *tensor.Dense[float64]   // t×d²: ICF entry j to Q's entry (r, c)
-	diag               *tensor.Dense[float64]   // 1×t: 1 on the log-diagonal entries
-	sumDiag            *tensor.Dense[float64]   // t×1: the same, to sum them
+	pickDiag           *tensor.Dense[float64]   // t×d: the log-diagonal of an ICF row
+	placeDiag          *tensor.Dense[float64]   // d×d²: diagonal entry r to Q's entry (r, r)
+	placeLower         *tensor.Dense[float64]   // t×d²: an ICF entry below the diagonal to its entry (r, c) of Q
 	half, gamma2, m, n *tensor.Dense[float64]   // scalars
 	constant           float64
 }
@@ -36,19 +36,19 @@ const gmmBlock = 1 << 16
 func NewGMMArray(g *GMM) *GMMArray {
 	d, k, t := g.D, g.K, g.Tri()
 	a := &GMMArray{
-		g:        g,
-		tape:     autograd.New[float64](),
-		alphas:   tensor.FromSlice(append([]float64(nil), g.Alphas...), k),
-		means:    tensor.FromSlice(append([]float64(nil), g.Means...), k, d),
-		icf:      tensor.FromSlice(append([]float64(nil), g.ICF...), k, t),
-		place:    tensor.Zeros[float64](t, d*d),
-		diag:     tensor.Zeros[float64](1, t),
-		sumDiag:  tensor.Zeros[float64](t, 1),
-		half:     tensor.Scalar(-0.5),
-		gamma2:   tensor.Scalar(0.5 * g.Gamma * g.Gamma),
-		m:        tensor.Scalar(float64(g.M)),
-		n:        tensor.Scalar(float64(g.N)),
-		constant: g.gmmConstant(),
+		g:          g,
+		tape:       autograd.New[float64](),
+		alphas:     tensor.FromSlice(append([]float64(nil), g.Alphas...), k),
+		means:      tensor.FromSlice(append([]float64(nil), g.Means...), k, d),
+		icf:        tensor.FromSlice(append([]float64(nil), g.ICF...), k, t),
+		pickDiag:   tensor.Zeros[float64](t, d),
+		placeDiag:  tensor.Zeros[float64](d, d*d),
+		placeLower: tensor.Zeros[float64](t, d*d),
+		half:       tensor.Scalar(-0.5),
+		gamma2:     tensor.Scalar(0.5 * g.Gamma * g.Gamma),
+		m:          tensor.Scalar(float64(g.M)),
+		n:          tensor.Scalar(float64(g.N)),
+		constant:   g.gmmConstant(),
 	}
 	xa := make([]float64, g.N*(d+1))
 	for i := range g.N {
@@ -61,11 +61,11 @@ func NewGMMArray(g *GMM) *GMMArray {
 		a.blocks = append(a.blocks, tensor.FromSlice(xa[lo*(d+1):hi*(d+1)], hi-lo, d+1))
 	}
 	for r := range d {
-		for c := 0; c <= r; c++ {
-			a.place.Set(1, icfIndex(d, r, c), r*d+c)
+		for c := range r {
+			a.placeLower.Set(1, icfIndex(d, r, c), r*d+c)
 		}
-		a.diag.Set(1, 0, r)
-		a.sumDiag.Set(1, r, 0)
+		a.pickDiag.Set(1, r, r)
+		a.placeDiag.Set(1, r, r*d+r)
 	}
 	return a
 }
@@ -87,18 +87,19 @@ func (a *GMMArray) record() (out, alphas, means, icf autograd.Var[float64]) {
 	d, k := g.D, g.K
 	alphas, means, icf = t.Var(a.alphas), t.Var(a.means), t.Var(a.icf)
 
-	// Q_k's entries, K×t: exp on the log-diagonal, as they are below it;
-	// then placed, K×d², Q_k row by row.
-	q := autograd.Where(a.diag, autograd.Exp(icf), icf)
-	qs := autograd.MatMul(q, t.Const(a.place))
-	sumqs := autograd.Reshape(autograd.MatMul(icf, t.Const(a.sumDiag)), k)
+	// Q_k, K×d² row by row: the log-diagonal picked out of the ICF rows
+	// and exponentiated, and the lower entries, each placed by a product
+	// with a constant 0/1 matrix.
+	logdiag := autograd.MatMul(icf, t.Const(a.pickDiag))
+	sumqs := autograd.Sum(logdiag, []int{1}, false)
+	qs := autograd.Add(autograd.MatMul(autograd.Exp(logdiag), t.Const(a.placeDiag)), autograd.MatMul(icf, t.Const(a.placeLower)))
 
 	// Q_k·(x_i − μ_k) = (X·Wᵀ)[i, k·d + r] − (Q_k·μ_k)[r], W the Q_k
 	// stacked K·d×d: one product [X 1]·[Wᵀ; −(Q_k·μ_k)ᵀ], so that the
 	// subtraction costs no pass over the n×K·d result.
 	w := autograd.Reshape(qs, k*d, d)
-	qmu := autograd.Sum(autograd.Mul(autograd.Reshape(means, k, 1, d), autograd.Reshape(qs, k, d, d)), []int{2}, false)
-	wa := autograd.Concatenate(0, autograd.Transpose(w, 1, 0), autograd.Reshape(autograd.Apply(op.Neg, qmu), 1, k*d))
+	nqmu := autograd.MatMul(autograd.Reshape(qs, k, d, d), autograd.Reshape(autograd.Apply(op.Neg, means), k, d, 1))
+	wa := autograd.Concatenate(0, autograd.Transpose(w, 1, 0), autograd.Reshape(nqmu, 1, k*d))
 	base := autograd.Add(alphas, sumqs)
 
 	// Σ_i logsumexp_k(α_k + Σ log-diag − ½·|Q_k(x_i − μ_k)|²), over
@@ -123,7 +124,7 @@ func (a *GMMArray) record() (out, alphas, means, icf autograd.Var[float64]) {
 
 	// The Wishart prior: ½γ²·Σ Q entries² − m·Σ log-diagonals.
 	prior := autograd.Sub(
-		autograd.Mul(t.Const(a.gamma2), autograd.SumSquares(q, nil, false)),
+		autograd.Mul(t.Const(a.gamma2), autograd.SumSquares(qs, nil, false)),
 		autograd.Mul(t.Const(a.m), autograd.Sum(sumqs, nil, false)))
 	out = autograd.Add(like, prior)
 	return out, alphas, means, icf
