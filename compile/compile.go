@@ -462,6 +462,7 @@ func (l *lowerer) program(out int32) *Program {
 		p.runs = append(p.runs, r)
 	})
 	p.out = slot[out]
+	p.outs = []int32{p.out}
 	p.pool.New = func() any { return p.NewWorkspace() }
 	return p
 }
