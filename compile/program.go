@@ -193,6 +193,8 @@ type Workspace struct {
 	// dep marks the slots whose tangent in an HVP is not a structural
 	// zero: those that depend on an input whose direction is not 0.
 	dep []bool
+	// live marks the slots on a path to the outputs of a VJP.
+	live []bool
 	// generic makes the second-order passes call the table for every
 	// operation, for the test that pins their written-out cases to it.
 	generic bool
