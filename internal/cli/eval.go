@@ -38,6 +38,7 @@ as the strings "NaN", "+Inf" and "-Inf"; an error is then one object
   echo 'f(x) = log(x)' | backprop eval --at x=-1 --check`,
 		Args: args(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			c.src.tuples = true
 			prog, fn, err := c.src.load(args, e.stdin)
 			if err != nil {
 				return err
@@ -48,6 +49,9 @@ as the strings "NaN", "+Inf" and "-Inf"; an error is then one object
 			}
 			ev := ir.NewEvaluator(prog.Graph)
 			ev.Check = c.check
+			if len(fn.Outputs) > 0 {
+				return e.evalTuple(ev, prog, fn, x, c.json)
+			}
 			v, err := ev.Apply(fn, x)
 			if err != nil {
 				return sourceError(prog, err)
@@ -139,4 +143,25 @@ func sourceError(prog *ir.Program, err error) error {
 		msg += ": " + prog.Source[nf.Span.Start:nf.Span.End]
 	}
 	return expr.ErrorAt(prog.Filename, prog.Source, nf.Span.Start, msg)
+}
+
+// evalTuple prints the values of a function that returns a tuple:
+// {"value": [v1, v2, …]} with --json.
+func (e *env) evalTuple(ev *ir.Evaluator, prog *ir.Program, fn *ir.Func, x []float64, asJSON bool) error {
+	env := fn.Bind(prog.Graph, x)
+	vals := make([]num, len(fn.Outputs))
+	text := make([]string, len(fn.Outputs))
+	for k, o := range fn.Outputs {
+		v, err := ev.Eval(o, env)
+		if err != nil {
+			return sourceError(prog, err)
+		}
+		warnNonFinite(e.stderr, fmt.Sprintf("value %d", k+1), v)
+		vals[k], text[k] = num(v), fmtNum(v)
+	}
+	if asJSON {
+		return writeJSON(e.stdout, object{{"value", vals}})
+	}
+	_, err := fmt.Fprintf(e.stdout, "%s(%s) = (%s)\n", fn.Name, pointText(prog.Graph, fn, x), strings.Join(text, ", "))
+	return err
 }

@@ -55,6 +55,9 @@ type source struct {
 	fn       string  // --func
 	maxBytes int64   // --max-bytes; 0 means no limit
 	maxWork  int64   // --max-work; 0 means no limit
+	// tuples lets the target return a tuple (eval, jacobian); the other
+	// commands take functions of one result.
+	tuples bool
 	// work is the expanded size of the target function after load: the
 	// node evaluations of one pass over it with every call run.
 	work int64
@@ -134,10 +137,16 @@ func (s *source) load(args []string, stdin io.Reader) (*ir.Program, *ir.Func, er
 	if err != nil {
 		return nil, nil, badInput("%v", err)
 	}
+	if len(fn.Outputs) > 0 && !s.tuples {
+		return nil, nil, badInput("%s returns a tuple of %d values: use backprop jacobian or eval, or --func to name a function of one value", fn.Name, len(fn.Outputs))
+	}
 	if s.maxWork < 0 {
 		return nil, nil, badInput("--max-work must be 0 (no limit) or positive, got %d", s.maxWork)
 	}
 	s.work = prog.Graph.ExpandedSize(fn.Body, s.maxWork)
+	for _, o := range fn.Outputs {
+		s.work = max(s.work, prog.Graph.ExpandedSize(o, s.maxWork))
+	}
 	if s.maxWork > 0 && s.work > s.maxWork {
 		return nil, nil, badInput("%s: one evaluation, with every call running its function's body, takes more than %d node evaluations "+
 			"(nested calls multiply: a function that calls another twice doubles its cost); raise the limit with --max-work (0: no limit)",

@@ -1,0 +1,153 @@
+package generated
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gobackprop/backprop/compile"
+	"github.com/gobackprop/backprop/expr"
+	"github.com/gobackprop/backprop/internal/seedtest"
+	"github.com/gobackprop/backprop/ir"
+)
+
+type generated struct {
+	name  string
+	value func(x []float64) float64
+	grad  func(grad, x []float64) float64
+	prog  func(testing.TB) *compile.Program
+	point func(r *rand.Rand) []float64
+}
+
+func parse(src string) func(testing.TB) *compile.Program {
+	return func(tb testing.TB) *compile.Program {
+		p, err := expr.Parse("p.bp", src)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		fn, _ := p.Target("")
+		return compileFunc(tb, p.Graph, fn)
+	}
+}
+
+func compileFunc(tb testing.TB, g *ir.Graph, fn *ir.Func) *compile.Program {
+	p, err := compile.Func(g, fn, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+func uniform(n int, lo, hi float64) func(r *rand.Rand) []float64 {
+	return func(r *rand.Rand) []float64 {
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = lo + (hi-lo)*r.Float64()
+		}
+		return x
+	}
+}
+
+var all = []generated{
+	{"seed", Seed, SeedGrad, parse(seedtest.Section23().Src), uniform(2, 1.1, 2.5)},
+	{"section 1", Section1, Section1Grad, parse(seedtest.Section1().Src), uniform(1, 0.1, 3)},
+	{"rosenbrock", Rosenbrock, RosenbrockGrad, parse("f(x, y) = 100*(y - x^2)^2 + (1 - x)^2"), uniform(2, -2, 2)},
+	{"rosenbrock 100", Rosenbrock100, Rosenbrock100Grad, func(tb testing.TB) *compile.Program {
+		g, fn := seedtest.RosenbrockGraph(100)
+		return compileFunc(tb, g, fn)
+	}, uniform(100, -2, 2)},
+	{"every primitive", Primitives, PrimitivesGrad, nil, func(r *rand.Rand) []float64 {
+		return []float64{-2 + 4*r.Float64(), 1 + 2*r.Float64()}
+	}},
+}
+
+func same(a, b float64) bool {
+	return a == b || math.IsNaN(a) && math.IsNaN(b) || math.Abs(a-b) <= 1e-14*math.Max(math.Abs(a), math.Abs(b))
+}
+
+// TestAgainstCompiled checks the generated code against the compiled
+// mode at random points: the same value bit for bit, the same gradient up
+// to the order in which a node's adjoint contributions are added.
+func TestAgainstCompiled(t *testing.T) {
+	all[4].prog = parse(primitivesSrc)
+	for _, c := range all {
+		p := c.prog(t)
+		r := rand.New(rand.NewPCG(1, 2))
+		for k := range 200 {
+			x := c.point(r)
+			if k == 0 && c.name == "every primitive" {
+				x = []float64{0, 1} // the kinks of abs, relu, sign at 0
+			}
+			want := make([]float64, len(x))
+			got := make([]float64, len(x))
+			wv := p.Gradient(want, x)
+			gv := c.grad(got, x)
+			if v := c.value(x); !same(v, wv) || math.Float64bits(v) != math.Float64bits(gv) {
+				t.Errorf("%s at %v: value %v, gradient's %v, compiled %v", c.name, x, v, gv, wv)
+			}
+			for i := range got {
+				if !same(got[i], want[i]) {
+					t.Errorf("%s at %v: ∂/∂x%d = %v, compiled %v", c.name, x, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+func TestNaN(t *testing.T) {
+	grad := make([]float64, 2)
+	if v := PrimitivesGrad(grad, []float64{1, -1}); !math.IsNaN(v) || !math.IsNaN(grad[0]) || !math.IsNaN(grad[1]) {
+		t.Errorf("at y = -1, log(y) is NaN: value %v, gradient %v", v, grad)
+	}
+}
+
+var sink float64
+
+func BenchmarkSeedGrad(b *testing.B) {
+	x, g := []float64{2, 3}, make([]float64, 2)
+	for b.Loop() {
+		sink = SeedGrad(g, x)
+	}
+}
+
+// BenchmarkRosenbrock100 times the generated gradient at n = 100 and the
+// plain Go loop that only evaluates the function, as the issue compares
+// them.
+func BenchmarkRosenbrock100(b *testing.B) {
+	x := seedtest.RosenbrockStart(100)
+	g := make([]float64, 100)
+	b.Run("plain", func(b *testing.B) {
+		for b.Loop() {
+			sink = seedtest.Rosenbrock(x)
+		}
+	})
+	b.Run("generated-value", func(b *testing.B) {
+		for b.Loop() {
+			sink = Rosenbrock100(x)
+		}
+	})
+	b.Run("generated-grad", func(b *testing.B) {
+		for b.Loop() {
+			sink = Rosenbrock100Grad(g, x)
+		}
+	})
+	b.Run("hand-grad", func(b *testing.B) {
+		for b.Loop() {
+			seedtest.RosenbrockGrad(g, x)
+		}
+	})
+	rg, fn := seedtest.RosenbrockGraph(100)
+	p := compileFunc(b, rg, fn)
+	w := p.NewWorkspace()
+	b.Run("compiled-grad", func(b *testing.B) {
+		for b.Loop() {
+			sink = w.Gradient(g, x)
+		}
+	})
+}
+
+// primitivesSrc is gen/programs_test.go's allPrimitives.
+const primitivesSrc = `f(x, y) = exp(x) + log(y) + sqrt(y) + sin(x) + cos(y) + tan(x/2) + asin(x/4) + acos(y/4) +
+	atan(x) + atan2(x, y) + sinh(x) + cosh(y) + tanh(x) + abs(x) + min(x, y) + max(x, y*x) +
+	log1p(y) + expm1(x) + sigmoid(x) + relu(x) + step(y) + sign(x) + y^x + x/y - -x*y
+`

@@ -1,0 +1,66 @@
+package gen_test
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/gobackprop/backprop/expr"
+	"github.com/gobackprop/backprop/gen"
+	"github.com/gobackprop/backprop/internal/golden"
+	"github.com/gobackprop/backprop/internal/seedtest"
+	"github.com/gobackprop/backprop/ir"
+)
+
+// allPrimitives uses every primitive of the table, on x in (-2, 2) and y
+// in (1, 3).
+const allPrimitives = `f(x, y) = exp(x) + log(y) + sqrt(y) + sin(x) + cos(y) + tan(x/2) + asin(x/4) + acos(y/4) +
+	atan(x) + atan2(x, y) + sinh(x) + cosh(y) + tanh(x) + abs(x) + min(x, y) + max(x, y*x) +
+	log1p(y) + expm1(x) + sigmoid(x) + relu(x) + step(y) + sign(x) + y^x + x/y - -x*y
+`
+
+// programs are the programs whose generated code lives, compiled and
+// tested, in gen/internal/generated: the golden files of gen.
+var programs = []struct {
+	file, pkgName, name string
+	parse               func(testing.TB) (*ir.Graph, *ir.Func)
+}{
+	{"seed.go", "generated", "Seed", fromCase(seedtest.Section23())},
+	{"section1.go", "generated", "Section1", fromCase(seedtest.Section1())},
+	{"rosenbrock.go", "generated", "Rosenbrock", fromText("rosenbrock.bp", "f(x, y) = 100*(y - x^2)^2 + (1 - x)^2\n")},
+	{"rosenbrock100.go", "generated", "Rosenbrock100", func(testing.TB) (*ir.Graph, *ir.Func) { return seedtest.RosenbrockGraph(100) }},
+	{"primitives.go", "generated", "Primitives", fromText("primitives.bp", allPrimitives)},
+}
+
+func fromCase(c seedtest.Case) func(testing.TB) (*ir.Graph, *ir.Func) {
+	return fromText("examples/"+c.File, c.Src)
+}
+
+func fromText(name, src string) func(testing.TB) (*ir.Graph, *ir.Func) {
+	return func(tb testing.TB) (*ir.Graph, *ir.Func) {
+		p, err := expr.Parse(name, src)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		fn, err := p.Target("")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return p.Graph, fn
+	}
+}
+
+// TestGolden checks that the generated code under internal/generated is
+// what gen writes now (-update rewrites it). The files are a package, not
+// testdata, so that go test compiles them, checks them against the
+// compiled mode and times them.
+func TestGolden(t *testing.T) {
+	for _, pr := range programs {
+		g, fn := pr.parse(t)
+		var b bytes.Buffer
+		err := gen.Go(&b, g, fn, &gen.Settings{Package: pr.pkgName, Name: pr.name, Source: pr.file[:len(pr.file)-3], Command: "go test ./gen -run TestGolden -update"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden.File(t, "internal/generated/"+pr.file, b.Bytes())
+	}
+}
