@@ -8,6 +8,7 @@ import (
 
 	"github.com/gobackprop/backprop/ir"
 	"github.com/gobackprop/backprop/latex"
+	"github.com/gobackprop/backprop/mathml"
 	"github.com/gobackprop/backprop/sym"
 )
 
@@ -43,8 +44,9 @@ as LaTeX. With --at it also evaluates the derivative at that point (values
 as for eval: name=value pairs, constant expressions allowed, several --at
 adding up).
 
-With --json the output is one object: {"wrt", "derivative", "latex"} and,
-with --at, "value".`,
+With --json the output is one object: {"wrt", "derivative", "latex",
+"mathml"} (the derivative as presentation MathML, which browsers render)
+and, with --at, "value".`,
 		Example: `  backprop diff examples/seed.bp --wrt x_1
   backprop diff examples/seed.bp --wrt x_1 --at x_1=2,x_2=3 --json
   backprop diff -e 'sin(x)^2' --at x=pi/4`,
@@ -78,7 +80,8 @@ func (e *env) diff(c *common, args []string, wrt string) error {
 	name := fn.ParamNames(g)[i]
 	d := sym.Diff(g, fn.Body, fn.Params[i])
 	text, tex, helpers := derivativeText(g, fn, name, d)
-	out := object{{"wrt", name}, {"derivative", text}, {"latex", tex}}
+	mm := mathml.Math(mathml.Aligned(g, g.Listing(d, fn.Params, nil), mathml.Partial(fn.Name, name), d), true)
+	out := object{{"wrt", name}, {"derivative", text}, {"latex", tex}, {"mathml", mm}}
 	var v float64
 	var why string
 	if x != nil {
