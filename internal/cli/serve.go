@@ -229,7 +229,7 @@ func (e *env) inputs(c *common) error {
 
 // Bounds of plot's requests.
 const (
-	maxPlotGrid  = 101
+	maxPlotGrid  = 201
 	maxPlotSteps = 500
 )
 

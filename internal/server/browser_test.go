@@ -28,6 +28,12 @@ f_2(x, y) = x^y
 f_3(x) = ln(x)
 f(x_1, x_2) = f_1(f_2(x_1, f_2(x_2, x_1)), f_3(x_1))`
 
+// section1 is the seed's section 1: f'(1) = 122.045158140265.
+const section1 = `f_1(x, y) = 3*x^2 + 5*x*y + 4*y^2
+f_2(x) = sin(x)
+f_3(x) = sqrt(x) + e^x
+f(x) = f_1(f_2(x), f_3(x))`
+
 // chromium returns the path of a Chromium or Chrome, or skips t.
 func chromium(t *testing.T) string {
 	t.Helper()
@@ -322,6 +328,29 @@ func TestBrowser(t *testing.T) {
 		}
 		if before.X1 != "1.5" || before.Level != "primitives" || before.PathsWrt != "x_2" || !strings.HasPrefix(before.Step, "step 3 of") {
 			t.Errorf("the state before the link is not the one set: %+v", before)
+		}
+	})
+	t.Run("forward mode and plot", func(t *testing.T) {
+		var shown string
+		err := chromedp.Run(ctx,
+			pasteProgram(section1),
+			chromedp.SetValue("#at-0", "1", chromedp.ByID),
+			chromedp.Evaluate(`document.getElementById('at-0').dispatchEvent(new Event('input'))`, nil),
+			waitText(`#gradient [data-param="x"]`, "122.045158140265"),
+			chromedp.SetValue("#mode", "forward", chromedp.ByID),
+			chromedp.Evaluate(`document.getElementById('mode').dispatchEvent(new Event('change'))`, nil),
+			waitJS(`document.getElementById('step-done')?.textContent.includes('∂f/∂x = 122.045158140265')`),
+			chromedp.Click("#prev", chromedp.ByID),
+			waitJS(`document.getElementById('step-count').textContent.startsWith('step ') && !document.getElementById('step-done')`),
+			chromedp.Evaluate(`document.getElementById('step-text').textContent`, &shown),
+			waitJS(`document.getElementById('plot-note').textContent.startsWith('Gradient descent')`),
+			shot(t, "explorer-forward.png"),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(shown, "f_3'") && !strings.Contains(shown, "d/dx") {
+			t.Errorf("a forward-mode step shows %q, no derivative", shown)
 		}
 	})
 	t.Logf("browser tests: %v", time.Since(start).Round(time.Millisecond))

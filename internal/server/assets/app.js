@@ -453,8 +453,13 @@ function graph(signal, gen) {
       // fan out, not at the middle, where edges to one argument meet.
       const t0 = 0.3, ax = a.x, ay = a.y + L.h / 2, bx = b.x, by = b.y - L.h / 2;
       const mx = ax + (bx - ax) * t0, my = ay + (by - ay) * t0;
-      ge.append(svg('rect', { x: mx - t.length * 3.3 - 3, y: my - 9, width: t.length * 6.6 + 6, height: 14, fill: '#ffffff', opacity: 0.85 }));
-      ge.append(svg('text', { x: mx, y: my + 2, 'text-anchor': 'middle', 'font-family': 'monospace', 'font-size': 11, fill: '#35567f' }, t));
+      // Labels of edges that go left end at the edge, of edges that go
+      // right start there: two edges from one node do not overlap.
+      const tw = t.length * 6.6, anchor = bx < ax - 1 ? 'end' : bx > ax + 1 ? 'start' : 'middle';
+      const lx = anchor === 'end' ? mx - 4 : anchor === 'start' ? mx + 4 : mx;
+      const rx = anchor === 'end' ? lx - tw : anchor === 'start' ? lx : lx - tw / 2;
+      ge.append(svg('rect', { x: rx - 3, y: my - 9, width: tw + 6, height: 14, fill: '#ffffff', opacity: 0.85 }));
+      ge.append(svg('text', { x: lx, y: my + 2, 'text-anchor': anchor, 'font-family': 'monospace', 'font-size': 11, fill: '#35567f' }, t));
       edges.append(ge);
       last.edges.push({ e, dom: ge });
     }
@@ -567,7 +572,8 @@ function highlight(all, k) {
     const seen = fwdDone.has(id) || inBackward || n.kind === 'const';
     dom.classList.toggle('done', seen && id !== cur.s.id);
     v.textContent = 'v   ' + (seen ? short(n.value) : '?');
-    a.textContent = reverse ? 'adj ' + (adjDone.has(id) ? short(n.adjoint) : '?') : '';
+    // Constants have no backward step: their adjoints are never needed.
+    a.textContent = reverse && n.kind !== 'const' ? 'adj ' + (adjDone.has(id) ? short(n.adjoint) : '?') : '';
   }
   for (const { e, dom } of last.edges) {
     const on = cur.kind === 'backward' ? e.to === cur.s.id : e.from === cur.s.id;
