@@ -20,8 +20,17 @@
 //
 // An optimiser keeps the parameters' arrays it was made with and writes
 // into them on every Step. Its state (momentum buffers, Adam's moments)
-// is made on the first Step; after that a Step allocates nothing.
-// The parameters' arrays must be contiguous, as nn's are.
+// is made on the first Step (or by State); after that a Step allocates
+// nothing. The parameters' arrays must be contiguous, as nn's are.
+//
+// # Checkpoints
+//
+// State returns an optimiser's buffers, named after their parameters as
+// PyTorch's state_dict names them ("0.weight.momentum_buffer",
+// "0.weight.exp_avg", "0.weight.exp_avg_sq"); they are the optimiser's
+// own arrays. Saved with Steps, and restored by copying into the State
+// of a new optimiser and SetSteps, they let a run resume bit for bit (see
+// package checkpoint).
 //
 // # Misuse
 //

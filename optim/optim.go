@@ -8,16 +8,27 @@ import (
 	"github.com/gobackprop/backprop/tensor"
 )
 
-// values returns the arrays of ps, checking that they are contiguous.
-func values[T tensor.Float](name string, ps []nn.Param[T]) []*tensor.Dense[T] {
+// values returns the arrays and names of ps, checking that the arrays
+// are contiguous.
+func values[T tensor.Float](name string, ps []nn.Param[T]) ([]*tensor.Dense[T], []string) {
 	vs := make([]*tensor.Dense[T], len(ps))
+	names := make([]string, len(ps))
 	for i, p := range ps {
 		if !p.Value.IsContiguous() {
 			panic(fmt.Sprintf("optim: %s: parameter %s is not contiguous", name, p.Name))
 		}
-		vs[i] = p.Value
+		vs[i], names[i] = p.Value, p.Name
 	}
-	return vs
+	return vs, names
+}
+
+// named returns the buffers bufs, one per parameter, as parameters named
+// after theirs with the suffix "."+suffix.
+func named[T tensor.Float](dst []nn.Param[T], names []string, suffix string, bufs []*tensor.Dense[T]) []nn.Param[T] {
+	for i, b := range bufs {
+		dst = append(dst, nn.Param[T]{Name: names[i] + "." + suffix, Value: b})
+	}
+	return dst
 }
 
 // check panics unless grads match params one to one in shape.
@@ -59,7 +70,9 @@ type SGDSettings struct {
 type SGD[T tensor.Float] struct {
 	SGDSettings
 	params []*tensor.Dense[T]
-	bufs   []*tensor.Dense[T] // momentum buffers, nil before the first step with momentum
+	names  []string
+	bufs   []*tensor.Dense[T] // momentum buffers, nil until the first step with momentum or State
+	t      int                // steps taken
 }
 
 // NewSGD returns an SGD optimiser of params. It panics if Nesterov is
@@ -68,7 +81,35 @@ func NewSGD[T tensor.Float](params []nn.Param[T], s SGDSettings) *SGD[T] {
 	if s.Nesterov && (s.Momentum <= 0 || s.Dampening != 0) {
 		panic("optim: newsgd: Nesterov needs Momentum > 0 and Dampening 0")
 	}
-	return &SGD[T]{SGDSettings: s, params: values("newsgd", params)}
+	o := &SGD[T]{SGDSettings: s}
+	o.params, o.names = values("newsgd", params)
+	return o
+}
+
+// Steps returns the number of steps taken.
+func (o *SGD[T]) Steps() int { return o.t }
+
+// SetSteps sets the number of steps taken, to resume from a checkpoint:
+// the momentum buffers of an SGD that has taken no step are set to the
+// gradient on the next step, as PyTorch does, and those of one that has
+// are updated from their content.
+func (o *SGD[T]) SetSteps(n int) { o.t = n }
+
+// State returns the momentum buffers, one per parameter, named as
+// PyTorch's state_dict names them after the parameter
+// ("0.weight.momentum_buffer"). They are the optimiser's own arrays:
+// save them, and restore them by copying into them, with the step count
+// ([SGD.Steps], [SGD.SetSteps]). Without momentum SGD has no state and
+// State returns nil; with momentum it makes the buffers (zero) if no step
+// has made them yet.
+func (o *SGD[T]) State() []nn.Param[T] {
+	if o.Momentum == 0 {
+		return nil
+	}
+	if o.bufs == nil {
+		o.bufs = zerosLike(o.params)
+	}
+	return named(nil, o.names, "momentum_buffer", o.bufs)
 }
 
 // Step updates the parameters in place from their gradients, one per
@@ -76,13 +117,18 @@ func NewSGD[T tensor.Float](params []nn.Param[T], s SGDSettings) *SGD[T] {
 func (o *SGD[T]) Step(grads []*tensor.Dense[T]) {
 	check("sgd", o.params, grads)
 	lr, wd, mu := T(o.LR), T(o.WeightDecay), T(o.Momentum)
+	t := o.t
+	o.t++
 	if mu == 0 && wd == 0 {
 		for i, w := range o.params {
 			tensor.AddScaledTo(w, w, -lr, grads[i])
 		}
 		return
 	}
-	first := false
+	// PyTorch sets a momentum buffer to the gradient when it has none:
+	// on the first step, or the first with momentum. Buffers made by
+	// State before the first step count as none.
+	first := t == 0
 	if mu != 0 && o.bufs == nil {
 		o.bufs, first = zerosLike(o.params), true
 	}
@@ -134,7 +180,8 @@ type Adam[T tensor.Float] struct {
 	AdamSettings
 	decoupled bool
 	params    []*tensor.Dense[T]
-	m, v      []*tensor.Dense[T] // the moments, nil before the first step
+	names     []string
+	m, v      []*tensor.Dense[T] // the moments, nil until the first step or State
 	t         int                // steps taken
 }
 
@@ -149,7 +196,9 @@ func NewAdam[T tensor.Float](params []nn.Param[T], s AdamSettings) *Adam[T] {
 	if s.Eps == 0 {
 		s.Eps = 1e-8
 	}
-	return &Adam[T]{AdamSettings: s, params: values("newadam", params)}
+	o := &Adam[T]{AdamSettings: s}
+	o.params, o.names = values("newadam", params)
+	return o
 }
 
 // NewAdamW returns an AdamW optimiser of params: Adam with decoupled
@@ -163,6 +212,29 @@ func NewAdamW[T tensor.Float](params []nn.Param[T], s AdamSettings) *Adam[T] {
 
 // Steps returns the number of steps taken.
 func (o *Adam[T]) Steps() int { return o.t }
+
+// SetSteps sets the number of steps taken, which the bias correction
+// uses, to resume from a checkpoint.
+func (o *Adam[T]) SetSteps(n int) { o.t = n }
+
+// State returns the first and second moments, two per parameter, named
+// as PyTorch's state_dict names them after the parameter
+// ("0.weight.exp_avg", "0.weight.exp_avg_sq"), in the order of the
+// parameters, each parameter's exp_avg before its exp_avg_sq. They are
+// the optimiser's own arrays: save them, and restore them by copying
+// into them, with the step count ([Adam.Steps], [Adam.SetSteps]). State
+// makes them (zero) if no step has made them yet.
+func (o *Adam[T]) State() []nn.Param[T] {
+	if o.m == nil {
+		o.m, o.v = zerosLike(o.params), zerosLike(o.params)
+	}
+	ps := make([]nn.Param[T], 0, 2*len(o.params))
+	for i := range o.params {
+		ps = named(ps, o.names[i:i+1], "exp_avg", o.m[i:i+1])
+		ps = named(ps, o.names[i:i+1], "exp_avg_sq", o.v[i:i+1])
+	}
+	return ps
+}
 
 // Step updates the parameters in place from their gradients, one per
 // parameter in the order of the params given to NewAdam.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 )
 
 // DefaultPerm is the permission of a new file whose target does not exist
@@ -143,4 +144,55 @@ func WriteFile(path string, write func(w io.Writer) error) error {
 		return err
 	}
 	return f.Commit()
+}
+
+// RemoveStale removes the temporary files that writers of path killed
+// before Commit or Abort left behind in its directory. Call it only when
+// no other process is writing path: that writer's temporary file would be
+// removed too, and its Commit would fail (without touching the target).
+func RemoveStale(path string) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	prefix := "." + base + ".tmp-"
+	for _, e := range es {
+		if strings.HasPrefix(e.Name(), prefix) && e.Type().IsRegular() {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// MkdirAll creates the directory dir and any missing parents, as
+// os.MkdirAll does, and flushes the parent of each directory it creates,
+// so that a file committed in dir afterwards does not vanish with its
+// directory in a crash.
+func MkdirAll(dir string, perm os.FileMode) error {
+	var missing []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil || !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		missing = append(missing, d)
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	if err := os.MkdirAll(dir, perm); err != nil {
+		return err
+	}
+	for i := len(missing) - 1; i >= 0; i-- {
+		if err := syncDir(filepath.Dir(missing[i])); err != nil {
+			return fmt.Errorf("%s: %w", missing[i], err)
+		}
+	}
+	return nil
 }

@@ -156,3 +156,36 @@ func ExampleWriteFile() {
 	// all or nothing
 	// <nil>
 }
+
+// TestRemoveStale checks that RemoveStale removes the temporary files of
+// its target, and only those.
+func TestRemoveStale(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "ck.bin")
+	for _, name := range []string{"ck.bin", ".ck.bin.tmp-1", ".ck.bin.tmp-22", ".other.tmp-1", "ck.bin.tmp-3"} {
+		os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o644)
+	}
+	if err := atomicfile.RemoveStale(path); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(entries(t, dir), " "), ".other.tmp-1 ck.bin ck.bin.tmp-3"; got != want {
+		t.Errorf("directory holds %q, want %q", got, want)
+	}
+}
+
+func TestMkdirAll(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a", "b")
+	for range 2 { // the second time, everything exists
+		if err := atomicfile.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			t.Fatalf("MkdirAll made no directory: %v", err)
+		}
+	}
+	file := filepath.Join(t.TempDir(), "f")
+	os.WriteFile(file, nil, 0o644)
+	if err := atomicfile.MkdirAll(filepath.Join(file, "sub"), 0o755); err == nil {
+		t.Errorf("MkdirAll under a file succeeded")
+	}
+}

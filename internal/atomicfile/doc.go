@@ -11,7 +11,8 @@
 // A process killed between Create and Commit leaves its temporary file
 // behind: a hidden file named after the target, ".NAME.tmp-RANDOM", in the
 // same directory. The target is never touched until Commit.
+// [RemoveStale] removes such files, when no other writer is at work.
 //
-// The command-line tool writes rendered graphs (-o) through it; training
-// checkpoints are meant to use it too.
+// The command-line tool writes rendered graphs (-o) through it, and
+// package checkpoint its checkpoints.
 package atomicfile
