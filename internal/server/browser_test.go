@@ -2,7 +2,9 @@ package server_test
 
 import (
 	"context"
+	"encoding/xml"
 	"flag"
+	"io"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -125,6 +127,7 @@ func TestBrowser(t *testing.T) {
 	start := time.Now()
 
 	t.Run("seed", func(t *testing.T) {
+		var svgText string
 		err := chromedp.Run(ctx,
 			chromedp.Navigate(url),
 			waitJS(`!!document.body.dataset.ready`),
@@ -136,9 +139,28 @@ func TestBrowser(t *testing.T) {
 			waitJS(`!!document.querySelector('#mathml math mfrac')`),
 			waitJS(`document.querySelectorAll('#modes tbody tr').length === 3`),
 			shot(t, "explorer-seed.png"),
+			// What "Download SVG" saves.
+			chromedp.Evaluate(`new XMLSerializer().serializeToString(document.getElementById('graph-svg'))`, &svgText),
 		)
 		if err != nil {
 			t.Fatal(err)
+		}
+		d := xml.NewDecoder(strings.NewReader(svgText))
+		texts := 0
+		for {
+			tok, err := d.Token()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("the downloaded SVG is not XML: %v", err)
+			}
+			if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "text" {
+				texts++
+			}
+		}
+		if !strings.HasPrefix(svgText, `<svg xmlns="http://www.w3.org/2000/svg"`) || texts < 6*3 {
+			t.Errorf("the downloaded SVG has %d text elements: %.200s", texts, svgText)
 		}
 	})
 

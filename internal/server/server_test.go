@@ -96,11 +96,18 @@ func TestAPIIsTheCommand(t *testing.T) {
 		{"grad", map[string]any{"at": map[string]any{"x_1": 2}}, []string{"--at", "x_1=2"}},
 		{"grad", map[string]any{"at": map[string]any{"x_1": "pi/2", "x_2": 3}}, []string{"--at", "x_1=pi/2,x_2=3"}},
 		{"paths", map[string]any{"at": at, "wrt": "z"}, []string{"--at", "x_1=2,x_2=3", "--wrt", "z"}},
+		{"paths", map[string]any{"at": at, "wrt": "x_1", "format": "markdown"}, []string{"--at", "x_1=2,x_2=3", "--wrt", "x_1", "--format", "markdown"}},
+		{"explain", map[string]any{"at": at, "format": "latex"}, []string{"--at", "x_1=2,x_2=3", "--format", "latex"}},
+		{"explain", map[string]any{"at": at, "format": "json", "level": "primitives"}, []string{"--at", "x_1=2,x_2=3", "--level", "primitives"}},
 	} {
 		name := tt.command + " " + strings.Join(tt.args, " ")
 		tt.query["program"] = prog
 		status, _, got := post(t, srv.URL+"/api/"+tt.command, tt.query)
-		cliStatus, want := runCLI(t, prog, append([]string{tt.command, "--json"}, tt.args...)...)
+		args := append([]string{tt.command}, tt.args...)
+		if f, _ := tt.query["format"].(string); f == "" || f == "json" {
+			args = append(args, "--json")
+		}
+		cliStatus, want := runCLI(t, prog, args...)
 		want = strings.ReplaceAll(want, `"file": "<stdin>",`+"\n    ", "")
 		if string(got) != want {
 			t.Errorf("%s: the API answers\n%s\nthe command prints\n%s", name, got, want)
