@@ -196,8 +196,9 @@ func TestLoad(t *testing.T) {
 	}()
 	// The heap, sampled through the run.
 	var heaps []uint64
-	done := make(chan struct{})
+	done, sampled := make(chan struct{}), make(chan struct{})
 	go func() {
+		defer close(sampled)
 		tick := time.NewTicker(max(d/10, 100*time.Millisecond))
 		defer tick.Stop()
 		for {
@@ -213,6 +214,7 @@ func TestLoad(t *testing.T) {
 	wg.Wait()
 	elapsed := time.Since(start)
 	close(done)
+	<-sampled
 	heap1 := heapInUse()
 
 	var all, valid, malformed []time.Duration
