@@ -51,6 +51,7 @@ const DefaultMaxWork = 100_000_000
 // standard input.
 type source struct {
 	expr     string  // -e
+	name     string  // the name errors give the program of -e (default "-e"; the server's is "")
 	flags    changed // the command's flags, to tell -e '' from no -e
 	fn       string  // --func
 	maxBytes int64   // --max-bytes; 0 means no limit
@@ -102,6 +103,9 @@ func (s *source) load(args []string, stdin io.Reader) (*ir.Program, *ir.Func, er
 			return nil, nil, badInput("-e: the program is empty: write a definition such as -e 'f(x) = x^2', or an expression such as -e 'x^2'")
 		}
 		name = "-e"
+		if s.flags == nil {
+			name = s.name
+		}
 		text, err = s.read(name, strings.NewReader(s.expr), int64(len(s.expr)))
 	case len(args) == 0 || args[0] == "-":
 		if stdin == nil {
@@ -225,13 +229,14 @@ func (s *source) read(name string, r io.Reader, size int64) (string, error) {
 	return text, nil
 }
 
-// point parses --at "x_1=2,x_2=3" against the parameters of fn. Values may
-// be constant expressions such as pi/2 or 1e-3. Several --at flags add up:
-// --at x=1 --at y=2 is --at x=1,y=2; a parameter given twice is an error.
-func point(at []string, g *ir.Graph, fn *ir.Func) ([]float64, error) {
-	params := fn.ParamNames(g)
-	x := make([]float64, len(params))
-	set := make([]bool, len(params))
+// pair is one name=value of a point; the value is a constant expression
+// such as 2, -1.5e-3 or pi/2.
+type pair struct{ name, value string }
+
+// pairs splits --at flags, "x_1=2,x_2=3" each, into their pairs. Several
+// --at flags add up: --at x=1 --at y=2 is --at x=1,y=2.
+func pairs(at []string) ([]pair, error) {
+	var ps []pair
 	for _, list := range at {
 		if strings.TrimSpace(list) == "" {
 			continue
@@ -242,19 +247,42 @@ func point(at []string, g *ir.Graph, fn *ir.Func) ([]float64, error) {
 			if !ok || name == "" {
 				return nil, badInput("--at: expected name=value, found %q", item)
 			}
-			i := indexOf(params, name)
-			if i < 0 {
-				return nil, notParam("--at", name, fn, params)
-			}
-			if set[i] {
-				return nil, badInput("--at: %s is given twice", name)
-			}
-			v, err := constant(val)
-			if err != nil {
-				return nil, badInput("--at: value of %s: %v", name, err)
-			}
-			x[i], set[i] = v, true
+			ps = append(ps, pair{name, val})
 		}
+	}
+	return ps, nil
+}
+
+// point parses --at "x_1=2,x_2=3" against the parameters of fn. Values may
+// be constant expressions such as pi/2 or 1e-3. Several --at flags add up:
+// --at x=1 --at y=2 is --at x=1,y=2; a parameter given twice is an error.
+func point(at []string, g *ir.Graph, fn *ir.Func) ([]float64, error) {
+	ps, err := pairs(at)
+	if err != nil {
+		return nil, err
+	}
+	return assign(ps, g, fn)
+}
+
+// assign gives each parameter of fn its value among ps, and refuses names
+// that are not parameters, names given twice and parameters left out.
+func assign(ps []pair, g *ir.Graph, fn *ir.Func) ([]float64, error) {
+	params := fn.ParamNames(g)
+	x := make([]float64, len(params))
+	set := make([]bool, len(params))
+	for _, p := range ps {
+		i := indexOf(params, p.name)
+		if i < 0 {
+			return nil, notParam("--at", p.name, fn, params)
+		}
+		if set[i] {
+			return nil, badInput("--at: %s is given twice", p.name)
+		}
+		v, err := constant(p.value)
+		if err != nil {
+			return nil, badInput("--at: value of %s: %v", p.name, err)
+		}
+		x[i], set[i] = v, true
 	}
 	var missing []string
 	for i, ok := range set {
