@@ -58,6 +58,7 @@ type model struct {
 	Optimizer string  `json:"optimizer"` // sgd or adam
 	LR        float64 `json:"lr"`
 	Momentum  float64 `json:"momentum"`
+	Schedule  string  `json:"schedule"` // constant or cosine
 	Batch     int     `json:"batch"`
 	Seed      uint64  `json:"seed"`
 	Limit     int     `json:"limit"` // training samples used, 0 for all
@@ -188,6 +189,7 @@ an internal failure or an interruption.`,
 	f.StringVar(&o.model.Optimizer, "optimizer", "sgd", "sgd or adam")
 	f.Float64Var(&o.model.LR, "lr", 0, "the learning rate (default 0.1 for sgd, 0.001 for adam)")
 	f.Float64Var(&o.model.Momentum, "momentum", 0, "sgd: the momentum, in [0, 1)")
+	f.StringVar(&o.model.Schedule, "schedule", "constant", "the learning rate per epoch: constant, or cosine (from --lr down to 0 over --epochs)")
 	f.Uint64Var(&o.model.Seed, "seed", 0, "the seed of the initialisation and of the order of the samples")
 	f.IntVar(&o.threads, "threads", 0, "use `N` threads (default: every CPU; the result does not depend on it)")
 	f.StringVar(&o.checkpoint, "checkpoint", "", "save checkpoints in `DIR`")
@@ -238,6 +240,9 @@ func (o *trainOpts) check() error {
 		}
 	default:
 		return badInput("--optimizer: expected sgd or adam, found %q", m.Optimizer)
+	}
+	if m.Schedule != "constant" && m.Schedule != "cosine" {
+		return badInput("--schedule: expected constant or cosine, found %q", m.Schedule)
 	}
 	if !(m.LR > 0) || math.IsInf(m.LR, 0) {
 		return badInput("--lr: expected a positive rate, found %v", m.LR)
@@ -298,6 +303,7 @@ func (o *trainOpts) resumeModel() (*checkpoint.State, error) {
 		differ("optimizer", given.Optimizer == m.Optimizer, m.Optimizer),
 		differ("lr", given.LR == m.LR, m.LR),
 		differ("momentum", given.Momentum == m.Momentum, m.Momentum),
+		differ("schedule", given.Schedule == m.Schedule, m.Schedule),
 		differ("batch", given.Batch == m.Batch, m.Batch),
 		differ("seed", given.Seed == m.Seed, m.Seed),
 		differ("limit", given.Limit == m.Limit, m.Limit),
@@ -359,11 +365,14 @@ func trainOn[T tensor.Float](e *env, o *trainOpts, resume *checkpoint.State, tra
 		return err
 	}
 	var opt train.Optimizer[T]
+	var setLR func(float64)
 	switch m.Optimizer {
 	case "sgd":
-		opt = optim.NewSGD(net.Params(), optim.SGDSettings{LR: m.LR, Momentum: m.Momentum})
+		o := optim.NewSGD(net.Params(), optim.SGDSettings{LR: m.LR, Momentum: m.Momentum})
+		opt, setLR = o, func(lr float64) { o.LR = lr }
 	case "adam":
-		opt = optim.NewAdam(net.Params(), optim.AdamSettings{LR: m.LR})
+		o := optim.NewAdam(net.Params(), optim.AdamSettings{LR: m.LR})
+		opt, setLR = o, func(lr float64) { o.LR = lr }
 	}
 	meta, err := json.Marshal(m)
 	if err != nil {
@@ -377,6 +386,12 @@ func trainOn[T tensor.Float](e *env, o *trainOpts, resume *checkpoint.State, tra
 			Checkpoint: o.checkpoint, CheckpointEvery: o.checkpointEvery,
 			Kind: checkpointKind, Meta: meta,
 		},
+	}
+	if m.Schedule == "cosine" {
+		// Per epoch, over the epochs asked for now: a resumed run with
+		// more --epochs stretches the schedule from where it is.
+		c := optim.Cosine{LR: m.LR, Steps: o.epochs}
+		tr.EpochStart = func(e int) { setLR(c.At(e)) }
 	}
 	if resume != nil {
 		if err := tr.Restore(resume); err != nil {

@@ -132,6 +132,7 @@ func TestTrainBadFlags(t *testing.T) {
 		{[]string{"train", "mnist", "--lr", "NaN"}, "--lr: expected a positive rate"},
 		{[]string{"train", "mnist", "--momentum", "1"}, "--momentum: expected a value in [0, 1)"},
 		{[]string{"train", "mnist", "--optimizer", "adam", "--momentum", "0.9"}, "--momentum is for --optimizer sgd"},
+		{[]string{"train", "mnist", "--schedule", "step"}, "--schedule: expected constant or cosine"},
 		{[]string{"train", "mnist", "--limit", "-1"}, "--limit: expected 0 (all) to 60000"},
 		{[]string{"train", "mnist", "--threads", "-2"}, "--threads: expected 0"},
 		{[]string{"train", "mnist", "--resume"}, "--resume and --checkpoint-every need --checkpoint DIR"},
