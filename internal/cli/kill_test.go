@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -167,4 +168,65 @@ func finalState(t *testing.T, dir string) (map[string][]float32, []train.Epoch) 
 		t.Fatalf("no history in %s", dir)
 	}
 	return ws, pr.History
+}
+
+// TestInterrupt sends SIGINT (Ctrl-C) to a training child after its
+// first checkpoint: it must stop with status 1, say how to resume, and
+// leave a checkpoint of the step it stopped at, from which a resumed run
+// reaches the weights of a run never interrupted.
+func TestInterrupt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a process")
+	}
+	data := mnistDir(t)
+	dir := t.TempDir()
+	args := []string{"train", "mnist", "--data", data, "--limit", "3000", "--hidden", "16", "--batch", "16", "--optimizer", "adam", "--seed", "3"}
+	ck := filepath.Join(dir, "ck")
+	file := filepath.Join(ck, checkpoint.FileName)
+	cmd := exec.Command(os.Args[0], append(slices.Clone(args), "--epochs", "1000", "--checkpoint", ck)...)
+	cmd.Env = append(os.Environ(), childEnv+"=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if _, err := os.Stat(file); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("no checkpoint after 30 s")
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond)
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(stderr.String(), "interrupted at epoch") || !strings.Contains(stderr.String(), "--resume") {
+		t.Fatalf("exit %d (%v), stderr %q; want 1 and how to resume", code, err, stderr.String())
+	}
+	s, err := checkpoint.Load(ck, checkpointKind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps, _ := s.Int("step")
+	epochs := int(steps)/188 + 2
+	e := strconv.Itoa(epochs)
+	if _, errs, status := run(t, "", append(slices.Clone(args), "--epochs", e, "--checkpoint", ck, "--resume")...); status != 0 {
+		t.Fatalf("resume: status %d: %s", status, errs)
+	}
+	ref := filepath.Join(dir, "ref")
+	if _, errs, status := run(t, "", append(slices.Clone(args), "--epochs", e, "--checkpoint", ref)...); status != 0 {
+		t.Fatalf("reference: status %d: %s", status, errs)
+	}
+	t.Logf("interrupted after step %d; resumed to %d epochs", steps, epochs)
+	got, _ := finalState(t, ck)
+	want, _ := finalState(t, ref)
+	for name, w := range want {
+		if !slices.Equal(got[name], w) {
+			t.Errorf("%s differs from the uninterrupted run's", name)
+		}
+	}
 }
