@@ -36,4 +36,25 @@
 // report the gradient of its second use only). With the tape's arena, a
 // warm step of Linear, ReLU and SoftmaxCrossEntropy allocates nothing
 // when Grads appends to a slice of enough capacity.
+//
+// # Layers
+//
+// [Linear], [Conv2D] (NCHW, PyTorch's layout, with the stride, padding
+// and dilation of a [tensor.Window]), [MaxPool2D], [Flatten], the
+// activations [ReLU], [Tanh], [Sigmoid] and [Softmax], and [Dropout];
+// the losses [SoftmaxCrossEntropy] and [MSE]. [NewMLP] and [NewMNISTCNN]
+// build the networks of the MNIST benchmarks. Every layer and loss is
+// checked against central differences (TestLayerGradients). A warm
+// step of a CNN allocates only Flatten's reshaped view (8 small objects;
+// TestCNNStepAllocs).
+//
+// # Training and evaluation
+//
+// Layers that behave differently in training and in evaluation
+// implement [Trainer]: [Dropout] zeroes elements with probability P and
+// scales the others by 1/(1-P) in training, and is the identity in
+// evaluation. [Sequential.SetTraining] switches its layers, as PyTorch's
+// train() and eval(). Modules start in training. Dropout draws its masks
+// from the *rand.Rand it is given, so that a run with a seeded rand.PCG
+// (whose state a checkpoint can marshal) is reproducible and resumable.
 package nn

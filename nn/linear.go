@@ -12,9 +12,12 @@ import (
 // Init is an initialisation of a layer's weights and biases.
 type Init int
 
+// In the constants' formulas, in is the fan-in (a Linear layer's inputs,
+// a Conv2D's input channels times its kernel's size) and out the fan-out.
 const (
-	// PyTorch is nn.Linear's default: weights from kaiming-uniform with
-	// a = √5, which is uniform in ±1/√in, and biases uniform in ±1/√in.
+	// PyTorch is nn.Linear's and nn.Conv2d's default: weights from
+	// kaiming-uniform with a = √5, which is uniform in ±1/√in, and
+	// biases uniform in ±1/√in.
 	PyTorch Init = iota
 	// He is kaiming-normal for ReLU (He et al. 2015): weights normal
 	// with standard deviation √(2/in), biases zero.
@@ -50,24 +53,31 @@ type Linear[T tensor.Float] struct {
 // initialised by init with r: the weights drawn first, then the biases.
 // It panics if init is not one of the constants.
 func NewLinear[T tensor.Float](r *rand.Rand, in, out int, init Init) *Linear[T] {
-	l := &Linear[T]{}
+	w, b := initParams[T](r, init, "newlinear", in, out, []int{in, out}, out)
+	return &Linear[T]{Weight: w, Bias: b}
+}
+
+// initParams draws the weights, of shape wshape, then the biases, of
+// size out, by init for a layer of fan-in in and fan-out out, or panics
+// naming the function name if init is not one of the constants.
+func initParams[T tensor.Float](r *rand.Rand, init Init, name string, in, out int, wshape []int, bias int) (w, b *tensor.Dense[T]) {
 	switch init {
 	case PyTorch:
 		s := T(1 / math.Sqrt(float64(in)))
-		l.Weight = tensor.RandUniform(r, -s, s, in, out)
-		l.Bias = tensor.RandUniform(r, -s, s, out)
+		w = tensor.RandUniform(r, -s, s, wshape...)
+		b = tensor.RandUniform(r, -s, s, bias)
 	case He:
-		l.Weight = tensor.RandNormal[T](r, in, out)
-		scale(l.Weight, math.Sqrt(2/float64(in)))
-		l.Bias = tensor.Zeros[T](out)
+		w = tensor.RandNormal[T](r, wshape...)
+		scale(w, math.Sqrt(2/float64(in)))
+		b = tensor.Zeros[T](bias)
 	case Glorot:
 		s := T(math.Sqrt(6 / float64(in+out)))
-		l.Weight = tensor.RandUniform(r, -s, s, in, out)
-		l.Bias = tensor.Zeros[T](out)
+		w = tensor.RandUniform(r, -s, s, wshape...)
+		b = tensor.Zeros[T](bias)
 	default:
-		panic(fmt.Sprintf("nn: newlinear: unknown %v", init))
+		panic(fmt.Sprintf("nn: %s: unknown %v", name, init))
 	}
-	return l
+	return w, b
 }
 
 func scale[T tensor.Float](x *tensor.Dense[T], s float64) {

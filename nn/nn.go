@@ -125,3 +125,21 @@ func MSE[T tensor.Float](pred, target autograd.Var[T]) autograd.Var[T] {
 	d := autograd.Sub(pred, target)
 	return autograd.Mean(autograd.Mul(d, d), nil, false)
 }
+
+// Trainer is implemented by the modules that behave differently in
+// training and in evaluation, such as [Dropout]; PyTorch's train() and
+// eval(). Modules start in training.
+type Trainer interface {
+	// SetTraining switches the module to training (on) or evaluation.
+	SetTraining(on bool)
+}
+
+// SetTraining switches the layers that implement [Trainer] to training
+// (on) or evaluation, as PyTorch's train() and eval() do.
+func (s *Sequential[T]) SetTraining(on bool) {
+	for _, l := range s.Layers {
+		if m, ok := l.(Trainer); ok {
+			m.SetTraining(on)
+		}
+	}
+}

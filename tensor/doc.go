@@ -29,7 +29,7 @@
 // a new contiguous array that shares nothing with its arguments, and never
 // writes to its arguments. The dst-first variants ([ApplyTo], [MatMulTo],
 // [Gemm], [SumTo], [MeanTo], [SoftmaxTo], [SoftmaxCrossEntropyTo],
-// [AddScaledTo]) write into an array the caller owns instead (nil: a new
+// [AddScaledTo], [Conv2DTo], [MaxPool2DTo], [AddBiasTo]) write into an array the caller owns instead (nil: a new
 // one), with the same results bit for bit, and allocate nothing on
 // contiguous arguments of the common shapes. A view made by broadcasting has strides of 0:
 // writing through it writes one element many times.
@@ -68,6 +68,18 @@
 // broadcast, through one small internal function that calls package
 // gemm's kernels. A transposed view is passed to GEMM as a transposed
 // operand rather than copied; [Gemm] takes transposes as flags too.
+//
+// # Convolutions
+//
+// [Conv2D] convolves a batch in PyTorch's NCHW layout with kernels
+// out × in × kh × kw, with the stride, padding and dilation of a
+// [Window], by im2col and one matrix product over the whole batch;
+// [Conv2DGradTo] computes its cotangents (col2im for the input).
+// [MaxPool2D] takes the maxima of windows, recording where each is for
+// [MaxPool2DGradTo]; [AddBias] adds a bias along one axis (a
+// convolution's channels). Copies to and from the columns are shared
+// among GOMAXPROCS goroutines, each element computed by one of them, so
+// results do not depend on GOMAXPROCS.
 //
 // # Misuse
 //

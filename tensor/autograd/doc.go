@@ -24,6 +24,19 @@
 // is differentiable on arrays with no change here. Broadcasting's VJP
 // sums the cotangent over the broadcast axes, back to each input's shape.
 //
+// # Convolutions
+//
+// [Conv2D], [MaxPool2D] and [AddBias] are the primitives of a
+// convolutional network, in PyTorch's NCHW layout (batch × channels ×
+// height × width), computed by package tensor: the convolution by im2col
+// and one matrix product over the whole batch, its VJP by the product of
+// the cotangent with those columns (for the kernels) and col2im (for the
+// input, only when the input is not a Const). The record keeps the
+// columns in its slot of the arena, and max-pooling keeps the position of
+// each window's maximum (the first of equal maxima, as in PyTorch), to
+// which its VJP gives the window's whole cotangent. All three have JVP
+// rules ([Conv2DDual], [MaxPool2DDual], [AddBiasDual]).
+//
 // # Ownership
 //
 // Values and adjoints are arrays owned by the tape. A value ([Var.Value])
@@ -46,7 +59,9 @@
 // [tensor.MatMulTo]); a buffer of the wrong shape is replaced. Once warm,
 // a step of a network of matrix products, bias additions, ReLU, softmax
 // cross-entropy and a mean allocates nothing (TestMLPStepAllocs; package
-// gemm allocates nothing per product either). The other primitives
+// gemm allocates nothing per product either), nor do the convolution's
+// primitives (TestCNNStepAllocs in package nn; a reshape allocates its
+// view's header). The other primitives
 // compute through the table's allocating rules.
 //
 // [Tape.Const] leaves are not differentiated: no adjoint is computed for
@@ -56,7 +71,8 @@
 // # Forward mode
 //
 // The table's entries also have a JVP rule, for the element-wise
-// primitives (reading op's Partials) and matmul (ȧ·b + a·ḃ): [JVP]
+// primitives (reading op's Partials), matmul (ȧ·b + a·ḃ) and the
+// convolution's primitives: [JVP]
 // pushes tangents through a function of [Dual] arrays, whose results the
 // tests compare with the VJPs (⟨u, J·v⟩ = ⟨Jᵀ·u, v⟩) and with central
 // differences.

@@ -56,7 +56,7 @@ func jvpCases[T tensor.Float]() []jvpCase[T] {
 			},
 			func(x []Var[T]) Var[T] { return MatMul(Tanh(Add(MatMul(x[0], x[1]), x[2])), x[3]) }},
 	)
-	return cs
+	return append(cs, convJVPCases[T]()...) // conv_test.go
 }
 
 // randArrays draws arrays of the given shapes with elements in [lo, hi),

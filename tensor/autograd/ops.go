@@ -150,3 +150,56 @@ func IndexSelect[T tensor.Float](x Var[T], axis int, idx []int) Var[T] {
 	}
 	return apply("indexselect", indexselect, param[T]{axes: []int{ax}, labels: slices.Clone(idx)}, x)
 }
+
+// Conv2D records the 2-D convolution of x (batch × in × height × width)
+// with the kernels w (out × in × kh × kw), as [tensor.Conv2D]. The record
+// keeps the columns of x (im2col) in its slot of the arena for the VJP
+// of w, so a warm step allocates nothing for them. Add a bias with
+// [AddBias] along axis 1.
+func Conv2D[T tensor.Float](x, w Var[T], win tensor.Window) Var[T] {
+	s := x.tape("conv2d").slot()
+	work := s.param.work // of this position's record in the step before
+	if work == nil {
+		work = new(tensor.ConvWork[T])
+	}
+	return apply("conv2d", conv2d, param[T]{win: win, work: work}, x, w)
+}
+
+// MaxPool2D records the maxima of x (batch × channels × height × width)
+// over windows of kh × kw, as [tensor.MaxPool2D] (stride 0: the kernel's
+// size). The record keeps the position of each window's maximum, the
+// first in the window's row-major order on a tie (as PyTorch), and its
+// VJP gives each window's cotangent to that element alone (where
+// [Max] shares it among equal maxima).
+func MaxPool2D[T tensor.Float](x Var[T], kh, kw int, win tensor.Window) Var[T] {
+	s := x.tape("maxpool2d").slot()
+	n := poolSize(x.Value(), kh, kw, win)
+	s.labels = slices.Grow(s.labels[:0], n)[:n]
+	// The slot's slices of the step before are free: the record that
+	// held them is gone.
+	axes := append(s.param.axes[:0], kh, kw)
+	return apply("maxpool2d", maxpool2d, param[T]{axes: axes, win: win, labels: s.labels}, x)
+}
+
+// poolSize returns the number of elements of the max-pooling of x, or 0
+// where the geometry is wrong (and tensor.MaxPool2DTo will panic).
+func poolSize[T tensor.Float](x *tensor.Dense[T], kh, kw int, win tensor.Window) int {
+	if x.Rank() != 4 {
+		return 0
+	}
+	oh := windowOut(x.Dim(2), kh, win.Stride[0], win.Padding[0], win.Dilation[0], kh)
+	ow := windowOut(x.Dim(3), kw, win.Stride[1], win.Padding[1], win.Dilation[1], kw)
+	return x.Dim(0) * x.Dim(1) * max(oh, 0) * max(ow, 0)
+}
+
+// AddBias records x plus b along axis, b[i] added to every element of
+// index i along axis, as [tensor.AddBias]: the bias of a convolution
+// (axis 1).
+func AddBias[T tensor.Float](x, b Var[T], axis int) Var[T] {
+	ax := axis
+	if r := x.Value().Rank(); ax < 0 {
+		ax += r
+	}
+	axes := append(x.tape("addbias").slot().param.axes[:0], ax)
+	return apply("addbias", addbias, param[T]{axes: axes}, x, b)
+}

@@ -68,7 +68,7 @@ func like[T tensor.Float](d, x *tensor.Dense[T]) *tensor.Dense[T] {
 // newReuseRules returns the reusing rules, by primitive; the zero entry
 // means none.
 func newReuseRules[T tensor.Float]() *[numPrims]reuseRule[T] {
-	return &[numPrims]reuseRule[T]{
+	r := &[numPrims]reuseRule[T]{
 		elementwise: {
 			forward: func(p *param[T], a [2]*tensor.Dense[T], dst *tensor.Dense[T]) *tensor.Dense[T] {
 				x, y := a[0], a[1]
@@ -85,6 +85,21 @@ func newReuseRules[T tensor.Float]() *[numPrims]reuseRule[T] {
 				switch p.op {
 				case op.Relu:
 					return reluVJP(like(dst[0], x), g, x), nil, true
+				case op.Mul:
+					// ∂/∂x = y and ∂/∂y = x, for arguments of one shape
+					// (dropout's mask): g·y and g·x, products in T as
+					// the table's in float64 rounded to T.
+					if !tensor.SameShape(x, y) || !tensor.SameShape(g, x) {
+						return nil, nil, false
+					}
+					var gx, gy *tensor.Dense[T]
+					if need[0] {
+						gx = tensor.ApplyTo(like(dst[0], x), op.Mul, g, y)
+					}
+					if need[1] {
+						gy = tensor.ApplyTo(like(dst[1], y), op.Mul, g, x)
+					}
+					return gx, gy, true
 				case op.Add:
 					// ∂/∂x = ∂/∂y = 1: the cotangent itself, summed over
 					// the leading axes along which an argument was
@@ -191,6 +206,8 @@ func newReuseRules[T tensor.Float]() *[numPrims]reuseRule[T] {
 			},
 		},
 	}
+	addConvReuse(r) // reuse_conv.go
+	return r
 }
 
 // maxRank bounds the number of axes the reusing rules broadcast over.

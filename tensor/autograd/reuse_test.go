@@ -76,6 +76,7 @@ func testReuseMatchesRules[T tensor.Float](t *testing.T, seed uint64) {
 			{elementwise, param[T]{op: op.Add}, [2]*tensor.Dense[T]{bias, x}, true},
 			{elementwise, param[T]{op: op.Relu}, [2]*tensor.Dense[T]{x}, true},
 			{elementwise, param[T]{op: op.Mul}, [2]*tensor.Dense[T]{x, bias}, false},
+			{elementwise, param[T]{op: op.Mul}, [2]*tensor.Dense[T]{x, y}, true},
 			{elementwise, param[T]{op: op.Exp}, [2]*tensor.Dense[T]{x}, false},
 			{matmul, param[T]{}, [2]*tensor.Dense[T]{x, salt(k, n)}, true},
 			{matmul, param[T]{}, [2]*tensor.Dense[T]{salt(m, n).T(), x}, true},

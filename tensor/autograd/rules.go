@@ -27,6 +27,9 @@ const (
 	maximum                 // tensor.Max along axes
 	concat                  // tensor.Concatenate of two arrays
 	indexselect             // tensor.IndexSelect
+	conv2d                  // tensor.Conv2D of a batch and kernels
+	maxpool2d               // tensor.MaxPool2D, recording the argmax
+	addbias                 // tensor.AddBias along one axis
 	numPrims
 )
 
@@ -240,6 +243,47 @@ func newRules[T tensor.Float]() *[numPrims]rule[T] {
 				}
 				return tensor.Concatenate(ax, parts...), nil
 			},
+		},
+		conv2d: {
+			name: "conv2d",
+			forward: func(p *param[T], a [2]*tensor.Dense[T]) *tensor.Dense[T] {
+				return tensor.Conv2DTo(nil, a[0], a[1], p.win, p.work)
+			},
+			// ḡx is the transposed convolution of g (col2im of wᵀ·g), ḡw
+			// the product of g with the columns (im2col) of x, which the
+			// forward rule left in the record's scratch.
+			vjp: func(p *param[T], g *tensor.Dense[T], a [2]*tensor.Dense[T], _ *tensor.Dense[T]) (*tensor.Dense[T], *tensor.Dense[T]) {
+				gx, gw := tensor.Zeros[T](a[0].Shape()...), tensor.Zeros[T](a[1].Shape()...)
+				tensor.Conv2DGradTo(gx, gw, g, a[0], a[1], p.win, p.work)
+				return gx, gw
+			},
+			// Linear in each argument: conv(ẋ, w) + conv(x, ẇ).
+			jvp: conv2dJVP[T],
+		},
+		maxpool2d: {
+			name: "maxpool2d",
+			// The positions of the maxima (the first of equal ones) go to
+			// the argmax in p.labels, sized by MaxPool2D in ops.go.
+			forward: func(p *param[T], a [2]*tensor.Dense[T]) *tensor.Dense[T] {
+				return tensor.MaxPool2DTo(nil, p.labels, a[0], p.axes[0], p.axes[1], p.win)
+			},
+			// Each window's cotangent goes to its maximum alone.
+			vjp: func(p *param[T], g *tensor.Dense[T], a [2]*tensor.Dense[T], _ *tensor.Dense[T]) (*tensor.Dense[T], *tensor.Dense[T]) {
+				return tensor.MaxPool2DGradTo(nil, g, p.labels, a[0]), nil
+			},
+			// The tangent at each window's maximum.
+			jvp: maxpool2dJVP[T],
+		},
+		addbias: {
+			name: "addbias",
+			forward: func(p *param[T], a [2]*tensor.Dense[T]) *tensor.Dense[T] {
+				return tensor.AddBias(a[0], a[1], p.axes[0])
+			},
+			// ḡx = g, ḡb = g summed over every axis but the bias's.
+			vjp: func(p *param[T], g *tensor.Dense[T], _ [2]*tensor.Dense[T], _ *tensor.Dense[T]) (*tensor.Dense[T], *tensor.Dense[T]) {
+				return g, tensor.SumExcept(g, p.axes[0])
+			},
+			jvp: addbiasJVP[T],
 		},
 	}
 }

@@ -45,11 +45,13 @@ type record[T tensor.Float] struct {
 // param holds the parameters of a primitive that are not arrays on the
 // tape.
 type param[T tensor.Float] struct {
-	op     op.Op            // element-wise: the primitive of op's table
-	axes   []int            // reductions, softmax (one axis), transpose (a permutation)
-	keep   bool             // reductions: keepdims
-	labels []int            // cross-entropy
-	cond   *tensor.Dense[T] // where
+	op     op.Op               // element-wise: the primitive of op's table
+	axes   []int               // reductions, softmax (one axis), transpose (a permutation)
+	keep   bool                // reductions: keepdims
+	labels []int               // cross-entropy
+	cond   *tensor.Dense[T]    // where
+	win    tensor.Window       // conv2d, maxpool2d (kernel in axes)
+	work   *tensor.ConvWork[T] // conv2d: scratch, kept in the arena's slot
 }
 
 // Var returns a new leaf holding x, a variable to differentiate by. The

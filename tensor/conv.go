@@ -1,0 +1,523 @@
+package tensor
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+)
+
+// Window is the geometry of the sliding window of a 2-D convolution or
+// pooling over the last two axes (height and width) of an NCHW batch.
+// Each pair is along height, then width. The zero value is stride 1 (for
+// pooling: the kernel's size, as in PyTorch), no padding and dilation 1.
+type Window struct {
+	Stride   [2]int // steps of the window; 0 means 1 (pooling: the kernel's size)
+	Padding  [2]int // added on both sides: zeros for a convolution, -∞ for max-pooling
+	Dilation [2]int // spacing of the kernel's taps; 0 means 1
+}
+
+// geom is a convolution's or pooling's shapes and window, resolved.
+type geom struct {
+	n, c, h, w     int // input: batch × channels × height × width
+	kh, kw         int // kernel
+	oh, ow         int // output height and width
+	sh, sw, ph, pw int // stride and padding
+	dh, dw         int // dilation
+}
+
+// newGeom resolves the window of a kernel kh×kw over x (n×c×h×w), with
+// stride 0 meaning def (1 or the kernel's size), and computes the output
+// size. It panics, naming the operation, if x is not of rank 4 or the
+// window does not fit.
+func newGeom(name string, x []int, kh, kw int, win Window, poolStride bool) geom {
+	if len(x) != 4 {
+		panic(fmt.Sprintf("tensor: %s: x is %s, not batch×channels×height×width", name, describe(x)))
+	}
+	g := geom{n: x[0], c: x[1], h: x[2], w: x[3], kh: kh, kw: kw,
+		sh: win.Stride[0], sw: win.Stride[1], ph: win.Padding[0], pw: win.Padding[1],
+		dh: max(1, win.Dilation[0]), dw: max(1, win.Dilation[1])}
+	if g.sh == 0 {
+		g.sh = 1
+		if poolStride {
+			g.sh = kh
+		}
+	}
+	if g.sw == 0 {
+		g.sw = 1
+		if poolStride {
+			g.sw = kw
+		}
+	}
+	if kh < 1 || kw < 1 || g.sh < 1 || g.sw < 1 || g.ph < 0 || g.pw < 0 || g.dh < 1 || g.dw < 1 {
+		panic(fmt.Sprintf("tensor: %s: kernel %d×%d with %+v: sizes and strides must be positive and paddings not negative", name, kh, kw, win))
+	}
+	eh, ew := g.dh*(kh-1)+1, g.dw*(kw-1)+1 // extent of the dilated kernel
+	if g.h+2*g.ph < eh || g.w+2*g.pw < ew {
+		panic(fmt.Sprintf("tensor: %s: x is %s but the kernel spans %d×%d with padding %d×%d", name, dims(x), eh, ew, g.ph, g.pw))
+	}
+	g.oh = (g.h+2*g.ph-eh)/g.sh + 1
+	g.ow = (g.w+2*g.pw-ew)/g.sw + 1
+	return g
+}
+
+// ConvWork is scratch space of [Conv2DTo] and [Conv2DGradTo] kept between
+// calls, so that a caller running the same convolution many times (as
+// package autograd's tape does) allocates nothing once warm. The zero
+// value is ready to use; a ConvWork must not be used by two calls at
+// once. Conv2DTo leaves in it the columns of its x (im2col), which
+// Conv2DGradTo reuses when given the same x and window; x must not have
+// changed in between.
+type ConvWork[T Float] struct {
+	cols  []T       // im2col of colsX: (c·kh·kw) × (n·oh·ow)
+	perm  []T       // out × (n·oh·ow): the product, or the cotangent, channel-major
+	gcols []T       // the cotangent of cols
+	colsX *Dense[T] // the x whose columns cols holds, nil: none
+	colsG geom
+}
+
+// grow returns s resliced to n elements, reallocated if too short.
+func grow[T Float](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// Conv2D returns the 2-D convolution (a cross-correlation, as in PyTorch
+// and every deep-learning library) of x, batch × in × height × width,
+// with the kernels w, out × in × kh × kw: a new batch × out × oh × ow
+// array, oh = (height + 2·padding - dilation·(kh-1) - 1)/stride + 1 and
+// likewise ow. It computes by im2col and one matrix product over the
+// whole batch. It panics, naming the argument and the shapes, if x or w is
+// not of rank 4, if their channels differ, or if the window does not fit.
+func Conv2D[T Float](x, w *Dense[T], win Window) *Dense[T] {
+	return Conv2DTo(nil, x, w, win, nil)
+}
+
+// conv2DGeom checks the shapes of x and w and returns the geometry.
+func conv2DGeom(name string, x, w []int, win Window) geom {
+	if len(w) != 4 {
+		panic(fmt.Sprintf("tensor: %s: w is %s, not out×in×kh×kw", name, describe(w)))
+	}
+	g := newGeom(name, x, w[2], w[3], win, false)
+	if w[1] != g.c {
+		panic(fmt.Sprintf("tensor: %s: x is %s but w is %s: %d and %d input channels differ", name, dims(x), dims(w), g.c, w[1]))
+	}
+	return g
+}
+
+// Conv2DTo is [Conv2D] writing into dst (nil: a new array; else
+// contiguous, of the result's shape, not overlapping x or w), with the
+// scratch space work (nil: allocated for this call). With a warm work it
+// allocates nothing on contiguous arguments, apart from the goroutines
+// that share the batch across GOMAXPROCS.
+func Conv2DTo[T Float](dst, x, w *Dense[T], win Window, work *ConvWork[T]) *Dense[T] {
+	g := conv2DGeom("conv2d", x.shape, w.shape, win)
+	out := w.shape[0]
+	if dst == nil {
+		dst = Zeros[T](g.n, out, g.oh, g.ow)
+	} else if !dst.hasShape([]int{g.n, out, g.oh, g.ow}) || !dst.IsContiguous() {
+		checkDst("conv2d", dst, []int{g.n, out, g.oh, g.ow})
+	}
+	if work == nil {
+		work = new(ConvWork[T])
+	}
+	orig := x
+	x, w = x.Contiguous(), w.Contiguous()
+	p := g.oh * g.ow
+	np, ckk := g.n*p, g.c*g.kh*g.kw
+	if np == 0 || out == 0 {
+		return dst
+	}
+	work.cols = grow(work.cols, ckk*np)
+	work.colsX, work.colsG = orig, g
+	im2col(work.cols, x.flat(), g)
+	work.perm = grow(work.perm, out*np)
+	gemm(false, false, out, np, ckk, 1, w.flat(), ckk, work.cols, np, 0, work.perm, np)
+	// perm is out × n × p; dst is n × out × p.
+	d := dst.flat()
+	for o := range out {
+		for i := range g.n {
+			copy(d[(i*out+o)*p:(i*out+o+1)*p], work.perm[(o*g.n+i)*p:])
+		}
+	}
+	return dst
+}
+
+// Conv2DGradTo computes the cotangents of x and w in y = Conv2D(x, w,
+// win) from the cotangent g of y: gx, of x's shape, if gx is not nil, and
+// gw, of w's shape, if gw is not nil, each overwritten. gx is the
+// transposed convolution of g (col2im of wᵀ·g), gw the product of g with
+// the columns of x, in work if Conv2DTo left them there for this x. It
+// panics, as Conv2D does, on shapes that do not match.
+func Conv2DGradTo[T Float](gx, gw, g, x, w *Dense[T], win Window, work *ConvWork[T]) {
+	geo := conv2DGeom("conv2d grad", x.shape, w.shape, win)
+	out := w.shape[0]
+	want := []int{geo.n, out, geo.oh, geo.ow}
+	if !g.hasShape(want) {
+		panic(fmt.Sprintf("tensor: conv2d grad: g is %s but the convolution of x %s and w %s is %s", describe(g.shape), dims(x.shape), dims(w.shape), dims(want)))
+	}
+	if gx != nil {
+		checkDst("conv2d grad", gx, x.shape)
+	}
+	if gw != nil {
+		checkDst("conv2d grad", gw, w.shape)
+	}
+	if work == nil {
+		work = new(ConvWork[T])
+	}
+	g, w = g.Contiguous(), w.Contiguous()
+	p := geo.oh * geo.ow
+	np, ckk := geo.n*p, geo.c*geo.kh*geo.kw
+	if np == 0 || out == 0 || ckk == 0 {
+		if gx != nil {
+			clear(gx.flat())
+		}
+		if gw != nil {
+			clear(gw.flat())
+		}
+		return
+	}
+	// perm = g channel-major, out × (n·p).
+	work.perm = grow(work.perm, out*np)
+	gs := g.flat()
+	for o := range out {
+		for i := range geo.n {
+			copy(work.perm[(o*geo.n+i)*p:(o*geo.n+i+1)*p], gs[(i*out+o)*p:])
+		}
+	}
+	if gw != nil {
+		if work.colsX != x || work.colsG != geo || len(work.cols) != ckk*np {
+			xc := x.Contiguous()
+			work.cols = grow(work.cols, ckk*np)
+			im2col(work.cols, xc.flat(), geo)
+			work.colsX, work.colsG = x, geo
+		}
+		gemm(false, true, out, ckk, np, 1, work.perm, np, work.cols, np, 0, gw.flat(), ckk)
+	}
+	if gx != nil {
+		work.gcols = grow(work.gcols, ckk*np)
+		gemm(true, false, ckk, np, out, 1, w.flat(), ckk, work.perm, np, 0, work.gcols, np)
+		col2im(gx.flat(), work.gcols, geo)
+	}
+}
+
+// parallelMin is the number of elements copied below which the copies
+// to and from columns run on the calling goroutine alone.
+const parallelMin = 1 << 16
+
+// serial reports whether n pieces of cost elements in all are better
+// done on the calling goroutine alone.
+func serial(n, cost int) bool { return n < 2 || cost < parallelMin || runtime.GOMAXPROCS(0) < 2 }
+
+// parallel calls f on pieces [lo, hi) of [0, n), in the calling
+// goroutine and GOMAXPROCS-1 others. Each index is handled by one call,
+// so results do not depend on the split. (The closure and goroutines
+// allocate: callers check serial first and call their loop directly.)
+func parallel(n int, f func(lo, hi int)) {
+	procs := min(runtime.GOMAXPROCS(0), n)
+	var wg sync.WaitGroup
+	for k := 1; k < procs; k++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(k*n/procs, (k+1)*n/procs)
+		}()
+	}
+	f(0, n/procs)
+	wg.Wait()
+}
+
+// im2col writes the columns of x into cols, a (c·kh·kw) × (n·oh·ow)
+// matrix: row (ci, ki, kj) holds, for every image and output position,
+// the input element under the kernel's tap (ki, kj) in channel ci, or 0
+// in the padding.
+func im2col[T Float](cols, x []T, g geom) {
+	rows := g.c * g.kh * g.kw
+	if serial(rows, len(cols)) {
+		im2colRows(cols, x, g, 0, rows)
+		return
+	}
+	parallel(rows, func(lo, hi int) { im2colRows(cols, x, g, lo, hi) })
+}
+
+// im2colRows writes the rows [lo, hi) of im2col's cols.
+func im2colRows[T Float](cols, x []T, g geom, lo, hi int) {
+	p := g.oh * g.ow
+	np := g.n * p
+	for r := lo; r < hi; r++ {
+		ci, kk := r/(g.kh*g.kw), r%(g.kh*g.kw)
+		ki, kj := kk/g.kw, kk%g.kw
+		row := cols[r*np : (r+1)*np]
+		iw0 := kj*g.dw - g.pw
+		// Output columns whose input column is inside x: iw0 + ow·sw in [0, w).
+		olo := 0
+		if iw0 < 0 {
+			olo = min(g.ow, (-iw0+g.sw-1)/g.sw)
+		}
+		ohi := 0
+		if g.w-iw0 > 0 {
+			ohi = min(g.ow, (g.w-iw0+g.sw-1)/g.sw)
+		}
+		ohi = max(ohi, olo)
+		for i := range g.n {
+			src := x[(i*g.c+ci)*g.h*g.w : (i*g.c+ci+1)*g.h*g.w]
+			for oh := range g.oh {
+				d := row[i*p+oh*g.ow : i*p+(oh+1)*g.ow]
+				ih := oh*g.sh + ki*g.dh - g.ph
+				if ih < 0 || ih >= g.h {
+					for j := range d {
+						d[j] = 0
+					}
+					continue
+				}
+				s := src[ih*g.w : (ih+1)*g.w]
+				// Rows are short (tens of elements): loops, not
+				// copy and clear, which cost a call each.
+				for j := range d[:olo] {
+					d[j] = 0
+				}
+				if g.sw == 1 {
+					dd := d[olo:ohi]
+					ss := s[olo+iw0 : ohi+iw0]
+					ss = ss[:len(dd)]
+					for j := range dd {
+						dd[j] = ss[j]
+					}
+				} else {
+					for ow := olo; ow < ohi; ow++ {
+						d[ow] = s[iw0+ow*g.sw]
+					}
+				}
+				for j := ohi; j < len(d); j++ {
+					d[j] = 0
+				}
+			}
+		}
+	}
+}
+
+// col2im sets x to the sum, at every input element, of the entries of
+// cols ((c·kh·kw) × (n·oh·ow), as im2col lays them out) that im2col
+// copies from it: the transpose of im2col. Each element's terms are added
+// in the order of the kernel's taps.
+func col2im[T Float](x, cols []T, g geom) {
+	if serial(g.c, len(cols)) {
+		col2imChannels(x, cols, g, 0, g.c)
+		return
+	}
+	parallel(g.c, func(lo, hi int) { col2imChannels(x, cols, g, lo, hi) })
+}
+
+// col2imChannels sets the channels [lo, hi) of col2im's x.
+func col2imChannels[T Float](x, cols []T, g geom, lo, hi int) {
+	p := g.oh * g.ow
+	np := g.n * p
+	kk := g.kh * g.kw
+	for ci := lo; ci < hi; ci++ {
+		for i := range g.n {
+			clear(x[(i*g.c+ci)*g.h*g.w : (i*g.c+ci+1)*g.h*g.w])
+		}
+		for k := range kk {
+			ki, kj := k/g.kw, k%g.kw
+			row := cols[(ci*kk+k)*np : (ci*kk+k+1)*np]
+			iw0 := kj*g.dw - g.pw
+			olo := 0
+			if iw0 < 0 {
+				olo = min(g.ow, (-iw0+g.sw-1)/g.sw)
+			}
+			ohi := 0
+			if g.w-iw0 > 0 {
+				ohi = min(g.ow, (g.w-iw0+g.sw-1)/g.sw)
+			}
+			ohi = max(ohi, olo)
+			for i := range g.n {
+				dst := x[(i*g.c+ci)*g.h*g.w : (i*g.c+ci+1)*g.h*g.w]
+				for oh := range g.oh {
+					ih := oh*g.sh + ki*g.dh - g.ph
+					if ih < 0 || ih >= g.h {
+						continue
+					}
+					s := row[i*p+oh*g.ow : i*p+(oh+1)*g.ow]
+					d := dst[ih*g.w : (ih+1)*g.w]
+					if g.sw == 1 {
+						d = d[olo+iw0 : ohi+iw0]
+						for j, v := range s[olo:ohi] {
+							d[j] += v
+						}
+					} else {
+						for ow := olo; ow < ohi; ow++ {
+							d[iw0+ow*g.sw] += s[ow]
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// AddBias returns x plus b along axis: x[…, i, …] + b[i], with i the
+// index along axis (negative: from the end), as a convolution's bias is
+// added to its channels (axis 1). b must be a vector of x's size along
+// axis. It panics, naming the shapes, otherwise.
+func AddBias[T Float](x, b *Dense[T], axis int) *Dense[T] { return AddBiasTo(nil, x, b, axis) }
+
+// AddBiasTo is [AddBias] writing into dst (nil: a new array), which may
+// be x itself. It allocates nothing on contiguous arguments.
+func AddBiasTo[T Float](dst, x, b *Dense[T], axis int) *Dense[T] {
+	ax := normAxis("addbias", "axis", axis, x.shape)
+	if len(b.shape) != 1 || b.shape[0] != x.shape[ax] {
+		panic(fmt.Sprintf("tensor: addbias: x is %s but b is %s, not a vector of %d (x's axis %d)", describe(x.shape), describe(b.shape), x.shape[ax], ax))
+	}
+	if dst == nil {
+		dst = Zeros[T](x.shape...)
+	} else if !dst.hasShape(x.shape) || !dst.IsContiguous() {
+		checkDst("addbias", dst, x.shape)
+	}
+	x, b = x.Contiguous(), b.Contiguous()
+	c, inner := x.shape[ax], product(x.shape[ax+1:])
+	d, s, bs := dst.flat(), x.flat(), b.flat()
+	for at := 0; at < len(s); at += c * inner {
+		for i, v := range bs {
+			blk := s[at+i*inner : at+(i+1)*inner]
+			out := d[at+i*inner : at+(i+1)*inner]
+			for j, e := range blk {
+				out[j] = e + v
+			}
+		}
+	}
+	return dst
+}
+
+// SumExcept returns the sums of x over every axis but axis (negative:
+// from the end): a vector of x's size along axis, the cotangent of
+// [AddBias]'s b. The terms are added in row-major order.
+func SumExcept[T Float](x *Dense[T], axis int) *Dense[T] { return SumExceptTo(nil, x, axis) }
+
+// SumExceptTo is [SumExcept] writing into dst (nil: a new vector). It
+// allocates nothing on a contiguous x.
+func SumExceptTo[T Float](dst, x *Dense[T], axis int) *Dense[T] {
+	ax := normAxis("sumexcept", "axis", axis, x.shape)
+	c := x.shape[ax]
+	if dst == nil {
+		dst = Zeros[T](c)
+	} else if !dst.hasShape([]int{c}) || !dst.IsContiguous() {
+		checkDst("sumexcept", dst, []int{c})
+	}
+	x = x.Contiguous()
+	inner := product(x.shape[ax+1:])
+	d, s := dst.flat(), x.flat()
+	clear(d)
+	for at := 0; at < len(s); at += c * inner {
+		for i := range d {
+			for _, e := range s[at+i*inner : at+(i+1)*inner] {
+				d[i] += e
+			}
+		}
+	}
+	return dst
+}
+
+// MaxPool2D returns the maxima of x, batch × channels × height × width,
+// over the windows of kh × kw elements of win (stride 0: the kernel's
+// size; padding, at most half the kernel, is -∞): a new batch × channels
+// × oh × ow array. NaN propagates. It panics, naming the shapes, if x is
+// not of rank 4 or the window does not fit.
+func MaxPool2D[T Float](x *Dense[T], kh, kw int, win Window) *Dense[T] {
+	return MaxPool2DTo(nil, nil, x, kh, kw, win)
+}
+
+// MaxPool2DTo is [MaxPool2D] writing into dst (nil: a new array) and, if
+// argmax is not nil (then of dst's size), the position in x of each
+// output's maximum: the flat row-major index of the element of x. On a
+// tie the first maximum in the window's row-major order is chosen, as
+// PyTorch does; where the window holds NaN, its first NaN. It allocates
+// nothing on a contiguous x.
+func MaxPool2DTo[T Float](dst *Dense[T], argmax []int, x *Dense[T], kh, kw int, win Window) *Dense[T] {
+	g := newGeom("maxpool2d", x.shape, kh, kw, win, true)
+	if g.ph > kh/2 || g.pw > kw/2 {
+		panic(fmt.Sprintf("tensor: maxpool2d: padding %d×%d is more than half the kernel %d×%d", g.ph, g.pw, kh, kw))
+	}
+	if dst == nil {
+		dst = Zeros[T](g.n, g.c, g.oh, g.ow)
+	} else if !dst.HasShape(g.n, g.c, g.oh, g.ow) || !dst.IsContiguous() {
+		checkDst("maxpool2d", dst, []int{g.n, g.c, g.oh, g.ow})
+	}
+	if argmax != nil && len(argmax) != dst.Size() {
+		panic(fmt.Sprintf("tensor: maxpool2d: argmax has %d elements but the result is %s", len(argmax), dims(dst.shape)))
+	}
+	x = x.Contiguous()
+	d, xs := dst.flat(), x.flat()
+	if planes := g.n * g.c; serial(planes, planes*g.oh*g.ow*kh*kw) {
+		maxPoolPlanes(d, argmax, xs, g, 0, planes)
+	} else {
+		parallel(planes, func(lo, hi int) { maxPoolPlanes(d, argmax, xs, g, lo, hi) })
+	}
+	return dst
+}
+
+// MaxPool2DGradTo sets dst, of x's shape, to the cotangent of x in
+// MaxPool2DTo(…, argmax, x, …) from the cotangent g of the result: each
+// element of g added at its argmax, in order, the others 0. dst nil
+// means a new array; an index -1 (a window of padding only) is skipped.
+// It panics if g and argmax differ in size or an index is outside x.
+func MaxPool2DGradTo[T Float](dst, g *Dense[T], argmax []int, x *Dense[T]) *Dense[T] {
+	if g.Size() != len(argmax) {
+		panic(fmt.Sprintf("tensor: maxpool2d grad: g is %s but argmax has %d elements", describe(g.shape), len(argmax)))
+	}
+	if dst == nil {
+		dst = Zeros[T](x.shape...)
+	} else {
+		checkDst("maxpool2d grad", dst, x.shape)
+	}
+	d := dst.flat()
+	clear(d)
+	g = g.Contiguous()
+	for i, v := range g.flat() {
+		if k := argmax[i]; k >= 0 {
+			d[k] += v
+		}
+	}
+	return dst
+}
+
+// maxPoolPlanes computes the planes (image, channel) [lo, hi) of
+// MaxPool2DTo into d and argmax (nil: none) from x.
+func maxPoolPlanes[T Float](d []T, argmax []int, s []T, g geom, lo, hi int) {
+	hw, p := g.h*g.w, g.oh*g.ow
+	kh, kw := g.kh, g.kw
+	negInf := T(math.Inf(-1))
+	for plane := lo; plane < hi; plane++ {
+		src := s[plane*hw : (plane+1)*hw]
+		for oh := range g.oh {
+			for ow := range g.ow {
+				m, at := negInf, -1
+				for ki := range kh {
+					ih := oh*g.sh + ki*g.dh - g.ph
+					if ih < 0 || ih >= g.h {
+						continue
+					}
+					for kj := range kw {
+						iw := ow*g.sw + kj*g.dw - g.pw
+						if iw < 0 || iw >= g.w {
+							continue
+						}
+						v := src[ih*g.w+iw]
+						if v > m || at < 0 || (v != v && m == m) {
+							m, at = v, ih*g.w+iw
+						}
+					}
+				}
+				o := plane*p + oh*g.ow + ow
+				d[o] = m
+				if argmax != nil {
+					if at >= 0 {
+						at += plane * hw
+					}
+					argmax[o] = at // -1: a window of padding only
+				}
+			}
+		}
+	}
+}
