@@ -59,11 +59,17 @@ func blobs(r *rand.Rand, n int) train.Data[float32] {
 
 func newTrainer(dir string, opt string) *train.Trainer[float32] {
 	r := rand.New(rand.NewPCG(1, 2))
-	net := nn.NewSequential(
+	net := nn.NewSequential[float32](
 		nn.NewLinear[float32](r, 8, 16, nn.PyTorch),
 		nn.ReLU[float32]{},
 		nn.NewLinear[float32](r, 16, 3, nn.PyTorch),
 	)
+	var src *rand.PCG
+	if opt == "dropout" {
+		src = rand.NewPCG(5, 6)
+		net.Layers = slices.Insert(net.Layers, 2, nn.Module[float32](nn.NewDropout[float32](rand.New(src), 0.3)))
+		opt = "adam"
+	}
 	var o train.Optimizer[float32]
 	switch opt {
 	case "sgd":
@@ -75,7 +81,7 @@ func newTrainer(dir string, opt string) *train.Trainer[float32] {
 	}
 	dr := rand.New(rand.NewPCG(3, 4))
 	return &train.Trainer[float32]{
-		Net: net, Opt: o,
+		Net: net, Opt: o, Rand: src,
 		Train: blobs(dr, 500), Test: blobs(dr, 200),
 		Settings: train.Settings{Epochs: 3, Batch: 32, Seed: 5, Checkpoint: dir, CheckpointEvery: 7, Kind: "test"},
 	}
@@ -111,7 +117,7 @@ func params(tr *train.Trainer[float32]) [][]float32 {
 // from its checkpoint in a new trainer, and checks that it ends with the
 // weights and history of a run never stopped.
 func TestResume(t *testing.T) {
-	for _, opt := range []string{"sgd", "momentum", "adam"} {
+	for _, opt := range []string{"sgd", "momentum", "adam", "dropout"} {
 		ref := newTrainer("", opt)
 		if err := ref.Run(context.Background()); err != nil {
 			t.Fatal(err)

@@ -98,9 +98,27 @@ func build[T tensor.Float](m *model) (nn.Module[T], *rand.PCG, error) {
 		}
 		layers = append(layers, nn.NewLinear[T](r, in, mnist.Classes, nn.PyTorch))
 		return nn.NewSequential(layers...), nil, nil
+	case "cnn":
+		return images[T]{nn.NewMNISTCNN[T](r)}, nil, nil
 	}
-	return nil, nil, badInput("--model: expected mlp, found %q (the cnn is not built yet)", m.Model)
+	return nil, nil, badInput("--model: expected mlp or cnn, found %q", m.Model)
 }
+
+// images is a network of images, batch × 1 × 28 × 28, fed rows of 784
+// pixels: its parameters keep the network's names.
+type images[T tensor.Float] struct{ net *nn.Sequential[T] }
+
+func (m images[T]) Forward(t *autograd.Tape[T], x autograd.Var[T]) autograd.Var[T] {
+	return m.net.Forward(t, autograd.Reshape(x, x.Shape()[0], 1, mnist.Rows, mnist.Cols))
+}
+
+func (m images[T]) Params() []nn.Param[T] { return m.net.Params() }
+
+func (m images[T]) Grads(t *autograd.Tape[T], dst []*tensor.Dense[T]) []*tensor.Dense[T] {
+	return m.net.Grads(t, dst)
+}
+
+func (m images[T]) SetTraining(on bool) { m.net.SetTraining(on) }
 
 // parseHidden parses --hidden: sizes separated by commas.
 func parseHidden(s string) ([]int, error) {
@@ -182,7 +200,7 @@ an internal failure or an interruption.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.model.Model, "model", "mlp", "the network: mlp")
+	f.StringVar(&o.model.Model, "model", "mlp", "the network: mlp, or cnn (two 5×5 convolutions of 16 and 32 channels, each with ReLU and 2×2 max-pooling, and a linear layer; see nn.NewMNISTCNN)")
 	f.StringVar(&o.hidden, "hidden", "128", "mlp: the hidden layers' `SIZES`, such as 128 or 256,128")
 	f.IntVar(&o.epochs, "epochs", 1, "train until `N` epochs are done (with --resume: in all)")
 	f.IntVar(&o.model.Batch, "batch", 64, "samples per step")

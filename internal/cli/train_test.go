@@ -17,6 +17,8 @@ import (
 
 	"github.com/gobackprop/backprop/checkpoint"
 	"github.com/gobackprop/backprop/data/mnist"
+	"github.com/gobackprop/backprop/tensor"
+	"github.com/gobackprop/backprop/tensor/autograd"
 )
 
 // plainMNIST returns a directory holding the four MNIST files without
@@ -126,6 +128,7 @@ func TestTrainBadFlags(t *testing.T) {
 		{[]string{"train", "mnist", "--batch", "0"}, "--batch: expected 1 to 60000"},
 		{[]string{"train", "mnist", "--hidden", "12x"}, "--hidden: expected layer sizes"},
 		{[]string{"train", "mnist", "--hidden", "100000"}, "--hidden: expected layer sizes from 1 to 16384"},
+		{[]string{"train", "mnist", "--model", "cnn", "--hidden", "64"}, "--hidden is for --model mlp"},
 		{[]string{"train", "mnist", "--model", "rnn"}, "--model: expected mlp or cnn"},
 		{[]string{"train", "mnist", "--optimizer", "lbfgs"}, "--optimizer: expected sgd or adam"},
 		{[]string{"train", "mnist", "--lr", "-1"}, "--lr: expected a positive rate"},
@@ -273,5 +276,26 @@ func TestDigit(t *testing.T) {
 	}
 	if c := dot / math.Sqrt(ng*nw); c < 0.9 {
 		t.Errorf("cosine similarity %.3f with MNIST's image, want at least 0.9", c)
+	}
+}
+
+// TestBuildCNN checks the wiring of --model cnn: rows of 784 pixels in,
+// ten logits out, the parameters named as nn.NewMNISTCNN names them.
+func TestBuildCNN(t *testing.T) {
+	net, _, err := build[float32](&model{Model: "cnn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, p := range net.Params() {
+		names = append(names, p.Name)
+	}
+	if want := "0.weight 0.bias 3.weight 3.bias 7.weight 7.bias"; strings.Join(names, " ") != want {
+		t.Errorf("parameters %v, want %s", names, want)
+	}
+	tp := autograd.New[float32]()
+	out := net.Forward(tp, tp.Const(tensor.Zeros[float32](2, mnist.Pixels)))
+	if s := out.Shape(); len(s) != 2 || s[0] != 2 || s[1] != 10 {
+		t.Errorf("logits of shape %v, want 2×10", s)
 	}
 }
