@@ -54,6 +54,7 @@ func plotHistory(w io.Writer, h []train.Epoch, title string) error {
 		p.Legend.Top = true
 	}
 	loss.Y.Min = 0
+	acc.Legend.Top = false // accuracy rises: its legend goes below the curve
 	img := vgimg.NewWith(vgimg.UseWH(6*vg.Inch, 6*vg.Inch), vgimg.UseDPI(96))
 	dc := vgdraw.New(img)
 	tiles := vgdraw.Tiles{Rows: 2, Cols: 1, PadTop: vg.Points(6), PadBottom: vg.Points(6), PadLeft: vg.Points(6), PadRight: vg.Points(12), PadY: vg.Points(12)}
