@@ -123,6 +123,7 @@ Exit status: 0 on success, 2 for bad input, 1 for an internal failure.`,
 	})
 	root.AddCommand(e.evalCmd(), e.gradCmd(), e.diffCmd(), e.graphCmd(), e.pathsCmd(), e.explainCmd(), e.opsCmd())
 	root.AddCommand(e.hessianCmd(), e.jacobianCmd(), e.genCmd())
+	root.AddCommand(e.trainCmd(), e.predictCmd())
 	root.AddCommand(e.serveCmd())
 	return root
 }
