@@ -29,6 +29,7 @@
 // a new contiguous array that shares nothing with its arguments, and never
 // writes to its arguments. The dst-first variants ([ApplyTo], [MatMulTo],
 // [Gemm], [SumTo], [MeanTo], [SoftmaxTo], [SoftmaxCrossEntropyTo],
+// [SoftmaxCrossEntropyLSETo], [SoftmaxCrossEntropyGradLSETo],
 // [AddScaledTo]) write into an array the caller owns instead (nil: a new
 // one), with the same results bit for bit, and allocate nothing on
 // contiguous arguments of the common shapes. A view made by broadcasting has strides of 0:

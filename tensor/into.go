@@ -346,7 +346,19 @@ func SoftmaxTo[T Float](dst, x *Dense[T], axis int) *Dense[T] {
 // SoftmaxCrossEntropyTo is [SoftmaxCrossEntropy] writing into dst. It
 // allocates nothing when logits is a contiguous matrix.
 func SoftmaxCrossEntropyTo[T Float](dst, logits *Dense[T], labels []int) *Dense[T] {
+	return SoftmaxCrossEntropyLSETo(dst, nil, logits, labels)
+}
+
+// SoftmaxCrossEntropyLSETo is [SoftmaxCrossEntropyTo] that also sets lse
+// (nil: not kept), a contiguous vector of one element per row of a
+// contiguous 2-D logits, to each row's log Σ exp: the residual that
+// [SoftmaxCrossEntropyGradLSETo] takes instead of computing it again. lse
+// must be nil unless logits is a contiguous matrix.
+func SoftmaxCrossEntropyLSETo[T Float](dst, lse, logits *Dense[T], labels []int) *Dense[T] {
 	if dst == nil || len(logits.shape) != 2 || !logits.IsContiguous() || !dst.IsContiguous() || !dst.HasShape(logits.shape[0]) || len(labels) != logits.shape[0] {
+		if lse != nil {
+			panic(fmt.Sprintf("tensor: softmaxcrossentropy: logits are %s (contiguous: %v): lse is kept only for a contiguous matrix written into a dst", describe(logits.shape), logits.IsContiguous()))
+		}
 		s := SoftmaxCrossEntropy(logits, labels)
 		if dst == nil {
 			return s
@@ -357,14 +369,30 @@ func SoftmaxCrossEntropyTo[T Float](dst, logits *Dense[T], labels []int) *Dense[
 	}
 	c := logits.shape[1]
 	d, s := dst.flat(), logits.flat()
+	var ls []T
+	if lse != nil {
+		checkLSE("softmaxcrossentropy", lse, len(d))
+		ls = lse.flat()
+	}
 	for i, l := range labels {
 		if l < 0 || l >= c {
 			panic(fmt.Sprintf("tensor: softmaxcrossentropy: labels[%d] = %d is not in [0, %d)", i, l, c))
 		}
 		row := s[i*c : i*c+c]
-		d[i] = logSumExpRow(row) - row[l]
+		m := logSumExpRow(row)
+		if ls != nil {
+			ls[i] = m
+		}
+		d[i] = m - row[l]
 	}
 	return dst
+}
+
+// checkLSE panics unless lse is a contiguous vector of n elements.
+func checkLSE[T Float](name string, lse *Dense[T], n int) {
+	if !lse.HasShape(n) || !lse.IsContiguous() {
+		panic(fmt.Sprintf("tensor: %s: lse is %s (contiguous: %v), want a contiguous vector of %d", name, describe(lse.shape), lse.IsContiguous(), n))
+	}
 }
 
 // logSumExpRow returns log Σ exp(row) as LogSumExp computes it along an
@@ -396,6 +424,15 @@ func logSumExpRow[T Float](row []T) T {
 // get exactly 0, as on the scalar tape. logits must be contiguous and
 // 2-D, g contiguous with one element per row; dst nil means a new array.
 func SoftmaxCrossEntropyGradTo[T Float](dst, logits *Dense[T], labels []int, g *Dense[T]) *Dense[T] {
+	return SoftmaxCrossEntropyGradLSETo(dst, logits, nil, labels, g)
+}
+
+// SoftmaxCrossEntropyGradLSETo is [SoftmaxCrossEntropyGradTo] with each
+// row's log Σ exp taken from lse (nil: computed here), as
+// [SoftmaxCrossEntropyLSETo] kept it for the same logits; the result is
+// the same bit for bit, without the second pass of exp and log over the
+// logits.
+func SoftmaxCrossEntropyGradLSETo[T Float](dst, logits, lse *Dense[T], labels []int, g *Dense[T]) *Dense[T] {
 	if len(logits.shape) != 2 || !logits.IsContiguous() || !g.IsContiguous() || g.Size() != logits.shape[0] || len(labels) != logits.shape[0] {
 		panic(fmt.Sprintf("tensor: softmaxcrossentropygrad: logits are %s (contiguous: %v), g is %s and there are %d labels: want contiguous 2-D logits, and one element of g and one label per row",
 			describe(logits.shape), logits.IsContiguous(), describe(g.shape), len(labels)))
@@ -406,14 +443,24 @@ func SoftmaxCrossEntropyGradTo[T Float](dst, logits *Dense[T], labels []int, g *
 	checkDst("softmaxcrossentropygrad", dst, logits.shape)
 	c := logits.shape[1]
 	d, s, gs := dst.flat(), logits.flat(), g.flat()
+	var ls []T
+	if lse != nil {
+		checkLSE("softmaxcrossentropygrad", lse, logits.shape[0])
+		ls = lse.flat()
+	}
 	for i, l := range labels {
 		if l < 0 || l >= c {
 			panic(fmt.Sprintf("tensor: softmaxcrossentropygrad: labels[%d] = %d is not in [0, %d)", i, l, c))
 		}
 		row, out := s[i*c:i*c+c], d[i*c:i*c+c]
-		lse := logSumExpRow(row)
+		var m T
+		if ls != nil {
+			m = ls[i]
+		} else {
+			m = logSumExpRow(row)
+		}
 		for j, v := range row {
-			out[j] = T(math.Exp(float64(v - lse)))
+			out[j] = T(math.Exp(float64(v - m)))
 		}
 		out[l] -= 1
 		for j := range out {
