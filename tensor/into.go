@@ -140,9 +140,7 @@ func binaryFlat[T Float](o op.Op, d, a, b []T) {
 	a, b = a[:len(d)], b[:len(d)]
 	switch o {
 	case op.Add:
-		for i := range d {
-			d[i] = a[i] + b[i]
-		}
+		addFlat(d, a, b)
 	case op.Sub:
 		for i := range d {
 			d[i] = a[i] - b[i]
@@ -219,13 +217,20 @@ func SumTo[T Float](dst, x *Dense[T], axes []int, keepdims bool) *Dense[T] {
 	clear(d)
 	if n := len(d); n > 0 {
 		for i := 0; i < len(s); i += n {
-			row := s[i : i+n]
-			for j, v := range row {
-				d[j] += v
-			}
+			addFlat(d, d, s[i:i+n]) // row by row: each element in the rows' order
 		}
 	}
 	return dst
+}
+
+// addFlat sets d[i] = a[i] + b[i], vectorised where the CPU allows
+// (internal/kern); d may be a or b.
+func addFlat[T Float](d, a, b []T) {
+	if unsafe.Sizeof(T(0)) == 8 {
+		kern.Add64(as[float64](d), as[float64](a), as[float64](b))
+	} else {
+		kern.Add32(as[float32](d), as[float32](a), as[float32](b))
+	}
 }
 
 // cloneAxes returns a copy of axes, nil for nil: passed on instead of

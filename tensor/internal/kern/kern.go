@@ -147,3 +147,36 @@ func reluVJP32Go(d, g, x []float32) {
 		d[i] = math.Float32frombits(r)
 	}
 }
+
+// Add64 sets d[i] = a[i] + b[i]; d may be a or b. It is the loop of
+// element-wise addition and of a sum over a batch's samples (a row added
+// into an accumulator at a time, so that each element is summed in the
+// order of the rows whatever the vector width).
+func Add64(d, a, b []float64) {
+	a, b = a[:len(d)], b[:len(d)]
+	n := 0
+	if hasAVX512 {
+		n = len(d) &^ 7
+		if n > 0 {
+			add64AVX512(d[:n], a[:n], b[:n])
+		}
+	}
+	for i := n; i < len(d); i++ {
+		d[i] = a[i] + b[i]
+	}
+}
+
+// Add32 is Add64 for float32.
+func Add32(d, a, b []float32) {
+	a, b = a[:len(d)], b[:len(d)]
+	n := 0
+	if hasAVX512 {
+		n = len(d) &^ 15
+		if n > 0 {
+			add32AVX512(d[:n], a[:n], b[:n])
+		}
+	}
+	for i := n; i < len(d); i++ {
+		d[i] = a[i] + b[i]
+	}
+}

@@ -123,3 +123,55 @@ reluVJP32AVX512_loop:
 reluVJP32AVX512_done:
 	VZEROUPPER
 	RET
+
+// func add64AVX512(d []float64, a []float64, b []float64)
+// Requires: AVX, AVX512F
+TEXT ·add64AVX512(SB), NOSPLIT, $0-72
+	MOVQ  d_base+0(FP), AX
+	MOVQ  a_base+24(FP), CX
+	MOVQ  b_base+48(FP), DX
+	MOVQ  d_len+8(FP), BX
+	SHRQ  $0x03, BX
+	TESTQ BX, BX
+	JZ    add64AVX512_done
+
+add64AVX512_loop:
+	VMOVUPD (CX), Z0
+	VMOVUPD (DX), Z1
+	VADDPD  Z1, Z0, Z0
+	VMOVUPD Z0, (AX)
+	ADDQ    $0x40, CX
+	ADDQ    $0x40, DX
+	ADDQ    $0x40, AX
+	DECQ    BX
+	JNZ     add64AVX512_loop
+
+add64AVX512_done:
+	VZEROUPPER
+	RET
+
+// func add32AVX512(d []float32, a []float32, b []float32)
+// Requires: AVX, AVX512F
+TEXT ·add32AVX512(SB), NOSPLIT, $0-72
+	MOVQ  d_base+0(FP), AX
+	MOVQ  a_base+24(FP), CX
+	MOVQ  b_base+48(FP), DX
+	MOVQ  d_len+8(FP), BX
+	SHRQ  $0x04, BX
+	TESTQ BX, BX
+	JZ    add32AVX512_done
+
+add32AVX512_loop:
+	VMOVUPS (CX), Z0
+	VMOVUPS (DX), Z1
+	VADDPS  Z1, Z0, Z0
+	VMOVUPS Z0, (AX)
+	ADDQ    $0x40, CX
+	ADDQ    $0x40, DX
+	ADDQ    $0x40, AX
+	DECQ    BX
+	JNZ     add32AVX512_loop
+
+add32AVX512_done:
+	VZEROUPPER
+	RET

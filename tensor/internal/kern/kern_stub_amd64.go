@@ -23,3 +23,13 @@ func reluVJP64AVX512(d []float64, g []float64, x []float64)
 // and g[i]·0 elsewhere, for i < len(x), 16 elements a step: len(x) must be a
 // multiple of 16 and len(d) and len(g) at least len(x). It needs AVX-512F.
 func reluVJP32AVX512(d []float32, g []float32, x []float32)
+
+// add64AVX512 sets d[i] = a[i] + b[i] for i < len(d), 8 elements a step:
+// len(d) must be a multiple of 8 and len(a) and len(b) at least len(d).
+// d may be a or b. It needs AVX-512F.
+func add64AVX512(d []float64, a []float64, b []float64)
+
+// add32AVX512 sets d[i] = a[i] + b[i] for i < len(d), 16 elements a step:
+// len(d) must be a multiple of 16 and len(a) and len(b) at least len(d).
+// d may be a or b. It needs AVX-512F.
+func add32AVX512(d []float32, a []float32, b []float32)

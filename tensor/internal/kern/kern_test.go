@@ -116,7 +116,7 @@ func BenchmarkReluVJPRandom(b *testing.B) {
 }
 
 // TestVectorLoops runs the exported functions on slices holding every
-// pair of special values, long enough that whole vectors go through the
+// pair of special values (as g and x, or a and b), long enough that whole vectors go through the
 // assembly loops where there are any, and compares every element with
 // the Go loops, bit for bit, at every offset of the tail.
 func TestVectorLoops(t *testing.T) {
@@ -145,6 +145,21 @@ func TestVectorLoops(t *testing.T) {
 		ReluVJP32(d32, g32[:n], x32[:n])
 		reluVJP32Go(want32, g32[:n], x32[:n])
 		checkBits32(t, "ReluVJP32", n, d32, want32)
+		// Add, with a new d and with d = a.
+		for i := range n {
+			want[i] = g64[i] + x64[i]
+			want32[i] = g32[i] + x32[i]
+		}
+		Add64(d, g64[:n], x64[:n])
+		checkBits64(t, "Add64", n, d, want)
+		copy(d, g64)
+		Add64(d, d, x64[:n])
+		checkBits64(t, "Add64 in place", n, d, want)
+		Add32(d32, g32[:n], x32[:n])
+		checkBits32(t, "Add32", n, d32, want32)
+		copy(d32, g32)
+		Add32(d32, d32, x32[:n])
+		checkBits32(t, "Add32 in place", n, d32, want32)
 	}
 }
 

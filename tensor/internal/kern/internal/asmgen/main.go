@@ -28,11 +28,12 @@ type prec struct {
 	mul   func(...Op)
 	mov   func(...Op)
 	movZ  func(a, k, b Op)
+	add   func(...Op)
 }
 
 var precs = []prec{
-	{"float64", 8, 8, VCMPPD, VMULPD, VMOVUPD, VMOVUPD_Z},
-	{"float32", 16, 4, VCMPPS, VMULPS, VMOVUPS, VMOVUPS_Z},
+	{"float64", 8, 8, VCMPPD, VMULPD, VMOVUPD, VMOVUPD_Z, VADDPD},
+	{"float32", 16, 4, VCMPPS, VMULPS, VMOVUPS, VMOVUPS_Z, VADDPS},
 }
 
 func main() {
@@ -42,6 +43,9 @@ func main() {
 	}
 	for _, p := range precs {
 		reluVJP(p)
+	}
+	for _, p := range precs {
+		add(p)
 	}
 	Generate()
 }
@@ -110,6 +114,37 @@ func reluVJP(p prec) {
 	p.mov(r, Mem{Base: pd})
 	ADDQ(U8(64), px)
 	ADDQ(U8(64), pg)
+	ADDQ(U8(64), pd)
+	DECQ(n)
+	JNZ(LabelRef(name + "_loop"))
+	Label(name + "_done")
+	VZEROUPPER()
+	RET()
+}
+
+// add: d[i] = a[i] + b[i], with a as the first operand, as Go's scalar
+// code adds them (a sum of two NaNs is a's).
+func add(p prec) {
+	name := "add" + suffix(p) + "AVX512"
+	TEXT(name, NOSPLIT, fmt.Sprintf("func(d, a, b []%s)", p.typ))
+	Doc(fmt.Sprintf("%s sets d[i] = a[i] + b[i] for i < len(d), %d elements a step:", name, p.lanes),
+		fmt.Sprintf("len(d) must be a multiple of %d and len(a) and len(b) at least len(d).", p.lanes),
+		"d may be a or b. It needs AVX-512F.")
+	pd := Load(Param("d").Base(), GP64())
+	pa := Load(Param("a").Base(), GP64())
+	pb := Load(Param("b").Base(), GP64())
+	n := Load(Param("d").Len(), GP64())
+	SHRQ(U8(log2(p.lanes)), n)
+	TESTQ(n, n)
+	JZ(LabelRef(name + "_done"))
+	Label(name + "_loop")
+	a, b := ZMM(), ZMM()
+	p.mov(Mem{Base: pa}, a)
+	p.mov(Mem{Base: pb}, b)
+	p.add(b, a, a)
+	p.mov(a, Mem{Base: pd})
+	ADDQ(U8(64), pa)
+	ADDQ(U8(64), pb)
 	ADDQ(U8(64), pd)
 	DECQ(n)
 	JNZ(LabelRef(name + "_loop"))
