@@ -229,6 +229,11 @@ func (s *source) read(name string, r io.Reader, size int64) (string, error) {
 // be constant expressions such as pi/2 or 1e-3. Several --at flags add up:
 // --at x=1 --at y=2 is --at x=1,y=2; a parameter given twice is an error.
 func point(at []string, g *ir.Graph, fn *ir.Func) ([]float64, error) {
+	return pointFlag("--at", at, g, fn)
+}
+
+// pointFlag is point for the flag named flag (minimize's --from).
+func pointFlag(flag string, at []string, g *ir.Graph, fn *ir.Func) ([]float64, error) {
 	params := fn.ParamNames(g)
 	x := make([]float64, len(params))
 	set := make([]bool, len(params))
@@ -240,18 +245,18 @@ func point(at []string, g *ir.Graph, fn *ir.Func) ([]float64, error) {
 			name, val, ok := strings.Cut(item, "=")
 			name = strings.TrimSpace(name)
 			if !ok || name == "" {
-				return nil, badInput("--at: expected name=value, found %q", item)
+				return nil, badInput("%s: expected name=value, found %q", flag, item)
 			}
 			i := indexOf(params, name)
 			if i < 0 {
-				return nil, notParam("--at", name, fn, params)
+				return nil, notParam(flag, name, fn, params)
 			}
 			if set[i] {
-				return nil, badInput("--at: %s is given twice", name)
+				return nil, badInput("%s: %s is given twice", flag, name)
 			}
 			v, err := constant(val)
 			if err != nil {
-				return nil, badInput("--at: value of %s: %v", name, err)
+				return nil, badInput("%s: value of %s: %v", flag, name, err)
 			}
 			x[i], set[i] = v, true
 		}
@@ -263,7 +268,7 @@ func point(at []string, g *ir.Graph, fn *ir.Func) ([]float64, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return nil, badInput("--at gives no value for %s: write --at %s", strings.Join(missing, ", "), example(params))
+		return nil, badInput("%s gives no value for %s: write %s %s", flag, strings.Join(missing, ", "), flag, example(params))
 	}
 	return x, nil
 }
