@@ -2,6 +2,8 @@ package gen_test
 
 import (
 	"bytes"
+	"fmt"
+	"go/format"
 	"testing"
 
 	"github.com/gobackprop/backprop/expr"
@@ -62,5 +64,37 @@ func TestGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 		golden.File(t, "internal/generated/"+pr.file, b.Bytes())
+	}
+}
+
+// TestFormatted checks that gen writes gofmt's layout itself: go/format
+// leaves its output unchanged. (gen does not run go/format, whose time
+// grows faster than the code's size.)
+func TestFormatted(t *testing.T) {
+	extra := []string{
+		"f(x, y) = -x^-1.5 + 2^x - (x - -y)*(x / -y) + x^3 + 1e-5*x + x^y^2 - min(-x, 2) + max(y, -1e300)",
+		"f(x) = sin(cos(x)) * cos(x) - tanh(x)*tanh(x) + sqrt(x)^0.5 + exp(-x)*expm1(x) + sigmoid(-x)",
+		"f(x, y, z) = 3",
+		"f() = 2",
+	}
+	all := programs
+	for i, src := range extra {
+		all = append(all, programs[0])
+		all[len(all)-1].file = fmt.Sprintf("extra %d", i)
+		all[len(all)-1].parse = fromText("extra.bp", src)
+	}
+	for _, pr := range all {
+		g, fn := pr.parse(t)
+		var b bytes.Buffer
+		if err := gen.Go(&b, g, fn, &gen.Settings{Package: pr.pkgName, Name: pr.name}); err != nil {
+			t.Fatal(err)
+		}
+		f, err := format.Source(b.Bytes())
+		if err != nil {
+			t.Fatalf("%s: %v", pr.file, err)
+		}
+		if !bytes.Equal(f, b.Bytes()) {
+			t.Errorf("%s: gen's output is not gofmt'ed", pr.file)
+		}
 	}
 }

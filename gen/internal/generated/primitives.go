@@ -73,6 +73,7 @@ func Primitives(x []float64) float64 {
 // meets a partial that is not finite. It panics if grad or x has fewer
 // than 2 elements.
 func PrimitivesGrad(grad, x []float64) float64 {
+	_ = grad[1]
 	_ = x[1]
 	x0 := x[0]
 	t0 := math.Exp(x0)
@@ -81,9 +82,9 @@ func PrimitivesGrad(grad, x []float64) float64 {
 	t2 := t0 + t1
 	t3 := math.Sqrt(x1)
 	t4 := t2 + t3
-	t5 := math.Sin(x0)
+	t5, c5 := math.Sincos(x0)
 	t6 := t4 + t5
-	t7 := math.Cos(x1)
+	s7, t7 := math.Sincos(x1)
 	t8 := t6 + t7
 	t9 := x0 / 2.0
 	t10 := math.Tan(t9)
@@ -142,8 +143,8 @@ func PrimitivesGrad(grad, x []float64) float64 {
 	g1 += b49 * (-t49 / x1)
 	b46 := b48
 	b47 := b48
-	g1 += b47 * (x0 * math.Pow(x1, x0-1))
-	g0 += b47 * (t47 * math.Log(x1))
+	g1 += b47 * primitivesPowDx(x1, x0, t47)
+	g0 += b47 * (t47 * t1)
 	b44 := b46
 	b45 := b46
 	g0 += b45 * 0
@@ -158,32 +159,38 @@ func PrimitivesGrad(grad, x []float64) float64 {
 	g0 += b39 * (t39 * primitivesSigmoid(-x0))
 	b36 := b38
 	b37 := b38
-	g0 += b37 * math.Exp(x0)
+	g0 += b37 * t0
 	b34 := b36
 	b35 := b36
 	g1 += b35 * (1 / (1 + x1))
 	b31 := b34
 	b33 := b34
-	g0 += b33 * (1 - primitivesStep(t32-x0))
-	b32 := b33 * primitivesStep(t32-x0)
+	p0 := t32 - x0
+	p1 := primitivesStep(p0)
+	g0 += b33 * (1 - p1)
+	b32 := b33 * p1
 	g1 += b32 * x0
 	g0 += b32 * x1
 	b29 := b31
 	b30 := b31
-	g0 += b30 * (1 - primitivesStep(x0-x1))
-	g1 += b30 * primitivesStep(x0-x1)
+	p2 := x0 - x1
+	p3 := primitivesStep(p2)
+	g0 += b30 * (1 - p3)
+	g1 += b30 * p3
 	b27 := b29
 	b28 := b29
 	g0 += b28 * primitivesSign(x0)
 	b25 := b27
 	b26 := b27
-	g0 += b26 * (1 / (math.Cosh(x0) * math.Cosh(x0)))
+	p4 := math.Cosh(x0)
+	g0 += b26 * (1 / (p4 * p4))
 	b23 := b25
 	b24 := b25
-	g1 += b24 * math.Sinh(x1)
+	p5 := math.Sinh(x1)
+	g1 += b24 * p5
 	b21 := b23
 	b22 := b23
-	g0 += b22 * math.Cosh(x0)
+	g0 += b22 * p4
 	b19 := b21
 	b20 := b21
 	g0 += b20 * (x1 / (x1*x1 + x0*x0))
@@ -205,23 +212,27 @@ func PrimitivesGrad(grad, x []float64) float64 {
 	g0 += b9 * (1 / 2.0)
 	b6 := b8
 	b7 := b8
-	g1 += b7 * (-math.Sin(x1))
+	g1 += b7 * (-s7)
 	b4 := b6
 	b5 := b6
-	g0 += b5 * math.Cos(x0)
+	g0 += b5 * c5
 	b2 := b4
 	b3 := b4
 	g1 += b3 * (0.5 / t3)
 	b0 := b2
 	b1 := b2
 	g1 += b1 * (1 / x1)
+	grad[1] = g1
 	g0 += b0 * t0
 	grad[0] = g0
-	grad[1] = g1
 	v := t53
-	for i, d := range grad[:2] {
-		if v != v || d-d != 0 {
-			grad[i] = math.NaN()
+	c0 := grad[0] - grad[0] + (grad[1] - grad[1])
+	chk := v - v + c0
+	if chk != 0 {
+		for i, d := range grad[:2] {
+			if v != v || d-d != 0 {
+				grad[i] = math.NaN()
+			}
 		}
 	}
 	return v
@@ -245,6 +256,13 @@ func primitivesMin(x, y float64) float64 {
 		return y
 	}
 	return x
+}
+
+func primitivesPowDx(x, y, z float64) float64 {
+	if a := math.Abs(z); a >= 0x1p-1022 && a <= math.MaxFloat64 && x != 0 {
+		return y * (z / x)
+	}
+	return y * math.Pow(x, y-1)
 }
 
 func primitivesRelu(x float64) float64 {

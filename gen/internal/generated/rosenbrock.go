@@ -11,12 +11,12 @@ func Rosenbrock(x []float64) float64 {
 	_ = x[1]
 	x1 := x[1]
 	x0 := x[0]
-	t0 := math.Pow(x0, 2.0)
+	t0 := rosenbrockSquare(x0)
 	t1 := x1 - t0
-	t2 := math.Pow(t1, 2.0)
+	t2 := rosenbrockSquare(t1)
 	t3 := 100.0 * t2
 	t4 := 1.0 - x0
-	t5 := math.Pow(t4, 2.0)
+	t5 := rosenbrockSquare(t4)
 	t6 := t3 + t5
 	return t6
 }
@@ -26,33 +26,45 @@ func Rosenbrock(x []float64) float64 {
 // meets a partial that is not finite. It panics if grad or x has fewer
 // than 2 elements.
 func RosenbrockGrad(grad, x []float64) float64 {
+	_ = grad[1]
 	_ = x[1]
 	x1 := x[1]
 	x0 := x[0]
-	t0 := math.Pow(x0, 2.0)
+	t0 := rosenbrockSquare(x0)
 	t1 := x1 - t0
-	t2 := math.Pow(t1, 2.0)
+	t2 := rosenbrockSquare(t1)
 	t3 := 100.0 * t2
 	t4 := 1.0 - x0
-	t5 := math.Pow(t4, 2.0)
+	t5 := rosenbrockSquare(t4)
 	t6 := t3 + t5
 	b6 := 1.0
 	b3 := b6
 	b5 := b6
-	b4 := b5 * (2.0 * math.Pow(t4, 2.0-1))
+	b4 := b5 * (2 * t4)
 	g0 := -b4
 	b2 := b3 * 100.0
-	b1 := b2 * (2.0 * math.Pow(t1, 2.0-1))
+	b1 := b2 * (2 * t1)
 	g1 := b1
 	b0 := -b1
-	g0 += b0 * (2.0 * math.Pow(x0, 2.0-1))
-	grad[0] = g0
 	grad[1] = g1
+	g0 += b0 * (2 * x0)
+	grad[0] = g0
 	v := t6
-	for i, d := range grad[:2] {
-		if v != v || d-d != 0 {
-			grad[i] = math.NaN()
+	c0 := grad[0] - grad[0] + (grad[1] - grad[1])
+	chk := v - v + c0
+	if chk != 0 {
+		for i, d := range grad[:2] {
+			if v != v || d-d != 0 {
+				grad[i] = math.NaN()
+			}
 		}
 	}
 	return v
+}
+
+func rosenbrockSquare(x float64) float64 {
+	if y := x * x; y >= 0x1p-1022 || y != y {
+		return y
+	}
+	return math.Pow(x, 2)
 }

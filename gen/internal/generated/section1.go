@@ -11,7 +11,7 @@ func Section1(x []float64) float64 {
 	_ = x[0]
 	x0 := x[0]
 	t0 := math.Sin(x0)
-	t1 := math.Pow(t0, 2.0)
+	t1 := section1Square(t0)
 	t2 := 3.0 * t1
 	t3 := 5.0 * t0
 	t4 := math.Sqrt(x0)
@@ -19,7 +19,7 @@ func Section1(x []float64) float64 {
 	t6 := t4 + t5
 	t7 := t3 * t6
 	t8 := t2 + t7
-	t9 := math.Pow(t6, 2.0)
+	t9 := section1Square(t6)
 	t10 := 4.0 * t9
 	t11 := t8 + t10
 	return t11
@@ -30,10 +30,11 @@ func Section1(x []float64) float64 {
 // meets a partial that is not finite. It panics if grad or x has fewer
 // than 1 elements.
 func Section1Grad(grad, x []float64) float64 {
+	_ = grad[0]
 	_ = x[0]
 	x0 := x[0]
-	t0 := math.Sin(x0)
-	t1 := math.Pow(t0, 2.0)
+	t0, c0 := math.Sincos(x0)
+	t1 := section1Square(t0)
 	t2 := 3.0 * t1
 	t3 := 5.0 * t0
 	t4 := math.Sqrt(x0)
@@ -41,32 +42,43 @@ func Section1Grad(grad, x []float64) float64 {
 	t6 := t4 + t5
 	t7 := t3 * t6
 	t8 := t2 + t7
-	t9 := math.Pow(t6, 2.0)
+	t9 := section1Square(t6)
 	t10 := 4.0 * t9
 	t11 := t8 + t10
 	b11 := 1.0
 	b8 := b11
 	b10 := b11
 	b9 := b10 * 4.0
-	b6 := b9 * (2.0 * math.Pow(t6, 2.0-1))
+	b6 := b9 * (2 * t6)
 	b2 := b8
 	b7 := b8
 	b3 := b7 * t6
 	b6 += b7 * t3
 	b4 := b6
 	b5 := b6
-	g0 := b5 * (t5 * math.Log(2.718281828459045))
+	p0 := math.Log(2.718281828459045)
+	g0 := b5 * (t5 * p0)
 	g0 += b4 * (0.5 / t4)
 	b0 := b3 * 5.0
 	b1 := b2 * 3.0
-	b0 += b1 * (2.0 * math.Pow(t0, 2.0-1))
-	g0 += b0 * math.Cos(x0)
+	b0 += b1 * (2 * t0)
+	g0 += b0 * c0
 	grad[0] = g0
 	v := t11
-	for i, d := range grad[:1] {
-		if v != v || d-d != 0 {
-			grad[i] = math.NaN()
+	chk := v - v + (grad[0] - grad[0])
+	if chk != 0 {
+		for i, d := range grad[:1] {
+			if v != v || d-d != 0 {
+				grad[i] = math.NaN()
+			}
 		}
 	}
 	return v
+}
+
+func section1Square(x float64) float64 {
+	if y := x * x; y >= 0x1p-1022 || y != y {
+		return y
+	}
+	return math.Pow(x, 2)
 }

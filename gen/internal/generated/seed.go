@@ -27,36 +27,49 @@ func Seed(x []float64) float64 {
 // meets a partial that is not finite. It panics if grad or x has fewer
 // than 2 elements.
 func SeedGrad(grad, x []float64) float64 {
+	_ = grad[1]
 	_ = x[1]
 	x0 := x[0]
 	x1 := x[1]
 	t0 := math.Pow(x1, x0)
 	t1 := math.Pow(x0, t0)
 	t2 := 3.141592653589793 * t1
-	t3 := math.Sin(t2)
+	t3, c3 := math.Sincos(t2)
 	t4 := math.Log(x0)
 	t5 := 3.141592653589793 * t4
-	t6 := math.Cos(t5)
+	s6, t6 := math.Sincos(t5)
 	t7 := t3 + t6
 	b7 := 1.0
 	b3 := b7
 	b6 := b7
-	b5 := b6 * (-math.Sin(t5))
+	b5 := b6 * (-s6)
 	b4 := b5 * 3.141592653589793
 	g0 := b4 * (1 / x0)
-	b2 := b3 * math.Cos(t2)
+	b2 := b3 * c3
 	b1 := b2 * 3.141592653589793
-	g0 += b1 * (t0 * math.Pow(x0, t0-1))
-	b0 := b1 * (t1 * math.Log(x0))
-	g1 := b0 * (x0 * math.Pow(x1, x0-1))
-	g0 += b0 * (t0 * math.Log(x1))
+	g0 += b1 * seedPowDx(x0, t0, t1)
+	b0 := b1 * (t1 * t4)
+	p0 := math.Log(x1)
+	g1 := b0 * seedPowDx(x1, x0, t0)
+	g0 += b0 * (t0 * p0)
 	grad[0] = g0
 	grad[1] = g1
 	v := t7
-	for i, d := range grad[:2] {
-		if v != v || d-d != 0 {
-			grad[i] = math.NaN()
+	c0 := grad[0] - grad[0] + (grad[1] - grad[1])
+	chk := v - v + c0
+	if chk != 0 {
+		for i, d := range grad[:2] {
+			if v != v || d-d != 0 {
+				grad[i] = math.NaN()
+			}
 		}
 	}
 	return v
+}
+
+func seedPowDx(x, y, z float64) float64 {
+	if a := math.Abs(z); a >= 0x1p-1022 && a <= math.MaxFloat64 && x != 0 {
+		return y * (z / x)
+	}
+	return y * math.Pow(x, y-1)
 }
