@@ -6,6 +6,7 @@
 //
 //	func F(x []float64) float64           // the value
 //	func FGrad(grad, x []float64) float64 // the gradient in grad, and the value
+//	func FHVP(hv, x, v []float64) float64  // with Settings.Hessian: ∇²f(x)·v in hv
 //
 // with x in the order of the parameters. Calls of user functions are
 // inlined and common subexpressions, which the hash-consed DAG shares, are
@@ -61,6 +62,9 @@ type Settings struct {
 	// Name+"Grad"; empty means the target's name with its first letter
 	// in upper case.
 	Name string
+	// Hessian also writes NameHVP(hv, x, v []float64) float64, the
+	// Hessian-vector product by forward over reverse.
+	Hessian bool
 	// Source names the program in the doc comments, such as
 	// "examples/seed.bp"; Command is how the code was generated, for the
 	// header, such as "backprop gen examples/seed.bp".
@@ -128,6 +132,7 @@ type writer struct {
 	// partial needed twice is computed once.
 	memo map[string]string
 	tmp  int // the next p… temporary
+	tmpQ int // the next q… temporary of the HVP
 }
 
 func (wr *writer) p(format string, args ...any) { fmt.Fprintf(wr.w, format, args...) }
@@ -259,7 +264,7 @@ func (wr *writer) powHelpers(n *ir.Node) []string {
 	switch {
 	case wr.square(n):
 		return []string{"square"}
-	case wr.g.Node(n.Y).Op != op.Const && wr.g.Node(n.X).Op != op.Const:
+	case wr.g.Node(n.Y).Op != op.Const && wr.dep[n.X]:
 		return []string{"powDx"}
 	}
 	return nil
@@ -331,10 +336,10 @@ func (wr *writer) partials(n *ir.Node, a, b, v string) (dx, dy string) {
 			dx = "(2 * " + a + ")"
 		case y.Op == op.Const:
 			dx = "(" + b + " * math.Pow(" + a + ", " + literal(y.Val-1) + "))"
-		case wr.g.Node(n.X).Op != op.Const:
+		case wr.dep[n.X]:
 			dx = wr.helper("powDx") + "(" + a + ", " + b + ", " + v + ")"
 		}
-		if y.Op != op.Const {
+		if y.Op != op.Const && wr.dep[n.Y] {
 			dy = "(" + v + " * " + wr.shared("math.Log("+a+")") + ")"
 		}
 		return dx, dy
@@ -421,34 +426,37 @@ func (wr *writer) file() {
 		// The gradient is all finite, and the value not NaN, unless the
 		// sum of v-v and every d-d is not 0; only then does the loop
 		// that puts NaN where op.Gradient does run.
-		wr.p("\tchk := v - v + %s\n", wr.finiteSum(n))
+		wr.p("\tchk := v - v + %s\n", wr.finiteSum("grad", n))
 		wr.p("\tif chk != 0 {\n")
 		wr.p("\t\tfor i, d := range grad[:%d] {\n", n)
 		wr.p("\t\t\tif v != v || d-d != 0 {\n\t\t\t\tgrad[i] = math.NaN()\n\t\t\t}\n\t\t}\n\t}\n")
 	}
 	wr.p("\treturn v\n}\n")
+	if s.Hessian {
+		wr.hvp()
+	}
 	wr.helpers()
 }
 
 // finiteSum writes the sum of grad[i]-grad[i] over the n inputs as a
-// balanced tree of c… temporaries (a chain of n additions would be a
+// balanced tree of k… temporaries (a chain of n additions would be a
 // chain of n latencies) and returns the expression of its root: 0 if
 // every grad[i] is finite, NaN otherwise.
-func (wr *writer) finiteSum(n int) string {
+func (wr *writer) finiteSum(slice string, n int) string {
 	var level []string
 	k := 0
 	next := func() string {
-		c := "c" + strconv.Itoa(k)
+		c := "k" + strconv.Itoa(k)
 		k++
 		return c
 	}
 	for i := 0; i < n; i += 2 {
-		d := "grad[" + strconv.Itoa(i) + "]"
+		d := slice + "[" + strconv.Itoa(i) + "]"
 		if i+1 == n {
 			level = append(level, "("+d+" - "+d+")")
 			continue
 		}
-		e := "grad[" + strconv.Itoa(i+1) + "]"
+		e := slice + "[" + strconv.Itoa(i+1) + "]"
 		c := next()
 		wr.line(c, " := ", d, " - ", d, " + (", e, " - ", e, ")")
 		level = append(level, c)

@@ -59,7 +59,7 @@ func TestGolden(t *testing.T) {
 	for _, pr := range programs {
 		g, fn := pr.parse(t)
 		var b bytes.Buffer
-		err := gen.Go(&b, g, fn, &gen.Settings{Package: pr.pkgName, Name: pr.name, Source: pr.file[:len(pr.file)-3], Command: "go test ./gen -run TestGolden -update"})
+		err := gen.Go(&b, g, fn, &gen.Settings{Package: pr.pkgName, Name: pr.name, Source: pr.file[:len(pr.file)-3], Command: "go test ./gen -run TestGolden -update", Hessian: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -86,7 +86,7 @@ func TestFormatted(t *testing.T) {
 	for _, pr := range all {
 		g, fn := pr.parse(t)
 		var b bytes.Buffer
-		if err := gen.Go(&b, g, fn, &gen.Settings{Package: pr.pkgName, Name: pr.name}); err != nil {
+		if err := gen.Go(&b, g, fn, &gen.Settings{Package: pr.pkgName, Name: pr.name, Hessian: true}); err != nil {
 			t.Fatal(err)
 		}
 		f, err := format.Source(b.Bytes())

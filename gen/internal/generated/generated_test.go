@@ -17,6 +17,7 @@ type generated struct {
 	name  string
 	value func(x []float64) float64
 	grad  func(grad, x []float64) float64
+	hvp   func(hv, x, v []float64) float64
 	prog  func(testing.TB) *compile.Program
 	point func(r *rand.Rand) []float64
 }
@@ -51,14 +52,14 @@ func uniform(n int, lo, hi float64) func(r *rand.Rand) []float64 {
 }
 
 var all = []generated{
-	{"seed", Seed, SeedGrad, parse(seedtest.Section23().Src), uniform(2, 1.1, 2.5)},
-	{"section 1", Section1, Section1Grad, parse(seedtest.Section1().Src), uniform(1, 0.1, 3)},
-	{"rosenbrock", Rosenbrock, RosenbrockGrad, parse("f(x, y) = 100*(y - x^2)^2 + (1 - x)^2"), uniform(2, -2, 2)},
-	{"rosenbrock 100", Rosenbrock100, Rosenbrock100Grad, func(tb testing.TB) *compile.Program {
+	{"seed", Seed, SeedGrad, SeedHVP, parse(seedtest.Section23().Src), uniform(2, 1.1, 2.5)},
+	{"section 1", Section1, Section1Grad, Section1HVP, parse(seedtest.Section1().Src), uniform(1, 0.1, 3)},
+	{"rosenbrock", Rosenbrock, RosenbrockGrad, RosenbrockHVP, parse("f(x, y) = 100*(y - x^2)^2 + (1 - x)^2"), uniform(2, -2, 2)},
+	{"rosenbrock 100", Rosenbrock100, Rosenbrock100Grad, Rosenbrock100HVP, func(tb testing.TB) *compile.Program {
 		g, fn := seedtest.RosenbrockGraph(100)
 		return compileFunc(tb, g, fn)
 	}, uniform(100, -2, 2)},
-	{"every primitive", Primitives, PrimitivesGrad, nil, func(r *rand.Rand) []float64 {
+	{"every primitive", Primitives, PrimitivesGrad, PrimitivesHVP, nil, func(r *rand.Rand) []float64 {
 		return []float64{-2 + 4*r.Float64(), 1 + 2*r.Float64()}
 	}},
 }
@@ -69,7 +70,9 @@ func same(a, b float64) bool {
 
 // TestAgainstCompiled checks the generated code against the compiled
 // mode at random points: the same value bit for bit, the same gradient up
-// to the order in which a node's adjoint contributions are added.
+// to the order in which a node's adjoint contributions are added (and
+// x^y's partial, see package gen), the same Hessian-vector product up to
+// rounding.
 func TestAgainstCompiled(t *testing.T) {
 	all[4].prog = parse(primitivesSrc)
 	for _, c := range all {
@@ -90,6 +93,24 @@ func TestAgainstCompiled(t *testing.T) {
 			for i := range got {
 				if !same(got[i], want[i]) {
 					t.Errorf("%s at %v: ∂/∂x%d = %v, compiled %v", c.name, x, i, got[i], want[i])
+				}
+			}
+			// The HVP along a random direction, against the compiled
+			// mode's: the same up to rounding, relative to the largest
+			// entry (an entry may be a small difference of large terms).
+			v := c.point(r)
+			hv := make([]float64, len(x))
+			if val := c.hvp(hv, x, v); math.Float64bits(val) != math.Float64bits(wv) {
+				t.Errorf("%s at %v: HVP's value %v, compiled %v", c.name, x, val, wv)
+			}
+			p.HVP(want, nil, x, v)
+			scale := 0.0
+			for _, w := range want {
+				scale = max(scale, math.Abs(w))
+			}
+			for i := range hv {
+				if d := math.Abs(hv[i] - want[i]); !(d <= 1e-12*scale) && !(math.IsNaN(hv[i]) && math.IsNaN(want[i])) {
+					t.Errorf("%s at %v along %v: (Hv)_%d = %v, compiled %v", c.name, x, v, i, hv[i], want[i])
 				}
 			}
 		}
@@ -144,6 +165,29 @@ func BenchmarkRosenbrock100(b *testing.B) {
 	b.Run("compiled-grad", func(b *testing.B) {
 		for b.Loop() {
 			sink = w.Gradient(g, x)
+		}
+	})
+}
+
+// BenchmarkRosenbrock100HVP times one Hessian-vector product at n = 100,
+// generated and compiled.
+func BenchmarkRosenbrock100HVP(b *testing.B) {
+	x := seedtest.RosenbrockStart(100)
+	v := make([]float64, 100)
+	for i := range v {
+		v[i] = float64(i%3) - 1
+	}
+	hv := make([]float64, 100)
+	b.Run("generated", func(b *testing.B) {
+		for b.Loop() {
+			sink = Rosenbrock100HVP(hv, x, v)
+		}
+	})
+	rg, fn := seedtest.RosenbrockGraph(100)
+	w := compileFunc(b, rg, fn).NewWorkspace()
+	b.Run("compiled", func(b *testing.B) {
+		for b.Loop() {
+			sink = w.HVP(hv, nil, x, v)
 		}
 	})
 }
