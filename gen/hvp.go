@@ -64,16 +64,17 @@ func (wr *writer) hvp() {
 			}
 		}
 	}
-	// read[id]: the adjoint of id is read, by the terms of its arguments
-	// that are not inputs or by its second-order terms.
+	// read[id]: the adjoint of id is read, by its second-order terms or by
+	// the adjoint of an argument that is read (arguments come first in
+	// order).
 	read := make([]bool, wr.g.Len())
 	for _, id := range wr.order {
 		nd := wr.g.Node(id)
 		if !wr.dep[id] || !nd.Op.IsPrimitive() {
 			continue
 		}
-		read[id] = curv[id] != 0 || wr.dep[nd.X] && wr.input[nd.X] < 0 ||
-			nd.Y != ir.None && wr.dep[nd.Y] && wr.input[nd.Y] < 0
+		read[id] = curv[id] != 0 || wr.dep[nd.X] && read[nd.X] ||
+			nd.Y != ir.None && wr.dep[nd.Y] && read[nd.Y]
 	}
 	// The tangents.
 	tan := make([]string, wr.g.Len())

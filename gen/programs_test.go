@@ -3,7 +3,12 @@ package gen_test
 import (
 	"bytes"
 	"fmt"
+	"go/ast"
 	"go/format"
+	"go/importer"
+	"go/parser"
+	"go/token"
+	"go/types"
 	"testing"
 
 	"github.com/gobackprop/backprop/expr"
@@ -76,6 +81,7 @@ func TestFormatted(t *testing.T) {
 		"f(x) = sin(cos(x)) * cos(x) - tanh(x)*tanh(x) + sqrt(x)^0.5 + exp(-x)*expm1(x) + sigmoid(-x)",
 		"f(x, y, z) = 3",
 		"f() = 2",
+		"f(x, y) = sin(x)*y + cos(y)^x + 1/x + 2^y + y^sin(2) + atan2(y, x)^2 + acos(x/9) + log1p(x)*sigmoid(y)",
 	}
 	all := programs
 	for i, src := range extra {
@@ -95,6 +101,17 @@ func TestFormatted(t *testing.T) {
 		}
 		if !bytes.Equal(f, b.Bytes()) {
 			t.Errorf("%s: gen's output is not gofmt'ed", pr.file)
+		}
+		// The goldens are compiled by go test; the others are
+		// type-checked here (an unused temporary is an error).
+		fset := token.NewFileSet()
+		file, err := parser.ParseFile(fset, pr.file, b.Bytes(), 0)
+		if err != nil {
+			t.Fatalf("%s: %v", pr.file, err)
+		}
+		conf := types.Config{Importer: importer.ForCompiler(fset, "source", nil)}
+		if _, err := conf.Check(pr.pkgName, fset, []*ast.File{file}, nil); err != nil {
+			t.Errorf("%s: %v", pr.file, err)
 		}
 	}
 }
