@@ -52,7 +52,7 @@ func (c *common) pass(args []string, stdin io.Reader, lvl string) (*ir.Program, 
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	x, err := point(c.at, prog.Graph, fn)
+	x, err := c.point(prog.Graph, fn)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -151,40 +151,7 @@ has at most 3,000 pixels a side: larger drawings are scaled down.`, draw.Default
   backprop graph examples/seed.bp --at x_1=2,x_2=3 --level primitives --format dot`,
 		Args: args(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := graphFormat(c.json, fmtName, out)
-			if err != nil {
-				return err
-			}
-			limit, err := maxFlag("max-nodes", maxNodes)
-			if err != nil {
-				return err
-			}
-			layout, err := maxFlag("max-layout", maxLayout)
-			if err != nil {
-				return err
-			}
-			_, _, r, err := c.pass(args, e.stdin, lvl)
-			if err != nil {
-				return err
-			}
-			d, err := draw.Build(r, &draw.Settings{MaxNodes: limit, MaxLayout: layout})
-			var large *draw.TooLargeError
-			if errors.As(err, &large) {
-				return tooLarge(large, lvl)
-			}
-			if err != nil {
-				return err
-			}
-			if f == draw.SVG || f == draw.PNG {
-				if err := d.CheckLayout(); err != nil {
-					return badInput("%v (raise the limit with --max-layout, or write --format dot or json, or draw --level functions)", err)
-				}
-			}
-			w, done, err := e.output(out)
-			if err != nil {
-				return err
-			}
-			return done(d.Write(context.Background(), w, f))
+			return e.graph(context.Background(), &c, args, lvl, fmtName, out, maxNodes, maxLayout)
 		},
 	}
 	c.register(cmd, true)
@@ -216,30 +183,7 @@ is found, so that memory does not grow with the limit. The output does:
 		Example: `  backprop paths examples/seed.bp --wrt x_1 --at x_1=2,x_2=3`,
 		Args:    args(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := textFormat(c.json, fmtName)
-			if err != nil {
-				return err
-			}
-			prog, fn, r, err := c.pass(args, e.stdin, lvl)
-			if err != nil {
-				return err
-			}
-			i, err := wrtParam(wrt, prog.Graph, fn)
-			if err != nil {
-				return err
-			}
-			if limit < 0 {
-				return badInput("--limit must be positive, got %d", limit)
-			}
-			if _, err := maxFlag("max-paths", maxPaths); err != nil {
-				return err
-			}
-			if maxPaths > 0 && limit > maxPaths {
-				return badInput("--limit %d: at most %d paths are listed (raise the limit with --max-paths); the count covers every path whatever the limit", limit, maxPaths)
-			}
-			// The paths lead from the function computed, f, not from its
-			// top node (a call of f_1, say).
-			return draw.WritePaths(e.stdout, f, r, fn.Name, fn.Params[i], limit)
+			return e.paths(&c, args, lvl, fmtName, wrt, limit, maxPaths)
 		},
 	}
 	c.register(cmd, true)
@@ -267,41 +211,7 @@ edge. In forward mode: each block's value and derivative with respect to
   backprop explain examples/section1.bp --at x=1 --mode forward --format markdown`,
 		Args: args(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := textFormat(c.json, fmtName)
-			if err != nil {
-				return err
-			}
-			var m verify.Mode
-			switch mode {
-			case "reverse", "":
-				m = verify.Reverse
-			case "forward":
-				m = verify.Forward
-			default:
-				return badInput("--mode: expected reverse or forward, found %q", mode)
-			}
-			prog, fn, r, err := c.pass(args, e.stdin, lvl)
-			if err != nil {
-				return err
-			}
-			if m == verify.Forward && len(fn.Params) == 0 {
-				return badInput("explain --mode forward: %s has no inputs to differentiate by", fn.Name)
-			}
-			if wrt != "" {
-				i, err := wrtParam(wrt, prog.Graph, fn)
-				if err != nil {
-					return err
-				}
-				if _, used := r.Index(fn.Params[i]); !used && m == verify.Forward {
-					return badInput("--wrt: %s does not depend on %s: its derivative is 0", fn.Name, wrt)
-				}
-			}
-			x, err := draw.Explain(r, &draw.Settings{Mode: m, Wrt: wrt})
-			if err != nil {
-				return sourceError(prog, err)
-			}
-			x.Output = fn.Name // the function computed, not its top node
-			return x.Write(e.stdout, f)
+			return e.explain(&c, args, lvl, fmtName, mode, wrt)
 		},
 	}
 	c.register(cmd, true)
@@ -311,6 +221,111 @@ edge. In forward mode: each block's value and derivative with respect to
 	fl.StringVar(&lvl, "level", "functions", "functions or primitives")
 	fl.StringVar(&fmtName, "format", "", "text, markdown, latex or json")
 	return cmd
+}
+
+// graph runs graph: the command's, and the server's /api/graph.
+func (e *env) graph(ctx context.Context, c *common, args []string, lvl, fmtName, out string, maxNodes, maxLayout int) error {
+	f, err := graphFormat(c.json, fmtName, out)
+	if err != nil {
+		return err
+	}
+	limit, err := maxFlag("max-nodes", maxNodes)
+	if err != nil {
+		return err
+	}
+	layout, err := maxFlag("max-layout", maxLayout)
+	if err != nil {
+		return err
+	}
+	_, _, r, err := c.pass(args, e.stdin, lvl)
+	if err != nil {
+		return err
+	}
+	d, err := draw.Build(r, &draw.Settings{MaxNodes: limit, MaxLayout: layout})
+	var large *draw.TooLargeError
+	if errors.As(err, &large) {
+		return tooLarge(large, lvl)
+	}
+	if err != nil {
+		return err
+	}
+	if f == draw.SVG || f == draw.PNG {
+		if err := d.CheckLayout(); err != nil {
+			return badInput("%v (raise the limit with --max-layout, or write --format dot or json, or draw --level functions)", err)
+		}
+	}
+	w, done, err := e.output(out)
+	if err != nil {
+		return err
+	}
+	return done(d.Write(ctx, w, f))
+}
+
+// paths runs paths: the command's, and the server's /api/paths.
+func (e *env) paths(c *common, args []string, lvl, fmtName, wrt string, limit, maxPaths int) error {
+	f, err := textFormat(c.json, fmtName)
+	if err != nil {
+		return err
+	}
+	prog, fn, r, err := c.pass(args, e.stdin, lvl)
+	if err != nil {
+		return err
+	}
+	i, err := wrtParam(wrt, prog.Graph, fn)
+	if err != nil {
+		return err
+	}
+	if limit < 0 {
+		return badInput("--limit must be positive, got %d", limit)
+	}
+	if _, err := maxFlag("max-paths", maxPaths); err != nil {
+		return err
+	}
+	if maxPaths > 0 && limit > maxPaths {
+		return badInput("--limit %d: at most %d paths are listed (raise the limit with --max-paths); the count covers every path whatever the limit", limit, maxPaths)
+	}
+	// The paths lead from the function computed, f, not from its
+	// top node (a call of f_1, say).
+	return draw.WritePaths(e.stdout, f, r, fn.Name, fn.Params[i], limit)
+}
+
+// explain runs explain: the command's, and the server's /api/explain.
+func (e *env) explain(c *common, args []string, lvl, fmtName, mode, wrt string) error {
+	f, err := textFormat(c.json, fmtName)
+	if err != nil {
+		return err
+	}
+	var m verify.Mode
+	switch mode {
+	case "reverse", "":
+		m = verify.Reverse
+	case "forward":
+		m = verify.Forward
+	default:
+		return badInput("--mode: expected reverse or forward, found %q", mode)
+	}
+	prog, fn, r, err := c.pass(args, e.stdin, lvl)
+	if err != nil {
+		return err
+	}
+	if m == verify.Forward && len(fn.Params) == 0 {
+		return badInput("explain --mode forward: %s has no inputs to differentiate by", fn.Name)
+	}
+	if wrt != "" {
+		i, err := wrtParam(wrt, prog.Graph, fn)
+		if err != nil {
+			return err
+		}
+		if _, used := r.Index(fn.Params[i]); !used && m == verify.Forward {
+			return badInput("--wrt: %s does not depend on %s: its derivative is 0", fn.Name, wrt)
+		}
+	}
+	x, err := draw.Explain(r, &draw.Settings{Mode: m, Wrt: wrt})
+	if err != nil {
+		return sourceError(prog, err)
+	}
+	x.Output = fn.Name // the function computed, not its top node
+	return x.Write(e.stdout, f)
 }
 
 // maxFlag checks the value v of the flag --name, one of the --max-… limits:

@@ -51,6 +51,7 @@ const DefaultMaxWork = 100_000_000
 // standard input.
 type source struct {
 	expr     string  // -e
+	name     string  // the name errors give the program of -e (default "-e"; the server's is "")
 	flags    changed // the command's flags, to tell -e '' from no -e
 	fn       string  // --func
 	maxBytes int64   // --max-bytes; 0 means no limit
@@ -102,6 +103,9 @@ func (s *source) load(args []string, stdin io.Reader) (*ir.Program, *ir.Func, er
 			return nil, nil, badInput("-e: the program is empty: write a definition such as -e 'f(x) = x^2', or an expression such as -e 'x^2'")
 		}
 		name = "-e"
+		if s.flags == nil {
+			name = s.name
+		}
 		text, err = s.read(name, strings.NewReader(s.expr), int64(len(s.expr)))
 	case len(args) == 0 || args[0] == "-":
 		if stdin == nil {
@@ -225,18 +229,17 @@ func (s *source) read(name string, r io.Reader, size int64) (string, error) {
 	return text, nil
 }
 
-// point parses --at "x_1=2,x_2=3" against the parameters of fn. Values may
-// be constant expressions such as pi/2 or 1e-3. Several --at flags add up:
-// --at x=1 --at y=2 is --at x=1,y=2; a parameter given twice is an error.
-func point(at []string, g *ir.Graph, fn *ir.Func) ([]float64, error) {
-	return pointFlag("--at", at, g, fn)
-}
+// pair is one name=value of a point; the value is a constant expression
+// such as 2, -1.5e-3 or pi/2.
+type pair struct{ name, value string }
 
-// pointFlag is point for the flag named flag (minimize's --from).
-func pointFlag(flag string, at []string, g *ir.Graph, fn *ir.Func) ([]float64, error) {
-	params := fn.ParamNames(g)
-	x := make([]float64, len(params))
-	set := make([]bool, len(params))
+// pairs splits --at flags, "x_1=2,x_2=3" each, into their pairs. Several
+// --at flags add up: --at x=1 --at y=2 is --at x=1,y=2.
+func pairs(at []string) ([]pair, error) { return pairsFlag("--at", at) }
+
+// pairsFlag is pairs for the flag named flag (minimize's --from).
+func pairsFlag(flag string, at []string) ([]pair, error) {
+	var ps []pair
 	for _, list := range at {
 		if strings.TrimSpace(list) == "" {
 			continue
@@ -247,19 +250,56 @@ func pointFlag(flag string, at []string, g *ir.Graph, fn *ir.Func) ([]float64, e
 			if !ok || name == "" {
 				return nil, badInput("%s: expected name=value, found %q", flag, item)
 			}
-			i := indexOf(params, name)
-			if i < 0 {
-				return nil, notParam(flag, name, fn, params)
-			}
-			if set[i] {
-				return nil, badInput("%s: %s is given twice", flag, name)
-			}
-			v, err := constant(val)
-			if err != nil {
-				return nil, badInput("%s: value of %s: %v", flag, name, err)
-			}
-			x[i], set[i] = v, true
+			ps = append(ps, pair{name, val})
 		}
+	}
+	return ps, nil
+}
+
+// point parses --at "x_1=2,x_2=3" against the parameters of fn. Values may
+// be constant expressions such as pi/2 or 1e-3. Several --at flags add up:
+// --at x=1 --at y=2 is --at x=1,y=2; a parameter given twice is an error.
+func point(at []string, g *ir.Graph, fn *ir.Func) ([]float64, error) {
+	ps, err := pairs(at)
+	if err != nil {
+		return nil, err
+	}
+	return assign(ps, g, fn)
+}
+
+// pointFlag is point for the flag named flag (minimize's --from).
+func pointFlag(flag string, at []string, g *ir.Graph, fn *ir.Func) ([]float64, error) {
+	ps, err := pairsFlag(flag, at)
+	if err != nil {
+		return nil, err
+	}
+	return assignFlag(flag, ps, g, fn)
+}
+
+// assign gives each parameter of fn its value among ps, and refuses names
+// that are not parameters, names given twice and parameters left out.
+func assign(ps []pair, g *ir.Graph, fn *ir.Func) ([]float64, error) {
+	return assignFlag("--at", ps, g, fn)
+}
+
+// assignFlag is assign for the flag named flag.
+func assignFlag(flag string, ps []pair, g *ir.Graph, fn *ir.Func) ([]float64, error) {
+	params := fn.ParamNames(g)
+	x := make([]float64, len(params))
+	set := make([]bool, len(params))
+	for _, p := range ps {
+		i := indexOf(params, p.name)
+		if i < 0 {
+			return nil, notParam(flag, p.name, fn, params)
+		}
+		if set[i] {
+			return nil, badInput("%s: %s is given twice", flag, p.name)
+		}
+		v, err := constant(p.value)
+		if err != nil {
+			return nil, badInput("%s: value of %s: %v", flag, p.name, err)
+		}
+		x[i], set[i] = v, true
 	}
 	var missing []string
 	for i, ok := range set {

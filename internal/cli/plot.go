@@ -2,152 +2,115 @@ package cli
 
 import (
 	"fmt"
+	"image"
 	"image/color"
-	"math"
-	"slices"
+	"image/png"
+	"io"
+	"strconv"
 
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/basicfont"
+	"golang.org/x/image/math/fixed"
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
+	vgdraw "gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 
-	"github.com/gobackprop/backprop/compile"
-	"github.com/gobackprop/backprop/minimize"
+	"github.com/gobackprop/backprop/data/mnist"
+	"github.com/gobackprop/backprop/train"
 )
 
-// The contour plot's grid is gridSize×gridSize evaluations, with
-// contourLevels levels.
-const (
-	gridSize      = 120
-	contourLevels = 24
-)
-
-// grid is f sampled on a regular grid, non-finite values replaced by the
-// largest finite one so that contouring skips them.
-type grid struct {
-	x, y     []float64
-	z        []float64 // z[r*len(x)+c]
-	min, max float64
+// plotHistory writes a PNG of the training and test loss (above) and the
+// test accuracy (below) per epoch.
+func plotHistory(w io.Writer, h []train.Epoch, title string) error {
+	loss, acc := plot.New(), plot.New()
+	loss.Title.Text = "MNIST, " + title
+	loss.Y.Label.Text = "loss"
+	acc.X.Label.Text = "epoch"
+	acc.Y.Label.Text = "test accuracy (%)"
+	trainXY, testXY, accXY := make(plotter.XYs, len(h)), make(plotter.XYs, len(h)), make(plotter.XYs, len(h))
+	for i, e := range h {
+		x := float64(e.Epoch)
+		trainXY[i] = plotter.XY{X: x, Y: e.TrainLoss}
+		testXY[i] = plotter.XY{X: x, Y: e.TestLoss}
+		accXY[i] = plotter.XY{X: x, Y: 100 * e.TestAccuracy}
+	}
+	if err := plotutil.AddLinePoints(loss, "training", trainXY, "test", testXY); err != nil {
+		return err
+	}
+	if err := plotutil.AddLinePoints(acc, "test", accXY); err != nil {
+		return err
+	}
+	var ticks []plot.Tick
+	step := max(1, len(h)/10)
+	for e := 1; e <= len(h); e += step {
+		ticks = append(ticks, plot.Tick{Value: float64(e), Label: strconv.Itoa(e)})
+	}
+	for _, p := range []*plot.Plot{loss, acc} {
+		p.X.Min, p.X.Max = 0.5, float64(len(h))+0.5
+		p.X.Tick.Marker = plot.ConstantTicks(ticks)
+		p.Legend.Top = true
+	}
+	loss.Y.Min = 0
+	acc.Legend.Top = false // accuracy rises: its legend goes below the curve
+	img := vgimg.NewWith(vgimg.UseWH(6*vg.Inch, 6*vg.Inch), vgimg.UseDPI(96))
+	dc := vgdraw.New(img)
+	tiles := vgdraw.Tiles{Rows: 2, Cols: 1, PadTop: vg.Points(6), PadBottom: vg.Points(6), PadLeft: vg.Points(6), PadRight: vg.Points(12), PadY: vg.Points(12)}
+	cs := plot.Align([][]*plot.Plot{{loss}, {acc}}, tiles, dc)
+	loss.Draw(cs[0][0])
+	acc.Draw(cs[1][0])
+	_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(w)
+	return err
 }
 
-func (g *grid) Dims() (c, r int)   { return len(g.x), len(g.y) }
-func (g *grid) Z(c, r int) float64 { return g.z[r*len(g.x)+c] }
-func (g *grid) X(c int) float64    { return g.x[c] }
-func (g *grid) Y(r int) float64    { return g.y[r] }
-func (g *grid) Min() float64       { return g.min }
-func (g *grid) Max() float64       { return g.max }
+// The layout of the grid of misclassified digits.
+const (
+	gridCols  = 10
+	gridMax   = 100 // digits shown at most
+	gridScale = 2   // pixels per MNIST pixel
+	gridPad   = 6
+	gridLabel = 16 // the height of a label line
+)
 
-// sample evaluates p on a grid over [x0, x1]×[y0, y1].
-func sample(p *compile.Program, x0, x1, y0, y1 float64) *grid {
-	g := &grid{x: make([]float64, gridSize), y: make([]float64, gridSize), z: make([]float64, gridSize*gridSize)}
-	for i := range gridSize {
-		t := float64(i) / (gridSize - 1)
-		g.x[i] = x0 + t*(x1-x0)
-		g.y[i] = y0 + t*(y1-y0)
+// errorGrid writes a PNG of the first test digits (at most gridMax)
+// whose prediction is wrong, black on white, each with its predicted
+// label and, in brackets, its true one.
+func errorGrid(w io.Writer, test *mnist.Set, pred []int) error {
+	var wrong []int
+	for i, p := range pred {
+		if p != test.Labels[i] {
+			wrong = append(wrong, i)
+		}
 	}
-	g.min, g.max = math.Inf(1), math.Inf(-1)
-	pt := make([]float64, 2)
-	for r, y := range g.y {
-		for c, x := range g.x {
-			pt[0], pt[1] = x, y
-			v := p.Value(pt)
-			g.z[r*gridSize+c] = v
-			if !math.IsNaN(v) && !math.IsInf(v, 0) {
-				g.min, g.max = min(g.min, v), max(g.max, v)
+	shown := wrong[:min(len(wrong), gridMax)]
+	cellW, cellH := mnist.Cols*gridScale+gridPad, mnist.Rows*gridScale+gridLabel+gridPad
+	rows := max(1, (len(shown)+gridCols-1)/gridCols)
+	header := 2 * gridLabel
+	img := image.NewRGBA(image.Rect(0, 0, gridCols*cellW+gridPad, header+rows*cellH))
+	for i := range img.Pix {
+		img.Pix[i] = 0xff
+	}
+	text := func(x, y int, c color.Color, s string) {
+		d := font.Drawer{Dst: img, Src: image.NewUniform(c), Face: basicfont.Face7x13, Dot: fixed.P(x, y)}
+		d.DrawString(s)
+	}
+	text(gridPad, gridLabel, color.Black, fmt.Sprintf("%d of %d test digits misclassified (%.2f%%); the first %d,", len(wrong), len(pred), 100*float64(len(wrong))/float64(max(1, len(pred))), len(shown)))
+	text(gridPad, 2*gridLabel-3, color.Black, "each labelled: predicted (true)")
+	pix := test.Images.Data()
+	red := color.RGBA{0xc0, 0x10, 0x10, 0xff}
+	for k, i := range shown {
+		x0, y0 := gridPad+(k%gridCols)*cellW, header+(k/gridCols)*cellH
+		for r := range mnist.Rows * gridScale {
+			for c := range mnist.Cols * gridScale {
+				v := pix[i*mnist.Pixels+(r/gridScale)*mnist.Cols+c/gridScale]
+				g := uint8(255 - 255*v + 0.5)
+				img.Set(x0+c, y0+r, color.Gray{Y: g})
 			}
 		}
+		text(x0+8, y0+mnist.Rows*gridScale+gridLabel-3, red, strconv.Itoa(pred[i]))
+		text(x0+8+7, y0+mnist.Rows*gridScale+gridLabel-3, color.Black, " ("+strconv.Itoa(test.Labels[i])+")")
 	}
-	for i, v := range g.z {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			g.z[i] = g.max
-		}
-	}
-	return g
-}
-
-// levels are contour levels at evenly spaced quantiles of the grid's
-// values: they follow the function wherever its values crowd (a narrow
-// valley such as Rosenbrock's spans five orders of magnitude), which
-// evenly spaced values would not.
-func (g *grid) levels() []float64 {
-	vals := slices.Clone(g.z)
-	slices.Sort(vals)
-	var out []float64
-	for k := 1; k <= contourLevels; k++ {
-		// Quantiles crowded towards the low end, where the minimum is.
-		q := math.Pow(float64(k)/(contourLevels+1), 1.5)
-		v := vals[int(q*float64(len(vals)-1))]
-		if len(out) == 0 || v > out[len(out)-1] {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-// bounds returns a box around the path with a margin, never empty.
-func bounds(steps []minimize.Step, i int) (lo, hi float64) {
-	lo, hi = math.Inf(1), math.Inf(-1)
-	for _, s := range steps {
-		if v := s.X[i]; !math.IsNaN(v) && !math.IsInf(v, 0) {
-			lo, hi = min(lo, v), max(hi, v)
-		}
-	}
-	if lo > hi {
-		return -1, 1
-	}
-	span := max(hi-lo, 0.5, 0.1*math.Max(math.Abs(lo), math.Abs(hi)))
-	mid := (lo + hi) / 2
-	return mid - 0.65*span, mid + 0.65*span
-}
-
-// plotPath draws the contours of p, a function of two inputs, around the
-// path with the path on top, to the PNG file path, whole or not at all.
-func (e *env) plotPath(file string, p *compile.Program, fname string, names []string, method string, steps []minimize.Step) (err error) {
-	if len(steps) == 0 {
-		return badInput("--plot: no iteration was taken, there is no path to draw")
-	}
-	x0, x1 := bounds(steps, 0)
-	y0, y1 := bounds(steps, 1)
-	g := sample(p, x0, x1, y0, y1)
-
-	pl := plot.New()
-	pl.Title.Text = fmt.Sprintf("%s(%s, %s) by %s: %d iterations", fname, names[0], names[1], method, len(steps)-1)
-	pl.X.Label.Text = names[0]
-	pl.Y.Label.Text = names[1]
-	pl.X.Min, pl.X.Max, pl.Y.Min, pl.Y.Max = x0, x1, y0, y1
-	if g.min <= g.max {
-		pl.Add(plotter.NewContour(g, g.levels(), palette.Heat(contourLevels, 1)))
-	}
-	pts := make(plotter.XYs, 0, len(steps))
-	for _, s := range steps {
-		if !math.IsNaN(s.X[0]) && !math.IsInf(s.X[0], 0) && !math.IsNaN(s.X[1]) && !math.IsInf(s.X[1], 0) {
-			pts = append(pts, plotter.XY{X: s.X[0], Y: s.X[1]})
-		}
-	}
-	if len(pts) > 0 {
-		line, dots, err := plotter.NewLinePoints(pts)
-		if err != nil {
-			return err
-		}
-		blue := color.RGBA{B: 200, A: 255}
-		line.Color, line.Width = blue, vg.Points(1.2)
-		dots.Color, dots.Shape, dots.Radius = blue, draw.CircleGlyph{}, vg.Points(1.8)
-		ends, err := plotter.NewScatter(plotter.XYs{pts[0], pts[len(pts)-1]})
-		if err != nil {
-			return err
-		}
-		ends.Shape, ends.Radius, ends.Color = draw.CrossGlyph{}, vg.Points(5), color.Black
-		pl.Add(line, dots, ends)
-	}
-	wt, err := pl.WriterTo(15*vg.Centimeter, 12*vg.Centimeter, "png")
-	if err != nil {
-		return err
-	}
-	w, done, err := e.output(file)
-	if err != nil {
-		return err
-	}
-	_, err = wt.WriteTo(w)
-	return done(err)
+	return png.Encode(w, img)
 }
