@@ -140,6 +140,7 @@ func BenchmarkRosenbrockHessian(b *testing.B) {
 			for b.Loop() {
 				h.Sparse(s, nil, x)
 			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/n")
 		})
 	}
 }

@@ -122,7 +122,7 @@ Exit status: 0 on success, 2 for bad input, 1 for an internal failure.`,
 		return usageError{fmt.Errorf("%v (see '%s --help')", err, c.CommandPath())}
 	})
 	root.AddCommand(e.evalCmd(), e.gradCmd(), e.diffCmd(), e.graphCmd(), e.pathsCmd(), e.explainCmd(), e.opsCmd())
-	root.AddCommand(e.hessianCmd(), e.jacobianCmd(), e.genCmd())
+	root.AddCommand(e.hessianCmd(), e.jacobianCmd(), e.genCmd(), e.minimizeCmd())
 	root.AddCommand(e.trainCmd(), e.predictCmd())
 	root.AddCommand(e.serveCmd())
 	return root

@@ -235,7 +235,10 @@ type pair struct{ name, value string }
 
 // pairs splits --at flags, "x_1=2,x_2=3" each, into their pairs. Several
 // --at flags add up: --at x=1 --at y=2 is --at x=1,y=2.
-func pairs(at []string) ([]pair, error) {
+func pairs(at []string) ([]pair, error) { return pairsFlag("--at", at) }
+
+// pairsFlag is pairs for the flag named flag (minimize's --from).
+func pairsFlag(flag string, at []string) ([]pair, error) {
 	var ps []pair
 	for _, list := range at {
 		if strings.TrimSpace(list) == "" {
@@ -245,7 +248,7 @@ func pairs(at []string) ([]pair, error) {
 			name, val, ok := strings.Cut(item, "=")
 			name = strings.TrimSpace(name)
 			if !ok || name == "" {
-				return nil, badInput("--at: expected name=value, found %q", item)
+				return nil, badInput("%s: expected name=value, found %q", flag, item)
 			}
 			ps = append(ps, pair{name, val})
 		}
@@ -264,23 +267,37 @@ func point(at []string, g *ir.Graph, fn *ir.Func) ([]float64, error) {
 	return assign(ps, g, fn)
 }
 
+// pointFlag is point for the flag named flag (minimize's --from).
+func pointFlag(flag string, at []string, g *ir.Graph, fn *ir.Func) ([]float64, error) {
+	ps, err := pairsFlag(flag, at)
+	if err != nil {
+		return nil, err
+	}
+	return assignFlag(flag, ps, g, fn)
+}
+
 // assign gives each parameter of fn its value among ps, and refuses names
 // that are not parameters, names given twice and parameters left out.
 func assign(ps []pair, g *ir.Graph, fn *ir.Func) ([]float64, error) {
+	return assignFlag("--at", ps, g, fn)
+}
+
+// assignFlag is assign for the flag named flag.
+func assignFlag(flag string, ps []pair, g *ir.Graph, fn *ir.Func) ([]float64, error) {
 	params := fn.ParamNames(g)
 	x := make([]float64, len(params))
 	set := make([]bool, len(params))
 	for _, p := range ps {
 		i := indexOf(params, p.name)
 		if i < 0 {
-			return nil, notParam("--at", p.name, fn, params)
+			return nil, notParam(flag, p.name, fn, params)
 		}
 		if set[i] {
-			return nil, badInput("--at: %s is given twice", p.name)
+			return nil, badInput("%s: %s is given twice", flag, p.name)
 		}
 		v, err := constant(p.value)
 		if err != nil {
-			return nil, badInput("--at: value of %s: %v", p.name, err)
+			return nil, badInput("%s: value of %s: %v", flag, p.name, err)
 		}
 		x[i], set[i] = v, true
 	}
@@ -291,7 +308,7 @@ func assign(ps []pair, g *ir.Graph, fn *ir.Func) ([]float64, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return nil, badInput("--at gives no value for %s: write --at %s", strings.Join(missing, ", "), example(params))
+		return nil, badInput("%s gives no value for %s: write %s %s", flag, strings.Join(missing, ", "), flag, example(params))
 	}
 	return x, nil
 }

@@ -11,12 +11,12 @@ func Rosenbrock(x []float64) float64 {
 	_ = x[1]
 	x1 := x[1]
 	x0 := x[0]
-	t0 := math.Pow(x0, 2.0)
+	t0 := rosenbrockSquare(x0)
 	t1 := x1 - t0
-	t2 := math.Pow(t1, 2.0)
+	t2 := rosenbrockSquare(t1)
 	t3 := 100.0 * t2
 	t4 := 1.0 - x0
-	t5 := math.Pow(t4, 2.0)
+	t5 := rosenbrockSquare(t4)
 	t6 := t3 + t5
 	return t6
 }
@@ -26,33 +26,117 @@ func Rosenbrock(x []float64) float64 {
 // meets a partial that is not finite. It panics if grad or x has fewer
 // than 2 elements.
 func RosenbrockGrad(grad, x []float64) float64 {
+	_ = grad[1]
 	_ = x[1]
 	x1 := x[1]
 	x0 := x[0]
-	t0 := math.Pow(x0, 2.0)
+	t0 := rosenbrockSquare(x0)
 	t1 := x1 - t0
-	t2 := math.Pow(t1, 2.0)
+	t2 := rosenbrockSquare(t1)
 	t3 := 100.0 * t2
 	t4 := 1.0 - x0
-	t5 := math.Pow(t4, 2.0)
+	t5 := rosenbrockSquare(t4)
 	t6 := t3 + t5
 	b6 := 1.0
 	b3 := b6
 	b5 := b6
-	b4 := b5 * (2.0 * math.Pow(t4, 2.0-1))
+	b4 := b5 * (2 * t4)
 	g0 := -b4
 	b2 := b3 * 100.0
-	b1 := b2 * (2.0 * math.Pow(t1, 2.0-1))
+	b1 := b2 * (2 * t1)
 	g1 := b1
 	b0 := -b1
-	g0 += b0 * (2.0 * math.Pow(x0, 2.0-1))
-	grad[0] = g0
 	grad[1] = g1
+	g0 += b0 * (2 * x0)
+	grad[0] = g0
 	v := t6
-	for i, d := range grad[:2] {
-		if v != v || d-d != 0 {
-			grad[i] = math.NaN()
+	k0 := grad[0] - grad[0] + (grad[1] - grad[1])
+	chk := v - v + k0
+	if chk != 0 {
+		for i, d := range grad[:2] {
+			if v != v || d-d != 0 {
+				grad[i] = math.NaN()
+			}
 		}
 	}
 	return v
+}
+
+// RosenbrockHVP stores in hv the product of the Hessian of Rosenbrock at x with v, by
+// forward over reverse, and returns the value. An entry is NaN where the
+// value is NaN or the entry is not finite. It panics if hv, x or v has
+// fewer than 2 elements.
+func RosenbrockHVP(hv, x, v []float64) float64 {
+	_ = hv[1]
+	_ = v[1]
+	_ = x[1]
+	x1 := x[1]
+	x0 := x[0]
+	t0 := rosenbrockSquare(x0)
+	t1 := x1 - t0
+	t2 := rosenbrockSquare(t1)
+	t3 := 100.0 * t2
+	t4 := 1.0 - x0
+	t5 := rosenbrockSquare(t4)
+	t6 := t3 + t5
+	w1 := v[1]
+	w0 := v[0]
+	p0 := 2 * x0
+	u0 := w0 * p0
+	u1 := w1
+	u1 += -u0
+	u4 := -w0
+	b6 := 1.0
+	e6 := 0.0
+	b3 := b6
+	e3 := e6
+	b5 := b6
+	e5 := e6
+	p1 := 2 * t4
+	p2 := 2.0 * math.Pow(t4, 0.0)
+	q0 := u4 * p2
+	q1 := e5 * p1
+	q2 := b5 * q0
+	q3 := q1 + q2
+	e4 := q3
+	h0 := -e4
+	b2 := b3 * 100.0
+	e2 := e3 * 100.0
+	p3 := 2 * t1
+	p4 := 2.0 * math.Pow(t1, 0.0)
+	q4 := u1 * p4
+	q5 := e2 * p3
+	q6 := b2 * q4
+	q7 := q5 + q6
+	b1 := b2 * p3
+	e1 := q7
+	h1 := e1
+	b0 := -b1
+	e0 := -e1
+	p5 := 2.0 * math.Pow(x0, 0.0)
+	q8 := w0 * p5
+	q9 := e0 * p0
+	q10 := b0 * q8
+	q11 := q9 + q10
+	h0 += q11
+	hv[0] = h0
+	hv[1] = h1
+	val := t6
+	k0 := hv[0] - hv[0] + (hv[1] - hv[1])
+	chk := val - val + k0
+	if chk != 0 {
+		for i, d := range hv[:2] {
+			if val != val || d-d != 0 {
+				hv[i] = math.NaN()
+			}
+		}
+	}
+	return val
+}
+
+func rosenbrockSquare(x float64) float64 {
+	if y := x * x; y >= 0x1p-1022 || y != y {
+		return y
+	}
+	return math.Pow(x, 2)
 }

@@ -11,7 +11,7 @@ func Section1(x []float64) float64 {
 	_ = x[0]
 	x0 := x[0]
 	t0 := math.Sin(x0)
-	t1 := math.Pow(t0, 2.0)
+	t1 := section1Square(t0)
 	t2 := 3.0 * t1
 	t3 := 5.0 * t0
 	t4 := math.Sqrt(x0)
@@ -19,7 +19,7 @@ func Section1(x []float64) float64 {
 	t6 := t4 + t5
 	t7 := t3 * t6
 	t8 := t2 + t7
-	t9 := math.Pow(t6, 2.0)
+	t9 := section1Square(t6)
 	t10 := 4.0 * t9
 	t11 := t8 + t10
 	return t11
@@ -30,10 +30,11 @@ func Section1(x []float64) float64 {
 // meets a partial that is not finite. It panics if grad or x has fewer
 // than 1 elements.
 func Section1Grad(grad, x []float64) float64 {
+	_ = grad[0]
 	_ = x[0]
 	x0 := x[0]
-	t0 := math.Sin(x0)
-	t1 := math.Pow(t0, 2.0)
+	t0, c0 := math.Sincos(x0)
+	t1 := section1Square(t0)
 	t2 := 3.0 * t1
 	t3 := 5.0 * t0
 	t4 := math.Sqrt(x0)
@@ -41,32 +42,151 @@ func Section1Grad(grad, x []float64) float64 {
 	t6 := t4 + t5
 	t7 := t3 * t6
 	t8 := t2 + t7
-	t9 := math.Pow(t6, 2.0)
+	t9 := section1Square(t6)
 	t10 := 4.0 * t9
 	t11 := t8 + t10
 	b11 := 1.0
 	b8 := b11
 	b10 := b11
 	b9 := b10 * 4.0
-	b6 := b9 * (2.0 * math.Pow(t6, 2.0-1))
+	b6 := b9 * (2 * t6)
 	b2 := b8
 	b7 := b8
 	b3 := b7 * t6
 	b6 += b7 * t3
 	b4 := b6
 	b5 := b6
-	g0 := b5 * (t5 * math.Log(2.718281828459045))
+	p0 := math.Log(2.718281828459045)
+	g0 := b5 * (t5 * p0)
 	g0 += b4 * (0.5 / t4)
 	b0 := b3 * 5.0
 	b1 := b2 * 3.0
-	b0 += b1 * (2.0 * math.Pow(t0, 2.0-1))
-	g0 += b0 * math.Cos(x0)
+	b0 += b1 * (2 * t0)
+	g0 += b0 * c0
 	grad[0] = g0
 	v := t11
-	for i, d := range grad[:1] {
-		if v != v || d-d != 0 {
-			grad[i] = math.NaN()
+	chk := v - v + (grad[0] - grad[0])
+	if chk != 0 {
+		for i, d := range grad[:1] {
+			if v != v || d-d != 0 {
+				grad[i] = math.NaN()
+			}
 		}
 	}
 	return v
+}
+
+// Section1HVP stores in hv the product of the Hessian of Section1 at x with v, by
+// forward over reverse, and returns the value. An entry is NaN where the
+// value is NaN or the entry is not finite. It panics if hv, x or v has
+// fewer than 1 elements.
+func Section1HVP(hv, x, v []float64) float64 {
+	_ = hv[0]
+	_ = v[0]
+	_ = x[0]
+	x0 := x[0]
+	t0, c0 := math.Sincos(x0)
+	t1 := section1Square(t0)
+	t2 := 3.0 * t1
+	t3 := 5.0 * t0
+	t4 := math.Sqrt(x0)
+	t5 := math.Pow(2.718281828459045, x0)
+	t6 := t4 + t5
+	t7 := t3 * t6
+	t8 := t2 + t7
+	t9 := section1Square(t6)
+	t10 := 4.0 * t9
+	t11 := t8 + t10
+	w0 := v[0]
+	u0 := w0 * c0
+	u3 := u0 * 5.0
+	p0 := 0.5 / t4
+	u4 := w0 * p0
+	p1 := math.Log(2.718281828459045)
+	p2 := t5 * p1
+	u5 := w0 * p2
+	u6 := u4
+	u6 += u5
+	b11 := 1.0
+	e11 := 0.0
+	b8 := b11
+	e8 := e11
+	b10 := b11
+	e10 := e11
+	b9 := b10 * 4.0
+	e9 := e10 * 4.0
+	p3 := 2 * t6
+	p4 := 2.0 * math.Pow(t6, 0.0)
+	q0 := u6 * p4
+	q1 := e9 * p3
+	q2 := b9 * q0
+	q3 := q1 + q2
+	b6 := b9 * p3
+	e6 := q3
+	b2 := b8
+	e2 := e8
+	b7 := b8
+	e7 := e8
+	q4 := e7 * t6
+	q5 := b7 * u6
+	q6 := q4 + q5
+	b3 := b7 * t6
+	e3 := q6
+	q7 := e7 * t3
+	q8 := b7 * u3
+	q9 := q7 + q8
+	b6 += b7 * t3
+	e6 += q9
+	b4 := b6
+	e4 := e6
+	b5 := b6
+	e5 := e6
+	p5 := t5 * p1 * p1
+	q10 := w0 * p5
+	q11 := e5 * p2
+	q12 := b5 * q10
+	q13 := q11 + q12
+	h0 := q13
+	p6 := -0.25 / (t4 * t4 * t4)
+	q14 := w0 * p6
+	q15 := e4 * p0
+	q16 := b4 * q14
+	q17 := q15 + q16
+	h0 += q17
+	b0 := b3 * 5.0
+	e0 := e3 * 5.0
+	b1 := b2 * 3.0
+	e1 := e2 * 3.0
+	p7 := 2 * t0
+	p8 := 2.0 * math.Pow(t0, 0.0)
+	q18 := u0 * p8
+	q19 := e1 * p7
+	q20 := b1 * q18
+	q21 := q19 + q20
+	b0 += b1 * p7
+	e0 += q21
+	p9 := -t0
+	q22 := w0 * p9
+	q23 := e0 * c0
+	q24 := b0 * q22
+	q25 := q23 + q24
+	h0 += q25
+	hv[0] = h0
+	val := t11
+	chk := val - val + (hv[0] - hv[0])
+	if chk != 0 {
+		for i, d := range hv[:1] {
+			if val != val || d-d != 0 {
+				hv[i] = math.NaN()
+			}
+		}
+	}
+	return val
+}
+
+func section1Square(x float64) float64 {
+	if y := x * x; y >= 0x1p-1022 || y != y {
+		return y
+	}
+	return math.Pow(x, 2)
 }

@@ -27,36 +27,175 @@ func Seed(x []float64) float64 {
 // meets a partial that is not finite. It panics if grad or x has fewer
 // than 2 elements.
 func SeedGrad(grad, x []float64) float64 {
+	_ = grad[1]
 	_ = x[1]
 	x0 := x[0]
 	x1 := x[1]
 	t0 := math.Pow(x1, x0)
 	t1 := math.Pow(x0, t0)
 	t2 := 3.141592653589793 * t1
-	t3 := math.Sin(t2)
+	t3, c3 := math.Sincos(t2)
 	t4 := math.Log(x0)
 	t5 := 3.141592653589793 * t4
-	t6 := math.Cos(t5)
+	s6, t6 := math.Sincos(t5)
 	t7 := t3 + t6
 	b7 := 1.0
 	b3 := b7
 	b6 := b7
-	b5 := b6 * (-math.Sin(t5))
+	b5 := b6 * (-s6)
 	b4 := b5 * 3.141592653589793
 	g0 := b4 * (1 / x0)
-	b2 := b3 * math.Cos(t2)
+	b2 := b3 * c3
 	b1 := b2 * 3.141592653589793
-	g0 += b1 * (t0 * math.Pow(x0, t0-1))
-	b0 := b1 * (t1 * math.Log(x0))
-	g1 := b0 * (x0 * math.Pow(x1, x0-1))
-	g0 += b0 * (t0 * math.Log(x1))
+	g0 += b1 * seedPowDx(x0, t0, t1)
+	b0 := b1 * (t1 * t4)
+	p0 := math.Log(x1)
+	g1 := b0 * seedPowDx(x1, x0, t0)
+	g0 += b0 * (t0 * p0)
 	grad[0] = g0
 	grad[1] = g1
 	v := t7
-	for i, d := range grad[:2] {
-		if v != v || d-d != 0 {
-			grad[i] = math.NaN()
+	k0 := grad[0] - grad[0] + (grad[1] - grad[1])
+	chk := v - v + k0
+	if chk != 0 {
+		for i, d := range grad[:2] {
+			if v != v || d-d != 0 {
+				grad[i] = math.NaN()
+			}
 		}
 	}
 	return v
+}
+
+// SeedHVP stores in hv the product of the Hessian of Seed at x with v, by
+// forward over reverse, and returns the value. An entry is NaN where the
+// value is NaN or the entry is not finite. It panics if hv, x or v has
+// fewer than 2 elements.
+func SeedHVP(hv, x, v []float64) float64 {
+	_ = hv[1]
+	_ = v[1]
+	_ = x[1]
+	x0 := x[0]
+	x1 := x[1]
+	t0 := math.Pow(x1, x0)
+	t1 := math.Pow(x0, t0)
+	t2 := 3.141592653589793 * t1
+	t3, c3 := math.Sincos(t2)
+	t4 := math.Log(x0)
+	t5 := 3.141592653589793 * t4
+	s6, t6 := math.Sincos(t5)
+	t7 := t3 + t6
+	w0 := v[0]
+	w1 := v[1]
+	p0 := math.Log(x1)
+	p1 := seedPowDx(x1, x0, t0)
+	p2 := t0 * p0
+	u0 := w1 * p1
+	u0 += w0 * p2
+	p3 := seedPowDx(x0, t0, t1)
+	p4 := t1 * t4
+	u1 := w0 * p3
+	u1 += u0 * p4
+	u2 := u1 * 3.141592653589793
+	p5 := 1 / x0
+	u4 := w0 * p5
+	u5 := u4 * 3.141592653589793
+	b7 := 1.0
+	e7 := 0.0
+	b3 := b7
+	e3 := e7
+	b6 := b7
+	e6 := e7
+	p6 := -s6
+	p7 := -t6
+	q0 := u5 * p7
+	q1 := e6 * p6
+	q2 := b6 * q0
+	q3 := q1 + q2
+	b5 := b6 * p6
+	e5 := q3
+	b4 := b5 * 3.141592653589793
+	e4 := e5 * 3.141592653589793
+	p8 := -1 / (x0 * x0)
+	q4 := w0 * p8
+	q5 := e4 * p5
+	q6 := b4 * q4
+	q7 := q5 + q6
+	h0 := q7
+	p9 := -t3
+	q8 := u2 * p9
+	q9 := e3 * c3
+	q10 := b3 * q8
+	q11 := q9 + q10
+	b2 := b3 * c3
+	e2 := q11
+	b1 := b2 * 3.141592653589793
+	e1 := e2 * 3.141592653589793
+	p10 := t0 - 1
+	p11 := t0 - 2
+	p12 := t0 * p10 * math.Pow(x0, p11)
+	p13 := math.Pow(x0, p10)
+	p14 := t0 * t4
+	p15 := p13 * (1 + p14)
+	p16 := t1 * t4 * t4
+	q12 := w0 * p12
+	q13 := e1 * p3
+	q14 := b1 * q12
+	q15 := q13 + q14
+	q16 := u0 * p15
+	q17 := b1 * q16
+	q18 := q15 + q17
+	h0 += q18
+	q19 := u0 * p16
+	q20 := e1 * p4
+	q21 := b1 * q19
+	q22 := q20 + q21
+	q23 := w0 * p15
+	q24 := b1 * q23
+	q25 := q22 + q24
+	b0 := b1 * p4
+	e0 := q25
+	p17 := x0 - 1
+	p18 := x0 - 2
+	p19 := x0 * p17 * math.Pow(x1, p18)
+	p20 := math.Pow(x1, p17)
+	p21 := x0 * p0
+	p22 := p20 * (1 + p21)
+	p23 := t0 * p0 * p0
+	q26 := w1 * p19
+	q27 := e0 * p1
+	q28 := b0 * q26
+	q29 := q27 + q28
+	q30 := w0 * p22
+	q31 := b0 * q30
+	q32 := q29 + q31
+	h1 := q32
+	q33 := w0 * p23
+	q34 := e0 * p2
+	q35 := b0 * q33
+	q36 := q34 + q35
+	q37 := w1 * p22
+	q38 := b0 * q37
+	q39 := q36 + q38
+	h0 += q39
+	hv[0] = h0
+	hv[1] = h1
+	val := t7
+	k0 := hv[0] - hv[0] + (hv[1] - hv[1])
+	chk := val - val + k0
+	if chk != 0 {
+		for i, d := range hv[:2] {
+			if val != val || d-d != 0 {
+				hv[i] = math.NaN()
+			}
+		}
+	}
+	return val
+}
+
+func seedPowDx(x, y, z float64) float64 {
+	if a := math.Abs(z); a >= 0x1p-1022 && a <= math.MaxFloat64 && x != 0 {
+		return y * (z / x)
+	}
+	return y * math.Pow(x, y-1)
 }
