@@ -126,8 +126,11 @@ func openBrowser(url string) error {
 // --max-bytes, --max-work and --max-nodes (0: no limit); numeric
 // differences count against maxWork too.
 //
-// The computations do not observe ctx but for rendering: their work is
-// bounded before they start by maxWork.
+// Each request's work is bounded before it starts by maxWork, and its
+// evaluations (every mode of grad, eval, diff's value, the passes of
+// graph, paths and explain, the plot) poll ctx as they run: when its
+// deadline passes they stop, the worker is free at once, and the answer is
+// a 503 that says so.
 func Backend(maxBytes, maxWork int64, maxNodes int) server.Backend {
 	return func(ctx context.Context, command string, q *server.Query) (a server.Answer) {
 		var out bytes.Buffer
@@ -138,6 +141,9 @@ func Backend(maxBytes, maxWork int64, maxNodes int) server.Backend {
 			}
 		}()
 		if err := e.answer(ctx, command, q, maxBytes, maxWork, maxNodes); err != nil {
+			if errors.Is(err, ir.ErrStopped) || ctx.Err() != nil {
+				return stoppedAnswer(ctx)
+			}
 			return errorAnswer(err)
 		}
 		typ := "application/json"
@@ -148,6 +154,35 @@ func Backend(maxBytes, maxWork int64, maxNodes int) server.Backend {
 			typ = "text/plain; charset=utf-8"
 		}
 		return server.Answer{Status: http.StatusOK, Type: typ, Body: out.Bytes()}
+	}
+}
+
+// stoppedAnswer is the answer of a request whose evaluation was stopped at
+// its deadline: 503, as for a request that found no free worker.
+func stoppedAnswer(ctx context.Context) server.Answer {
+	msg := "the computation was stopped at the request's deadline"
+	if d, ok := ctx.Deadline(); ok && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		msg += fmt.Sprintf(" (serve's --timeout, passed %v ago)", time.Since(d).Round(time.Millisecond))
+	}
+	msg += ": give a smaller program, fewer points or steps, or a lower limit"
+	var b bytes.Buffer
+	writeJSON(&b, object{{"error", object{{"message", msg}}}})
+	return server.Answer{Status: http.StatusServiceUnavailable, Type: "application/json", Body: b.Bytes()}
+}
+
+// stopOf returns the ir.Stop of ctx: true once ctx is done.
+func stopOf(ctx context.Context) ir.Stop {
+	done := ctx.Done()
+	if done == nil {
+		return nil
+	}
+	return func() bool {
+		select {
+		case <-done:
+			return true
+		default:
+			return false
+		}
 	}
 }
 
@@ -166,7 +201,7 @@ func (e *env) answer(ctx context.Context, command string, q *server.Query, maxBy
 		return badInput(`"program" is empty: write a definition such as f(x) = x^2, or an expression such as x^2*sin(y)`)
 	}
 	c := common{
-		src:   source{expr: q.Program, fn: q.Func, maxBytes: maxBytes, maxWork: maxWork},
+		src:   source{expr: q.Program, fn: q.Func, maxBytes: maxBytes, maxWork: maxWork, stop: stopOf(ctx)},
 		json:  q.Format == "" || q.Format == "json",
 		check: q.Check,
 	}
@@ -175,6 +210,9 @@ func (e *env) answer(ctx context.Context, command string, q *server.Query, maxBy
 		for i, p := range q.At {
 			c.pts[i] = pair{p.Name, p.Value}
 		}
+	}
+	if q.Direction != nil && command != "explain" {
+		return badInput(`"direction": only explain takes a direction`)
 	}
 	if q.Format != "" && command != "paths" && command != "explain" {
 		return badInput("%q: only paths and explain take a format", q.Format)
@@ -203,7 +241,14 @@ func (e *env) answer(ctx context.Context, command string, q *server.Query, maxBy
 		}
 		return e.paths(&c, nil, q.Level, fmtName, q.Wrt, limit, draw.MaxPathLimit)
 	case "explain":
-		return e.explain(&c, nil, q.Level, fmtName, q.Mode, q.Wrt)
+		var dir []pair
+		if q.Direction != nil {
+			dir = make([]pair, len(q.Direction))
+			for i, p := range q.Direction {
+				dir[i] = pair{p.Name, p.Value}
+			}
+		}
+		return e.explain(&c, nil, q.Level, fmtName, q.Mode, q.Wrt, dir)
 	case "inputs":
 		return e.inputs(&c)
 	case "plot":
@@ -293,6 +338,7 @@ func (e *env) plot(ctx context.Context, c *common, q *server.Query) error {
 		return a
 	}
 	ev := ir.NewEvaluator(g)
+	ev.Stop = c.src.stop
 	xs := axis(0)
 	ys := []num{0}
 	out := object{{"function", fn.Name}, {"inputs", names}, {"x", xs}}
@@ -324,7 +370,7 @@ func (e *env) plot(ctx context.Context, c *common, q *server.Query) error {
 	var descent []object
 	at := slices.Clone(x0)
 	for k := 0; k <= steps; k++ {
-		v, grad, err := verify.Gradient(nil, g, fn, at, verify.Reverse, nil)
+		v, grad, err := verify.Gradient(nil, g, fn, at, verify.Reverse, &verify.Settings{Stop: c.src.stop})
 		if err != nil {
 			return sourceError(prog, err)
 		}

@@ -62,7 +62,7 @@ func browser(t *testing.T) (context.Context, string) {
 	)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelT := context.WithTimeout(ctx, 5*time.Minute) // the machine may be shared and loaded
 	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
 	if err := chromedp.Run(ctx); err != nil {
 		t.Skipf("chromium does not start: %v", err)

@@ -40,6 +40,9 @@ type Query struct {
 	Limit  int    `json:"limit,omitempty"`
 	// Check is --check.
 	Check bool `json:"check,omitempty"`
+	// Direction is explain's --direction: forward mode's direction,
+	// {"x_1": 1, "x_2": 0.5}, the inputs left out 0.
+	Direction Point `json:"direction,omitempty"`
 
 	// Span, Grid, Rate and Steps are plot's: the plot covers At ± Span
 	// on each axis with Grid points a side, and gradient descent takes
@@ -299,6 +302,9 @@ func (sv *server) api(w http.ResponseWriter, r *http.Request, command string) {
 	}
 	if a.Type == "" {
 		a.Type = "application/json"
+	}
+	if a.Status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
 	}
 	w.Header().Set("Content-Type", a.Type)
 	w.Header().Set("Cache-Control", "no-store")

@@ -93,6 +93,8 @@ func TestAPIIsTheCommand(t *testing.T) {
 		{"paths", map[string]any{"at": at, "wrt": "x_1"}, []string{"--at", "x_1=2,x_2=3", "--wrt", "x_1"}},
 		{"explain", map[string]any{"at": at}, []string{"--at", "x_1=2,x_2=3"}},
 		{"explain", map[string]any{"at": at, "mode": "forward", "wrt": "x_2"}, []string{"--at", "x_1=2,x_2=3", "--mode", "forward", "--wrt", "x_2"}},
+		{"explain", map[string]any{"at": at, "mode": "forward", "direction": map[string]any{"x_1": 1, "x_2": 0.5}}, []string{"--at", "x_1=2,x_2=3", "--mode", "forward", "--direction", "x_1=1,x_2=0.5"}},
+		{"explain", map[string]any{"at": at, "mode": "forward", "direction": map[string]any{"x_3": 1}}, []string{"--at", "x_1=2,x_2=3", "--mode", "forward", "--direction", "x_3=1"}},
 		{"grad", map[string]any{"at": map[string]any{"x_1": 2}}, []string{"--at", "x_1=2"}},
 		{"grad", map[string]any{"at": map[string]any{"x_1": "pi/2", "x_2": 3}}, []string{"--at", "x_1=pi/2,x_2=3"}},
 		{"paths", map[string]any{"at": at, "wrt": "z"}, []string{"--at", "x_1=2,x_2=3", "--wrt", "z"}},
@@ -351,6 +353,57 @@ func TestDeadlineAndSaturation(t *testing.T) {
 	for _, s := range statuses {
 		if s != 503 {
 			t.Errorf("past the deadline: %d, want 503", s)
+		}
+	}
+}
+
+// Work past the deadline is stopped: with no --max-work, a program of 2^30
+// evaluations would run for minutes, but each request is answered 503 soon
+// after its deadline and frees its worker at once, so that the next
+// request, on a server of one worker, gets it.
+func TestWorkStoppedAtDeadline(t *testing.T) {
+	const timeout = 300 * time.Millisecond
+	srv := httptest.NewServer(server.New(cli.Backend(server.DefaultMaxBody, 0, 0),
+		&server.Settings{MaxConcurrent: 1, Timeout: timeout, QueueWait: 150 * time.Millisecond}))
+	defer srv.Close()
+	heavy := doubling(30)
+	at := map[string]any{"x": 1}
+	for _, tt := range []struct {
+		command string
+		q       map[string]any
+	}{
+		{"eval", map[string]any{}},
+		{"grad", map[string]any{"mode": "reverse"}},
+		{"grad", map[string]any{"mode": "forward"}},
+		{"grad", map[string]any{"mode": "reverse", "level": "functions", "check": true}},
+		{"diff", map[string]any{"wrt": "x"}},
+		{"graph", map[string]any{}},
+		{"paths", map[string]any{"wrt": "x"}},
+		{"explain", map[string]any{}},
+		{"explain", map[string]any{"mode": "forward"}},
+		{"plot", map[string]any{"steps": 3}},
+	} {
+		q := map[string]any{"program": heavy, "at": at}
+		for k, v := range tt.q {
+			q[k] = v
+		}
+		name := fmt.Sprint(tt.command, " ", tt.q)
+		start := time.Now()
+		status, h, body := post(t, srv.URL+"/api/"+tt.command, q)
+		took := time.Since(start)
+		if status != 503 || h.Get("Retry-After") == "" || !strings.Contains(string(body), "deadline") {
+			t.Errorf("%s: %d %.200s, want 503 naming the deadline", name, status, body)
+		}
+		// Generous for a loaded machine; without cancellation the work
+		// takes minutes.
+		if took > timeout+2*time.Second {
+			t.Errorf("%s: answered after %v", name, took)
+		}
+		// The one worker is free again: a small request gets it within
+		// the queue's wait.
+		status, _, body = post(t, srv.URL+"/api/eval", map[string]any{"program": "f(x) = x^2", "at": at})
+		if status != 200 {
+			t.Errorf("after %s: a small request got %d %.200s: the worker is still taken", name, status, body)
 		}
 	}
 }
