@@ -309,8 +309,19 @@ func (e *env) plot(ctx context.Context, c *common, q *server.Query) error {
 	if span == 0 {
 		span = 2
 	}
+	method := q.Descent
+	if method == "" {
+		method = "normalized"
+	}
 	if rate == 0 {
-		rate = 0.01
+		switch method {
+		case "normalized":
+			rate = 0.1
+		case "armijo":
+			rate = 1
+		default:
+			rate = 0.01
+		}
 	}
 	switch {
 	case grid < 2 || grid > maxPlotGrid:
@@ -321,13 +332,20 @@ func (e *env) plot(ctx context.Context, c *common, q *server.Query) error {
 		return badInput("plot: steps must be between 0 and %d, got %d", maxPlotSteps, steps)
 	case math.IsNaN(rate) || math.IsInf(rate, 0):
 		return badInput("plot: rate must be a number, got %v", rate)
+	case method != "normalized" && method != "fixed" && method != "armijo":
+		return badInput("plot: descent must be normalized, fixed or armijo, got %q", method)
 	}
 	points := grid
 	if len(names) == 2 {
 		points *= grid
 	}
-	// A reverse pass costs about three evaluations.
-	if err := c.src.checkPasses("plot (its grid and its descent)", points+3*steps); err != nil {
+	// A reverse pass costs about three evaluations; the line search
+	// evaluates up to maxHalvings more points per step.
+	perStep := 3
+	if method == "armijo" {
+		perStep += maxHalvings
+	}
+	if err := c.src.checkPasses("plot (its grid and its descent)", points+perStep*steps); err != nil {
 		return err
 	}
 	axis := func(i int) []num {
@@ -369,6 +387,8 @@ func (e *env) plot(ctx context.Context, c *common, q *server.Query) error {
 	out = append(out, field{"values", values})
 	var descent []object
 	at := slices.Clone(x0)
+	next := make([]float64, len(at))
+descend:
 	for k := 0; k <= steps; k++ {
 		v, grad, err := verify.Gradient(nil, g, fn, at, verify.Reverse, &verify.Settings{Stop: c.src.stop})
 		if err != nil {
@@ -376,19 +396,61 @@ func (e *env) plot(ctx context.Context, c *common, q *server.Query) error {
 		}
 		p := make([]num, len(at))
 		gr := make([]num, len(at))
+		norm2 := 0.0
 		for i := range at {
 			p[i], gr[i] = num(at[i]), num(grad[i])
+			norm2 += grad[i] * grad[i]
 		}
-		descent = append(descent, object{{"at", p}, {"value", num(v)}, {"gradient", gr}})
-		finite := !math.IsNaN(v) && !math.IsInf(v, 0)
+		step := object{{"at", p}, {"value", num(v)}, {"gradient", gr}}
+		if k == steps || norm2 == 0 || !isFinite(v) || !isFinite(norm2) {
+			descent = append(descent, step)
+			break // the last step, a stationary point, or the descent diverged
+		}
+		// The step is next = at - t·grad, for the t of the method.
+		t := rate
+		switch method {
+		case "normalized":
+			t = rate / math.Sqrt(norm2)
+		case "armijo":
+			// Halve t until f(next) ≤ f(at) - c·t·|grad|², Armijo's
+			// sufficient decrease, with c = 1e-4; if no t does, the
+			// descent ends here.
+			found := false
+			for h := 0; h <= maxHalvings && !found; h++ {
+				if h > 0 {
+					t /= 2
+				}
+				for i := range at {
+					next[i] = at[i] - t*grad[i]
+				}
+				fn1, err := ev.Apply(fn, next)
+				if err != nil {
+					return sourceError(prog, err)
+				}
+				found = fn1 <= v-1e-4*t*norm2
+			}
+			if !found {
+				descent = append(descent, step)
+				break descend
+			}
+			step = append(step, field{"rate", num(t)})
+		}
+		descent = append(descent, step)
+		finite := true
 		for i := range at {
-			at[i] -= rate * grad[i]
-			finite = finite && !math.IsNaN(at[i]) && !math.IsInf(at[i], 0)
+			at[i] -= t * grad[i]
+			finite = finite && isFinite(at[i])
 		}
 		if !finite {
 			break // the descent diverged: the steps so far show it
 		}
 	}
-	out = append(out, field{"rate", num(rate)}, field{"descent", descent})
+	out = append(out, field{"rate", num(rate)}, field{"method", method}, field{"descent", descent})
 	return writeJSON(e.stdout, out)
 }
+
+// maxHalvings is the most times the line search of plot's armijo descent
+// halves a step before it takes it anyway.
+const maxHalvings = 50
+
+func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

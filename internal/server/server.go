@@ -44,13 +44,20 @@ type Query struct {
 	// {"x_1": 1, "x_2": 0.5}, the inputs left out 0.
 	Direction Point `json:"direction,omitempty"`
 
-	// Span, Grid, Rate and Steps are plot's: the plot covers At ± Span
-	// on each axis with Grid points a side, and gradient descent takes
-	// Steps steps of rate Rate from At.
-	Span  float64 `json:"span,omitempty"`
-	Grid  int     `json:"grid,omitempty"`
-	Rate  float64 `json:"rate,omitempty"`
-	Steps int     `json:"steps,omitempty"`
+	// Span, Grid, Rate, Steps and Descent are plot's: the plot covers At
+	// ± Span on each axis with Grid points a side, and gradient descent
+	// takes Steps steps from At. Descent is how a step is taken:
+	// "normalized" (the default: Rate times the unit vector of the
+	// gradient, a step of length Rate however steep the function),
+	// "fixed" (Rate times the gradient, the textbook rule, which diverges
+	// when Rate is too large for the curvature) or "armijo" (a
+	// backtracking line search: from Rate times the gradient, halve the
+	// step until it decreases the value enough).
+	Span    float64 `json:"span,omitempty"`
+	Grid    int     `json:"grid,omitempty"`
+	Rate    float64 `json:"rate,omitempty"`
+	Steps   int     `json:"steps,omitempty"`
+	Descent string  `json:"descent,omitempty"`
 }
 
 // Point is a point in the order its names were given.
