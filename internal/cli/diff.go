@@ -85,7 +85,7 @@ func (e *env) diff(c *common, args []string, wrt string) error {
 	var v float64
 	var why string
 	if x != nil {
-		if v, why, err = diffValue(g, fn, i, d, x, c.check); err != nil {
+		if v, why, err = diffValue(g, fn, i, d, x, c.check, c.src.stop); err != nil {
 			return sourceError(prog, err)
 		}
 		warnNonFinite(e.stderr, "the derivative", v)
@@ -117,10 +117,11 @@ func (e *env) diff(c *common, args []string, wrt string) error {
 // sym.Domain): NaN where fn's value is NaN or the chain rule is not
 // finite, even where the simplified expression gives a number, with a
 // sentence that says why in that case.
-func diffValue(g *ir.Graph, fn *ir.Func, i int, d ir.ID, x []float64, check bool) (float64, string, error) {
+func diffValue(g *ir.Graph, fn *ir.Func, i int, d ir.ID, x []float64, check bool, stop ir.Stop) (float64, string, error) {
 	env := fn.Bind(g, x)
 	ev := ir.NewEvaluator(g)
 	ev.Check = check
+	ev.Stop = stop
 	f, err := ev.Eval(fn.Body, env)
 	if err != nil {
 		return 0, "", err

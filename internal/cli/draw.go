@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -56,7 +57,7 @@ func (c *common) pass(args []string, stdin io.Reader, lvl string) (*ir.Program, 
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	r, err := reverse.Run(prog.Graph, fn.Body, fn.Bind(prog.Graph, x), &reverse.Settings{Level: lv, Check: c.check})
+	r, err := reverse.Run(prog.Graph, fn.Body, fn.Bind(prog.Graph, x), &reverse.Settings{Level: lv, Check: c.check, Stop: c.src.stop})
 	if err != nil {
 		return nil, nil, nil, sourceError(prog, err)
 	}
@@ -199,25 +200,40 @@ is found, so that memory does not grow with the limit. The output does:
 func (e *env) explainCmd() *cobra.Command {
 	var c common
 	var lvl, fmtName, mode, wrt string
+	var direction []string
 	cmd := &cobra.Command{
-		Use:   "explain [PROGRAM] --at x=1,y=2 [--mode reverse|forward] [--wrt x]",
+		Use:   "explain [PROGRAM] --at x=1,y=2 [--mode reverse|forward] [--wrt x | --direction x=1,y=0.5]",
 		Short: "Explain the forward and backward passes step by step",
 		Long: `explain prints the computation as the seed narrates it. In reverse mode
 (the default): the forward pass, each node's value in evaluation order,
 then the backward pass, each adjoint as the sum of its contributions edge by
 edge. In forward mode: each block's value and derivative with respect to
---wrt, from the innermost block outwards.`,
+--wrt, from the innermost block outwards; or, with --direction, its
+derivative in that direction, the directional derivative ∇f·d (the
+inputs it leaves out have tangent 0).`,
 		Example: `  backprop explain examples/seed.bp --at x_1=2,x_2=3
-  backprop explain examples/section1.bp --at x=1 --mode forward --format markdown`,
+  backprop explain examples/section1.bp --at x=1 --mode forward --format markdown
+  backprop explain examples/seed.bp --at x_1=2,x_2=3 --mode forward --direction x_1=1,x_2=0.5`,
 		Args: args(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.explain(&c, args, lvl, fmtName, mode, wrt)
+			var dir []pair
+			if cmd.Flags().Changed("direction") {
+				var err error
+				if dir, err = pairs(direction); err != nil {
+					return badInput("--direction%s", strings.TrimPrefix(err.Error(), "--at"))
+				}
+				if dir == nil {
+					dir = []pair{}
+				}
+			}
+			return e.explain(&c, args, lvl, fmtName, mode, wrt, dir)
 		},
 	}
 	c.register(cmd, true)
 	fl := cmd.Flags()
 	fl.StringVar(&mode, "mode", "reverse", "reverse or forward")
 	fl.StringVar(&wrt, "wrt", "", "forward mode: the input to differentiate by (default: the first)")
+	fl.StringArrayVar(&direction, "direction", nil, "forward mode: the direction `D` instead of --wrt, such as x_1=1,x_2=0.5; inputs left out are 0")
 	fl.StringVar(&lvl, "level", "functions", "functions or primitives")
 	fl.StringVar(&fmtName, "format", "", "text, markdown, latex or json")
 	return cmd
@@ -290,7 +306,8 @@ func (e *env) paths(c *common, args []string, lvl, fmtName, wrt string, limit, m
 }
 
 // explain runs explain: the command's, and the server's /api/explain.
-func (e *env) explain(c *common, args []string, lvl, fmtName, mode, wrt string) error {
+// dir, when not nil, is --direction.
+func (e *env) explain(c *common, args []string, lvl, fmtName, mode, wrt string, dir []pair) error {
 	f, err := textFormat(c.json, fmtName)
 	if err != nil {
 		return err
@@ -311,6 +328,18 @@ func (e *env) explain(c *common, args []string, lvl, fmtName, mode, wrt string) 
 	if m == verify.Forward && len(fn.Params) == 0 {
 		return badInput("explain --mode forward: %s has no inputs to differentiate by", fn.Name)
 	}
+	var direction map[string]float64
+	if dir != nil {
+		if m != verify.Forward {
+			return badInput("--direction is forward mode's: give --mode forward")
+		}
+		if wrt != "" {
+			return badInput("give --wrt or --direction, not both")
+		}
+		if direction, err = tangents(dir, prog.Graph, fn, r); err != nil {
+			return err
+		}
+	}
 	if wrt != "" {
 		i, err := wrtParam(wrt, prog.Graph, fn)
 		if err != nil {
@@ -320,12 +349,46 @@ func (e *env) explain(c *common, args []string, lvl, fmtName, mode, wrt string) 
 			return badInput("--wrt: %s does not depend on %s: its derivative is 0", fn.Name, wrt)
 		}
 	}
-	x, err := draw.Explain(r, &draw.Settings{Mode: m, Wrt: wrt})
+	x, err := draw.Explain(r, &draw.Settings{Mode: m, Wrt: wrt, Direction: direction, Stop: c.src.stop})
 	if err != nil {
 		return sourceError(prog, err)
 	}
 	x.Output = fn.Name // the function computed, not its top node
 	return x.Write(e.stdout, f)
+}
+
+// tangents reads --direction: a tangent for some of the parameters of fn,
+// the others 0. It refuses a name that is not a parameter or is given
+// twice, a value that is not a finite number, and a direction in which the
+// output does not change at all (only inputs it does not depend on).
+func tangents(dir []pair, g *ir.Graph, fn *ir.Func, r *reverse.Result) (map[string]float64, error) {
+	params := fn.ParamNames(g)
+	d := make(map[string]float64, len(dir))
+	moves := false
+	for _, p := range dir {
+		i := indexOf(params, p.name)
+		if i < 0 {
+			return nil, notParam("--direction", p.name, fn, params)
+		}
+		if _, twice := d[p.name]; twice {
+			return nil, badInput("--direction: %s is given twice", p.name)
+		}
+		v, err := constant(p.value)
+		if err != nil {
+			return nil, badInput("--direction: value of %s: %v", p.name, err)
+		}
+		if math.IsInf(v, 0) {
+			return nil, badInput("--direction: value of %s is %v: give a finite number", p.name, v)
+		}
+		d[p.name] = v
+		if _, used := r.Index(fn.Params[i]); used && v != 0 {
+			moves = true
+		}
+	}
+	if !moves {
+		return nil, badInput("--direction: %s does not change along it (every tangent of an input it depends on is 0): its derivative is 0; give a nonzero tangent, such as --direction %s=1", fn.Name, params[0])
+	}
+	return d, nil
 }
 
 // maxFlag checks the value v of the flag --name, one of the --max-… limits:

@@ -58,6 +58,7 @@ func (e *env) eval(c *common, args []string) error {
 	}
 	ev := ir.NewEvaluator(prog.Graph)
 	ev.Check = c.check
+	ev.Stop = c.src.stop
 	if len(fn.Outputs) > 0 {
 		return e.evalTuple(ev, prog, fn, x, c.json)
 	}

@@ -111,7 +111,7 @@ func (e *env) grad(f *gradFlags, args []string) error {
 	if _, err := maxFlag("max-numeric-inputs", f.maxNumeric); err != nil {
 		return err
 	}
-	opts := &verify.Settings{Level: lv, Check: f.check}
+	opts := &verify.Settings{Level: lv, Check: f.check, Stop: f.src.stop}
 	if f.mode == "all" {
 		if err := checkNumeric("--mode all", len(x), f.maxNumeric); err != nil {
 			return err

@@ -56,6 +56,9 @@ type source struct {
 	fn       string  // --func
 	maxBytes int64   // --max-bytes; 0 means no limit
 	maxWork  int64   // --max-work; 0 means no limit
+	// stop, if not nil, ends long evaluations early (the server's
+	// deadline); the command line has none.
+	stop ir.Stop
 	// tuples lets the target return a tuple (eval, jacobian); the other
 	// commands take functions of one result.
 	tuples bool

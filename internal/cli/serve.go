@@ -126,8 +126,11 @@ func openBrowser(url string) error {
 // --max-bytes, --max-work and --max-nodes (0: no limit); numeric
 // differences count against maxWork too.
 //
-// The computations do not observe ctx but for rendering: their work is
-// bounded before they start by maxWork.
+// Each request's work is bounded before it starts by maxWork, and its
+// evaluations (every mode of grad, eval, diff's value, the passes of
+// graph, paths and explain, the plot) poll ctx as they run: when its
+// deadline passes they stop, the worker is free at once, and the answer is
+// a 503 that says so.
 func Backend(maxBytes, maxWork int64, maxNodes int) server.Backend {
 	return func(ctx context.Context, command string, q *server.Query) (a server.Answer) {
 		var out bytes.Buffer
@@ -138,6 +141,9 @@ func Backend(maxBytes, maxWork int64, maxNodes int) server.Backend {
 			}
 		}()
 		if err := e.answer(ctx, command, q, maxBytes, maxWork, maxNodes); err != nil {
+			if errors.Is(err, ir.ErrStopped) || ctx.Err() != nil {
+				return stoppedAnswer(ctx)
+			}
 			return errorAnswer(err)
 		}
 		typ := "application/json"
@@ -148,6 +154,35 @@ func Backend(maxBytes, maxWork int64, maxNodes int) server.Backend {
 			typ = "text/plain; charset=utf-8"
 		}
 		return server.Answer{Status: http.StatusOK, Type: typ, Body: out.Bytes()}
+	}
+}
+
+// stoppedAnswer is the answer of a request whose evaluation was stopped at
+// its deadline: 503, as for a request that found no free worker.
+func stoppedAnswer(ctx context.Context) server.Answer {
+	msg := "the computation was stopped at the request's deadline"
+	if d, ok := ctx.Deadline(); ok && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		msg += fmt.Sprintf(" (serve's --timeout, passed %v ago)", time.Since(d).Round(time.Millisecond))
+	}
+	msg += ": give a smaller program, fewer points or steps, or a lower limit"
+	var b bytes.Buffer
+	writeJSON(&b, object{{"error", object{{"message", msg}}}})
+	return server.Answer{Status: http.StatusServiceUnavailable, Type: "application/json", Body: b.Bytes()}
+}
+
+// stopOf returns the ir.Stop of ctx: true once ctx is done.
+func stopOf(ctx context.Context) ir.Stop {
+	done := ctx.Done()
+	if done == nil {
+		return nil
+	}
+	return func() bool {
+		select {
+		case <-done:
+			return true
+		default:
+			return false
+		}
 	}
 }
 
@@ -166,7 +201,7 @@ func (e *env) answer(ctx context.Context, command string, q *server.Query, maxBy
 		return badInput(`"program" is empty: write a definition such as f(x) = x^2, or an expression such as x^2*sin(y)`)
 	}
 	c := common{
-		src:   source{expr: q.Program, fn: q.Func, maxBytes: maxBytes, maxWork: maxWork},
+		src:   source{expr: q.Program, fn: q.Func, maxBytes: maxBytes, maxWork: maxWork, stop: stopOf(ctx)},
 		json:  q.Format == "" || q.Format == "json",
 		check: q.Check,
 	}
@@ -175,6 +210,9 @@ func (e *env) answer(ctx context.Context, command string, q *server.Query, maxBy
 		for i, p := range q.At {
 			c.pts[i] = pair{p.Name, p.Value}
 		}
+	}
+	if q.Direction != nil && command != "explain" {
+		return badInput(`"direction": only explain takes a direction`)
 	}
 	if q.Format != "" && command != "paths" && command != "explain" {
 		return badInput("%q: only paths and explain take a format", q.Format)
@@ -203,7 +241,14 @@ func (e *env) answer(ctx context.Context, command string, q *server.Query, maxBy
 		}
 		return e.paths(&c, nil, q.Level, fmtName, q.Wrt, limit, draw.MaxPathLimit)
 	case "explain":
-		return e.explain(&c, nil, q.Level, fmtName, q.Mode, q.Wrt)
+		var dir []pair
+		if q.Direction != nil {
+			dir = make([]pair, len(q.Direction))
+			for i, p := range q.Direction {
+				dir[i] = pair{p.Name, p.Value}
+			}
+		}
+		return e.explain(&c, nil, q.Level, fmtName, q.Mode, q.Wrt, dir)
 	case "inputs":
 		return e.inputs(&c)
 	case "plot":
@@ -264,8 +309,19 @@ func (e *env) plot(ctx context.Context, c *common, q *server.Query) error {
 	if span == 0 {
 		span = 2
 	}
+	method := q.Descent
+	if method == "" {
+		method = "normalized"
+	}
 	if rate == 0 {
-		rate = 0.01
+		switch method {
+		case "normalized":
+			rate = 0.1
+		case "armijo":
+			rate = 1
+		default:
+			rate = 0.01
+		}
 	}
 	switch {
 	case grid < 2 || grid > maxPlotGrid:
@@ -276,13 +332,20 @@ func (e *env) plot(ctx context.Context, c *common, q *server.Query) error {
 		return badInput("plot: steps must be between 0 and %d, got %d", maxPlotSteps, steps)
 	case math.IsNaN(rate) || math.IsInf(rate, 0):
 		return badInput("plot: rate must be a number, got %v", rate)
+	case method != "normalized" && method != "fixed" && method != "armijo":
+		return badInput("plot: descent must be normalized, fixed or armijo, got %q", method)
 	}
 	points := grid
 	if len(names) == 2 {
 		points *= grid
 	}
-	// A reverse pass costs about three evaluations.
-	if err := c.src.checkPasses("plot (its grid and its descent)", points+3*steps); err != nil {
+	// A reverse pass costs about three evaluations; the line search
+	// evaluates up to maxHalvings more points per step.
+	perStep := 3
+	if method == "armijo" {
+		perStep += maxHalvings
+	}
+	if err := c.src.checkPasses("plot (its grid and its descent)", points+perStep*steps); err != nil {
 		return err
 	}
 	axis := func(i int) []num {
@@ -293,6 +356,7 @@ func (e *env) plot(ctx context.Context, c *common, q *server.Query) error {
 		return a
 	}
 	ev := ir.NewEvaluator(g)
+	ev.Stop = c.src.stop
 	xs := axis(0)
 	ys := []num{0}
 	out := object{{"function", fn.Name}, {"inputs", names}, {"x", xs}}
@@ -323,26 +387,70 @@ func (e *env) plot(ctx context.Context, c *common, q *server.Query) error {
 	out = append(out, field{"values", values})
 	var descent []object
 	at := slices.Clone(x0)
+	next := make([]float64, len(at))
+descend:
 	for k := 0; k <= steps; k++ {
-		v, grad, err := verify.Gradient(nil, g, fn, at, verify.Reverse, nil)
+		v, grad, err := verify.Gradient(nil, g, fn, at, verify.Reverse, &verify.Settings{Stop: c.src.stop})
 		if err != nil {
 			return sourceError(prog, err)
 		}
 		p := make([]num, len(at))
 		gr := make([]num, len(at))
+		norm2 := 0.0
 		for i := range at {
 			p[i], gr[i] = num(at[i]), num(grad[i])
+			norm2 += grad[i] * grad[i]
 		}
-		descent = append(descent, object{{"at", p}, {"value", num(v)}, {"gradient", gr}})
-		finite := !math.IsNaN(v) && !math.IsInf(v, 0)
+		step := object{{"at", p}, {"value", num(v)}, {"gradient", gr}}
+		if k == steps || norm2 == 0 || !isFinite(v) || !isFinite(norm2) {
+			descent = append(descent, step)
+			break // the last step, a stationary point, or the descent diverged
+		}
+		// The step is next = at - t·grad, for the t of the method.
+		t := rate
+		switch method {
+		case "normalized":
+			t = rate / math.Sqrt(norm2)
+		case "armijo":
+			// Halve t until f(next) ≤ f(at) - c·t·|grad|², Armijo's
+			// sufficient decrease, with c = 1e-4; if no t does, the
+			// descent ends here.
+			found := false
+			for h := 0; h <= maxHalvings && !found; h++ {
+				if h > 0 {
+					t /= 2
+				}
+				for i := range at {
+					next[i] = at[i] - t*grad[i]
+				}
+				fn1, err := ev.Apply(fn, next)
+				if err != nil {
+					return sourceError(prog, err)
+				}
+				found = fn1 <= v-1e-4*t*norm2
+			}
+			if !found {
+				descent = append(descent, step)
+				break descend
+			}
+			step = append(step, field{"rate", num(t)})
+		}
+		descent = append(descent, step)
+		finite := true
 		for i := range at {
-			at[i] -= rate * grad[i]
-			finite = finite && !math.IsNaN(at[i]) && !math.IsInf(at[i], 0)
+			at[i] -= t * grad[i]
+			finite = finite && isFinite(at[i])
 		}
 		if !finite {
 			break // the descent diverged: the steps so far show it
 		}
 	}
-	out = append(out, field{"rate", num(rate)}, field{"descent", descent})
+	out = append(out, field{"rate", num(rate)}, field{"method", method}, field{"descent", descent})
 	return writeJSON(e.stdout, out)
 }
+
+// maxHalvings is the most times the line search of plot's armijo descent
+// halves a step before it takes it anyway.
+const maxHalvings = 50
+
+func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -3,12 +3,15 @@ package server_test
 import (
 	"context"
 	"encoding/xml"
+	"errors"
 	"flag"
 	"io"
+	"math"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -62,7 +65,7 @@ func browser(t *testing.T) (context.Context, string) {
 	)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelT := context.WithTimeout(ctx, 5*time.Minute) // the machine may be shared and loaded
 	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
 	if err := chromedp.Run(ctx); err != nil {
 		t.Skipf("chromium does not start: %v", err)
@@ -137,7 +140,7 @@ func TestBrowser(t *testing.T) {
 			waitText(`#value`, "-0.57023324876894"),
 			waitJS(`document.querySelectorAll('#graph-svg .node').length === 6`),
 			waitJS(`!!document.querySelector('#mathml math mfrac')`),
-			waitJS(`document.querySelectorAll('#modes tbody tr').length === 3`),
+			waitJS(`document.querySelectorAll('#modes tbody tr').length === 5`),
 			shot(t, "explorer-seed.png"),
 			// What "Download SVG" saves.
 			chromedp.Evaluate(`new XMLSerializer().serializeToString(document.getElementById('graph-svg'))`, &svgText),
@@ -375,7 +378,194 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("a forward-mode step shows %q, no derivative", shown)
 		}
 	})
+	t.Run("forward mode with a direction", func(t *testing.T) {
+		var got struct {
+			Done       string
+			G1, G2, Dv string
+		}
+		err := chromedp.Run(ctx,
+			setProgram(seedProgram, "x_1", "x_2"),
+			setField("level", "functions"),
+			setField("at-0", "2"),
+			setField("at-1", "3"),
+			waitText(`#gradient [data-param="x_1"]`, "18260.7627311899"),
+			setField("mode", "forward"),
+			waitJS(`document.getElementById('dir-1')?.dataset.name === 'x_2'`),
+			setField("dir-0", "1"),
+			setField("dir-1", "0.5"),
+			waitJS(`document.getElementById('step-done')?.textContent.includes('∇f·d')`),
+			shot(t, "explorer-direction.png"),
+			chromedp.Evaluate(`({
+				Done: document.getElementById('step-done').textContent,
+				G1: document.querySelector('#gradient [data-param="x_1"]').textContent,
+				G2: document.querySelector('#gradient [data-param="x_2"]').textContent,
+				Dv: new URLSearchParams(location.hash.slice(1)).get('dv'),
+			})`, &got),
+		)
+		if err != nil {
+			t.Fatal(err, dump(ctx))
+		}
+		// The derivative shown is ∇f·d, d = (1, 0.5), with ∇f from reverse mode.
+		_, after, _ := strings.Cut(got.Done, "∇f·d = ")
+		shown, _, _ := strings.Cut(after, " ")
+		d, err1 := strconv.ParseFloat(shown, 64)
+		g1, err2 := strconv.ParseFloat(got.G1, 64)
+		g2, err3 := strconv.ParseFloat(got.G2, 64)
+		if err := errors.Join(err1, err2, err3); err != nil {
+			t.Fatalf("%v in %+v", err, got)
+		}
+		if want := g1 + 0.5*g2; math.Abs(d-want) > 1e-12*math.Abs(want) {
+			t.Errorf("the directional derivative is %v, ∇f·d = %v: %q", d, want, got.Done)
+		}
+		if got.Dv != "x_1=1,x_2=0.5" {
+			t.Errorf("the URL holds the direction %q", got.Dv)
+		}
+	})
+
+	t.Run("function picker", func(t *testing.T) {
+		var link, fn string
+		err := chromedp.Run(ctx,
+			chromedp.SetValue("#mode", "reverse", chromedp.ByID),
+			chromedp.Evaluate(`document.getElementById('mode').dispatchEvent(new Event('change'))`, nil),
+			waitJS(`document.getElementById('func').options.length === 4 && document.getElementById('func').selectedOptions[0].textContent === 'f (last)'`),
+			setField("func", "f_2"),
+			// f_2(x, y) = x^y at (2, 3): ∂/∂x = y·x^(y-1) = 12, ∂/∂y = x^y·ln x = 8 ln 2.
+			waitJS(`document.getElementById('at-1')?.dataset.name === 'y'`),
+			setField("at-0", "2"),
+			setField("at-1", "3"),
+			waitText(`#gradient [data-param="x"]`, "12"),
+			waitText(`#gradient [data-param="y"]`, "5.54517744447956"),
+			waitJS(`document.querySelectorAll('#graph-svg .node').length === 3`),
+			chromedp.Location(&link),
+		)
+		if err != nil {
+			t.Fatal(err, dump(ctx))
+		}
+		if !strings.Contains(link, "fn=f_2") {
+			t.Errorf("the URL %q does not hold the function", link)
+		}
+		tab, cancel := chromedp.NewContext(ctx)
+		defer cancel()
+		err = chromedp.Run(tab,
+			chromedp.Navigate(link),
+			waitText(`#gradient [data-param="y"]`, "5.54517744447956"),
+			chromedp.Value("#func", &fn, chromedp.ByID),
+		)
+		if err != nil {
+			t.Fatal(err, dump(ctx))
+		}
+		if fn != "f_2" {
+			t.Errorf("the link opens with function %q, not f_2", fn)
+		}
+		cancel() // close the tab: the first one is in front again
+		// Back to the last function.
+		err = chromedp.Run(ctx,
+			chromedp.Evaluate(`(() => { const s = document.getElementById('func'); s.value = ''; s.dispatchEvent(new Event('change')); })()`, nil),
+			waitJS(`!!document.querySelector('#gradient [data-param="x_1"]')`),
+		)
+		if err != nil {
+			t.Fatal(err, dump(ctx))
+		}
+	})
+
+	t.Run("gradient descent", func(t *testing.T) {
+		var end []float64
+		var note string
+		err := chromedp.Run(ctx,
+			setProgram("f(x, y) = x^2 + 3*y^2", "x", "y"),
+			setField("at-0", "1"),
+			setField("at-1", "1"),
+			waitJS(`document.getElementById('plot-note').textContent.includes('from (1, 1)')`),
+			chromedp.Evaluate(`JSON.parse(document.getElementById('plot-note').dataset.end)`, &end),
+			chromedp.Text("#plot-note", &note, chromedp.ByID),
+			chromedp.ScrollIntoView("#plot", chromedp.ByID),
+			shot(t, "explorer-descent.png"),
+		)
+		if err != nil {
+			t.Fatal(err, dump(ctx))
+		}
+		if len(end) != 2 || math.Hypot(end[0], end[1]) > 0.1 || strings.Contains(note, "outside") {
+			t.Errorf("the default descent on x^2 + 3y^2 from (1, 1) ends at %v: %s", end, note)
+		}
+		err = chromedp.Run(ctx,
+			setField("rate", "1"),
+			setField("method", "armijo"),
+			waitJS(`document.getElementById('plot-note').textContent.includes('line search')`),
+			chromedp.Evaluate(`JSON.parse(document.getElementById('plot-note').dataset.end)`, &end),
+		)
+		if err != nil {
+			t.Fatal(err, dump(ctx))
+		}
+		if math.Hypot(end[0], end[1]) > 1e-3 {
+			t.Errorf("the line search on x^2 + 3y^2 from (1, 1) ends at %v", end)
+		}
+	})
+
+	t.Run("layout", func(t *testing.T) {
+		// Wide content scrolls inside its own box or wraps: no panel, and
+		// not the page, is wider than it shows.
+		clipped := `[...document.querySelectorAll('.panel'), document.documentElement]
+			.filter(e => e.scrollWidth > e.clientWidth + 1)
+			.map(e => (e.querySelector('h2')?.textContent || e.tagName) + ': ' + e.scrollWidth + ' > ' + e.clientWidth)`
+		for _, w := range []int64{1400, 800} {
+			var bad []string
+			err := chromedp.Run(ctx,
+				chromedp.EmulateViewport(w, 1700),
+				setProgram(seedProgram, "x_1", "x_2"),
+				setField("method", "normalized"),
+				setField("rate", "0.1"),
+				setField("at-0", "2"),
+				setField("at-1", "3"),
+				waitText(`#gradient [data-param="x_1"]`, "18260.7627311899"),
+				waitJS(`document.querySelectorAll('#paths tbody td.product').length === 3 && document.querySelectorAll('#modes tbody tr').length === 5 && !!document.querySelector('#mathml math')`),
+				chromedp.Evaluate(clipped, &bad),
+			)
+			if err != nil {
+				t.Fatal(err, dump(ctx))
+			}
+			if len(bad) > 0 {
+				t.Errorf("at %d px, content wider than its panel: %q", w, bad)
+			}
+			name := "explorer-seed.png"
+			if w == 800 {
+				name = "explorer-narrow.png"
+			}
+			if err := chromedp.Run(ctx, chromedp.ScrollIntoView("header", chromedp.ByQuery), shot(t, name)); err != nil {
+				t.Fatal(err, dump(ctx))
+			}
+		}
+	})
 	t.Logf("browser tests: %v", time.Since(start).Round(time.Millisecond))
+}
+
+// setProgram pastes text as the program and waits for the point's fields
+// of its inputs, names, to replace the last program's.
+func setProgram(text string, names ...string) chromedp.Action {
+	var want []string
+	for i, n := range names {
+		want = append(want, `document.getElementById('at-`+itoa(i)+`')?.dataset.name === `+jsString(n))
+	}
+	return chromedp.Tasks{pasteProgram(text), waitJS(strings.Join(want, " && "))}
+}
+
+// setField sets the value of the input id, as typing does.
+func setField(id, value string) chromedp.Action {
+	return chromedp.Evaluate(`(() => { const e = document.getElementById(`+jsString(id)+`); e.value = `+jsString(value)+`; e.dispatchEvent(new Event('input')); e.dispatchEvent(new Event('change')); })()`, nil)
+}
+
+// dump returns what the page shows where the tests look, for a failure.
+func dump(ctx context.Context) string {
+	var d string
+	chromedp.Run(ctx, chromedp.Evaluate(`JSON.stringify({
+		hash: location.hash.slice(0, 300),
+		error: document.getElementById('error').hidden ? '' : document.getElementById('error').textContent,
+		step: document.getElementById('step').textContent,
+		grad: document.getElementById('gradient').textContent,
+		func: document.getElementById('func').value,
+		dir: document.getElementById('direction').textContent,
+		plot: document.getElementById('plot-note').textContent,
+	})`, &d))
+	return d
 }
 
 func itoa(i int) string {

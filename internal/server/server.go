@@ -40,14 +40,24 @@ type Query struct {
 	Limit  int    `json:"limit,omitempty"`
 	// Check is --check.
 	Check bool `json:"check,omitempty"`
+	// Direction is explain's --direction: forward mode's direction,
+	// {"x_1": 1, "x_2": 0.5}, the inputs left out 0.
+	Direction Point `json:"direction,omitempty"`
 
-	// Span, Grid, Rate and Steps are plot's: the plot covers At ± Span
-	// on each axis with Grid points a side, and gradient descent takes
-	// Steps steps of rate Rate from At.
-	Span  float64 `json:"span,omitempty"`
-	Grid  int     `json:"grid,omitempty"`
-	Rate  float64 `json:"rate,omitempty"`
-	Steps int     `json:"steps,omitempty"`
+	// Span, Grid, Rate, Steps and Descent are plot's: the plot covers At
+	// ± Span on each axis with Grid points a side, and gradient descent
+	// takes Steps steps from At. Descent is how a step is taken:
+	// "normalized" (the default: Rate times the unit vector of the
+	// gradient, a step of length Rate however steep the function),
+	// "fixed" (Rate times the gradient, the textbook rule, which diverges
+	// when Rate is too large for the curvature) or "armijo" (a
+	// backtracking line search: from Rate times the gradient, halve the
+	// step until it decreases the value enough).
+	Span    float64 `json:"span,omitempty"`
+	Grid    int     `json:"grid,omitempty"`
+	Rate    float64 `json:"rate,omitempty"`
+	Steps   int     `json:"steps,omitempty"`
+	Descent string  `json:"descent,omitempty"`
 }
 
 // Point is a point in the order its names were given.
@@ -299,6 +309,9 @@ func (sv *server) api(w http.ResponseWriter, r *http.Request, command string) {
 	}
 	if a.Type == "" {
 		a.Type = "application/json"
+	}
+	if a.Status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
 	}
 	w.Header().Set("Content-Type", a.Type)
 	w.Header().Set("Cache-Control", "no-store")

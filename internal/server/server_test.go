@@ -2,10 +2,12 @@ package server_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -93,6 +95,8 @@ func TestAPIIsTheCommand(t *testing.T) {
 		{"paths", map[string]any{"at": at, "wrt": "x_1"}, []string{"--at", "x_1=2,x_2=3", "--wrt", "x_1"}},
 		{"explain", map[string]any{"at": at}, []string{"--at", "x_1=2,x_2=3"}},
 		{"explain", map[string]any{"at": at, "mode": "forward", "wrt": "x_2"}, []string{"--at", "x_1=2,x_2=3", "--mode", "forward", "--wrt", "x_2"}},
+		{"explain", map[string]any{"at": at, "mode": "forward", "direction": map[string]any{"x_1": 1, "x_2": 0.5}}, []string{"--at", "x_1=2,x_2=3", "--mode", "forward", "--direction", "x_1=1,x_2=0.5"}},
+		{"explain", map[string]any{"at": at, "mode": "forward", "direction": map[string]any{"x_3": 1}}, []string{"--at", "x_1=2,x_2=3", "--mode", "forward", "--direction", "x_3=1"}},
 		{"grad", map[string]any{"at": map[string]any{"x_1": 2}}, []string{"--at", "x_1=2"}},
 		{"grad", map[string]any{"at": map[string]any{"x_1": "pi/2", "x_2": 3}}, []string{"--at", "x_1=pi/2,x_2=3"}},
 		{"paths", map[string]any{"at": at, "wrt": "z"}, []string{"--at", "x_1=2,x_2=3", "--wrt", "z"}},
@@ -355,6 +359,57 @@ func TestDeadlineAndSaturation(t *testing.T) {
 	}
 }
 
+// Work past the deadline is stopped: with no --max-work, a program of 2^30
+// evaluations would run for minutes, but each request is answered 503 soon
+// after its deadline and frees its worker at once, so that the next
+// request, on a server of one worker, gets it.
+func TestWorkStoppedAtDeadline(t *testing.T) {
+	const timeout = 300 * time.Millisecond
+	srv := httptest.NewServer(server.New(cli.Backend(server.DefaultMaxBody, 0, 0),
+		&server.Settings{MaxConcurrent: 1, Timeout: timeout, QueueWait: 150 * time.Millisecond}))
+	defer srv.Close()
+	heavy := doubling(30)
+	at := map[string]any{"x": 1}
+	for _, tt := range []struct {
+		command string
+		q       map[string]any
+	}{
+		{"eval", map[string]any{}},
+		{"grad", map[string]any{"mode": "reverse"}},
+		{"grad", map[string]any{"mode": "forward"}},
+		{"grad", map[string]any{"mode": "reverse", "level": "functions", "check": true}},
+		{"diff", map[string]any{"wrt": "x"}},
+		{"graph", map[string]any{}},
+		{"paths", map[string]any{"wrt": "x"}},
+		{"explain", map[string]any{}},
+		{"explain", map[string]any{"mode": "forward"}},
+		{"plot", map[string]any{"steps": 3}},
+	} {
+		q := map[string]any{"program": heavy, "at": at}
+		for k, v := range tt.q {
+			q[k] = v
+		}
+		name := fmt.Sprint(tt.command, " ", tt.q)
+		start := time.Now()
+		status, h, body := post(t, srv.URL+"/api/"+tt.command, q)
+		took := time.Since(start)
+		if status != 503 || h.Get("Retry-After") == "" || !strings.Contains(string(body), "deadline") {
+			t.Errorf("%s: %d %.200s, want 503 naming the deadline", name, status, body)
+		}
+		// Generous for a loaded machine; without cancellation the work
+		// takes minutes.
+		if took > timeout+2*time.Second {
+			t.Errorf("%s: answered after %v", name, took)
+		}
+		// The one worker is free again: a small request gets it within
+		// the queue's wait.
+		status, _, body = post(t, srv.URL+"/api/eval", map[string]any{"program": "f(x) = x^2", "at": at})
+		if status != 200 {
+			t.Errorf("after %s: a small request got %d %.200s: the worker is still taken", name, status, body)
+		}
+	}
+}
+
 // Serve stops when its context is done, after the requests in flight.
 func TestServeShutdown(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -405,7 +460,7 @@ func TestInputsAndPlot(t *testing.T) {
 			Gradient []float64
 		}
 	}
-	status, _, body = post(t, srv.URL+"/api/plot", map[string]any{"program": "f(x, y) = x^2 + 4*y^2", "at": map[string]any{"x": 1, "y": 1}, "grid": 11, "steps": 30, "rate": 0.1})
+	status, _, body = post(t, srv.URL+"/api/plot", map[string]any{"program": "f(x, y) = x^2 + 4*y^2", "at": map[string]any{"x": 1, "y": 1}, "grid": 11, "steps": 30, "rate": 0.1, "descent": "fixed"})
 	if status != 200 {
 		t.Fatalf("plot: %d %s", status, body)
 	}
@@ -417,5 +472,66 @@ func TestInputsAndPlot(t *testing.T) {
 	}
 	if end := p.Descent[30]; end.Value > 1e-2 || p.Descent[1].At[0] != 0.8 {
 		t.Errorf("descent: first step %v, last %v", p.Descent[1].At, end)
+	}
+}
+
+// The descents: on the seed, where the gradient is 18,260, a fixed rate of
+// 0.01 leaves the plot and diverges at once while normalized steps and the
+// line search go downhill and stay in the window; on x^2 + 3y^2 the line
+// search converges to (0, 0).
+func TestDescent(t *testing.T) {
+	srv := newServer(t, nil)
+	type descent struct {
+		Method  string
+		Descent []struct {
+			At    []float64
+			Value any
+			Rate  float64
+		}
+	}
+	plot := func(program string, at map[string]any, q map[string]any) descent {
+		t.Helper()
+		q["program"], q["at"], q["grid"] = program, at, 5
+		status, _, body := post(t, srv.URL+"/api/plot", q)
+		var d descent
+		if status != 200 || json.Unmarshal(body, &d) != nil {
+			t.Fatalf("plot %v: %d %s", q, status, body)
+		}
+		return d
+	}
+	seedAt := map[string]any{"x_1": 2, "x_2": 3}
+	fixed := plot(seed(t), seedAt, map[string]any{"steps": 20, "rate": 0.01, "descent": "fixed"})
+	if n := len(fixed.Descent); n != 2 || fixed.Descent[1].Value != "NaN" {
+		t.Errorf("fixed rate 0.01 on the seed: %d steps, last %v; want a NaN after one step", n, fixed.Descent[n-1])
+	}
+	for _, method := range []string{"", "normalized", "armijo"} {
+		d := plot(seed(t), seedAt, map[string]any{"steps": 20, "descent": method})
+		if want := cmp.Or(method, "normalized"); d.Method != want {
+			t.Errorf("method %q, want %q", d.Method, want)
+		}
+		first, last := d.Descent[0], d.Descent[len(d.Descent)-1]
+		// The line search ends where no step decreases the value enough.
+		if len(d.Descent) != 21 && (d.Method != "armijo" || len(d.Descent) < 3) || last.Value.(float64) >= first.Value.(float64) {
+			t.Errorf("%s on the seed: %d steps, from %v to %v", d.Method, len(d.Descent), first.Value, last.Value)
+		}
+		for k := 1; k < len(d.Descent) && d.Method == "armijo"; k++ {
+			if d.Descent[k].Value.(float64) > d.Descent[k-1].Value.(float64) {
+				t.Errorf("armijo on the seed: step %d goes up, from %v to %v", k, d.Descent[k-1].Value, d.Descent[k].Value)
+			}
+		}
+		for _, s := range d.Descent {
+			if math.Abs(s.At[0]-2) > 2 || math.Abs(s.At[1]-3) > 2 {
+				t.Errorf("%s on the seed: the step at %v leaves the window (2, 3) ± 2", d.Method, s.At)
+				break
+			}
+		}
+	}
+	d := plot("f(x, y) = x^2 + 3*y^2", map[string]any{"x": 1, "y": 1}, map[string]any{"steps": 30, "descent": "armijo"})
+	if end := d.Descent[len(d.Descent)-1]; math.Hypot(end.At[0], end.At[1]) > 1e-3 {
+		t.Errorf("armijo on x^2 + 3y^2: ends at %v", end.At)
+	}
+	status, _, body := post(t, srv.URL+"/api/plot", map[string]any{"program": "f(x) = x^2", "at": map[string]any{"x": 1}, "descent": "newton"})
+	if status != 400 || !strings.Contains(string(body), "normalized, fixed or armijo") {
+		t.Errorf("descent newton: %d %s", status, body)
 	}
 }

@@ -20,16 +20,19 @@ const $ = (id) => document.getElementById(id);
 const state = {
   program: SEED,
   at: { ...SEED_AT },
+  func: '', // '': the last function defined
   level: 'functions',
   mode: 'reverse',
-  direction: '',
+  direction: {}, // forward mode's tangents by input; {} : the unit vector of the first
   step: -1, // -1: the last step
   pathsWrt: '',
   diffWrt: '',
-  rate: 0.01,
+  method: 'normalized',
+  rate: 0.1,
   steps: 20,
   span: 2,
 };
+const METHODS = ['normalized', 'armijo', 'fixed'];
 
 // The last value given to each name of an input.
 const remembered = {};
@@ -70,12 +73,15 @@ function saveHash() {
   const p = new URLSearchParams();
   p.set('p', state.program);
   p.set('at', Object.entries(state.at).map(([k, v]) => `${k}=${v}`).join(','));
+  if (state.func) p.set('fn', state.func);
   p.set('level', state.level);
   p.set('mode', state.mode);
-  if (state.direction) p.set('dir', state.direction);
+  const dv = Object.entries(state.direction).map(([k, v]) => `${k}=${v}`).join(',');
+  if (dv) p.set('dv', dv);
   p.set('step', String(state.step));
   if (state.pathsWrt) p.set('pw', state.pathsWrt);
   if (state.diffWrt) p.set('dw', state.diffWrt);
+  p.set('gd', state.method);
   p.set('rate', String(state.rate));
   p.set('steps', String(state.steps));
   p.set('span', String(state.span));
@@ -94,9 +100,19 @@ function loadHash() {
       if (k && v !== undefined && v !== '' && isFinite(Number(v))) state.at[k] = Number(v);
     }
   }
+  state.func = p.get('fn') || '';
   state.level = p.get('level') === 'primitives' ? 'primitives' : 'functions';
   state.mode = p.get('mode') === 'forward' ? 'forward' : 'reverse';
-  state.direction = p.get('dir') || '';
+  state.direction = {};
+  if (p.has('dv')) {
+    for (const item of p.get('dv').split(',')) {
+      const [k, v] = item.split('=');
+      if (k && v !== undefined && v !== '' && isFinite(Number(v))) state.direction[k] = Number(v);
+    }
+  } else if (p.get('dir')) {
+    state.direction[p.get('dir')] = 1; // links from before directions: the unit vector of an input
+  }
+  state.method = METHODS.includes(p.get('gd')) ? p.get('gd') : 'normalized';
   state.step = parseInt(p.get('step') ?? '-1', 10);
   if (!Number.isFinite(state.step)) state.step = -1;
   state.pathsWrt = p.get('pw') || '';
@@ -140,7 +156,44 @@ async function api(command, body, signal, asText) {
 }
 
 function query(extra) {
-  return { program: state.program, at: { ...state.at }, level: state.level, ...extra };
+  const q = { program: state.program, at: { ...state.at }, level: state.level, ...extra };
+  if (state.func) q.func = state.func;
+  return q;
+}
+
+// ---- forward mode's direction ----
+
+// buildDirection shows a number field per input for the direction d of
+// forward mode, the unit vector of the first input unless chosen.
+function buildDirection(names) {
+  const d = {};
+  for (const n of names) if (n in state.direction) d[n] = state.direction[n];
+  if (!Object.values(d).some((v) => v !== 0) && names.length) {
+    for (const n of names) d[n] = 0;
+    d[names[0]] = 1;
+  }
+  for (const n of names) if (!(n in d)) d[n] = 0;
+  state.direction = d;
+  const box = $('direction');
+  const same = box.dataset.names === names.join(',');
+  if (same) {
+    names.forEach((n, i) => { const f = $('dir-' + i); if (f && Number(f.value) !== d[n]) f.value = String(d[n]); });
+    return;
+  }
+  box.dataset.names = names.join(',');
+  box.textContent = '';
+  names.forEach((n, i) => {
+    const f = el('input', { type: 'number', step: 'any', id: 'dir-' + i, 'data-name': n });
+    f.value = String(d[n]);
+    f.addEventListener('input', () => {
+      const v = Number(f.value);
+      if (f.value === '' || !Number.isFinite(v)) return;
+      state.direction[n] = v;
+      state.step = -1;
+      schedule(200);
+    });
+    box.append(el('label', { for: 'dir-' + i }, n), f);
+  });
 }
 
 // ---- errors in the editor ----
@@ -232,6 +285,19 @@ function buildPoint(names) {
   });
 }
 
+// buildFuncs fills the function picker: every function of the program,
+// the one computed selected ('' in the state: the last one).
+function buildFuncs(funcs, computed) {
+  const sel = $('func');
+  const key = funcs.join('\n');
+  if (sel.dataset.funcs !== key) {
+    sel.dataset.funcs = key;
+    sel.textContent = '';
+    funcs.forEach((f, i) => sel.append(el('option', { value: i === funcs.length - 1 ? '' : f }, f + (i === funcs.length - 1 ? ' (last)' : ''))));
+  }
+  sel.value = computed === funcs[funcs.length - 1] ? '' : computed;
+}
+
 function fillSelect(sel, names, chosen) {
   const keep = names.includes(chosen) ? chosen : names[0] || '';
   sel.textContent = '';
@@ -256,7 +322,16 @@ async function refresh() {
   saveHash();
   let inputs;
   try {
-    inputs = await api('inputs', { program: state.program }, signal);
+    const q = { program: state.program };
+    if (state.func) q.func = state.func;
+    try {
+      inputs = await api('inputs', q, signal);
+    } catch (err) {
+      // The chosen function is gone (renamed, deleted): back to the last.
+      if (!state.func || err.name === 'AbortError' || (err.detail && err.detail.line)) throw err;
+      inputs = await api('inputs', { program: state.program }, signal);
+      state.func = '';
+    }
   } catch (err) {
     if (err.name === 'AbortError' || gen !== generation) return;
     showError(err);
@@ -264,13 +339,14 @@ async function refresh() {
   }
   if (gen !== generation) return;
   clearError();
+  buildFuncs(inputs.functions, inputs.function);
   buildPoint(inputs.inputs);
   last.inputs = inputs.inputs;
   last.fname = inputs.function;
   const names = inputs.inputs;
   state.pathsWrt = fillSelect($('paths-wrt'), names, state.pathsWrt);
   state.diffWrt = fillSelect($('diff-wrt'), names, state.diffWrt);
-  state.direction = fillSelect($('direction'), names, state.direction);
+  buildDirection(names);
   saveHash();
   const tasks = [
     gradient(signal, gen),
@@ -324,15 +400,17 @@ function modes(signal, gen) {
   return run(gen, $('worst'), async () => {
     const r = await api('grad', query({ mode: 'all' }), signal);
     if (gen !== generation) return;
+    // One row per mode, so that the table is as wide as the inputs are
+    // many, not the modes.
     const t = $('modes');
     const names = Object.keys(r.modes);
+    const params = Object.keys(r.gradient);
     t.tHead.textContent = '';
-    t.tHead.append(el('tr', {}, el('th', {}, ''), ...names.map((m) => el('th', {}, m))));
+    t.tHead.append(el('tr', {}, el('th', {}, 'mode'), el('th', {}, 'value'), ...params.map((p) => el('th', {}, '∂/∂' + p))));
     const body = t.tBodies[0];
     body.textContent = '';
-    body.append(el('tr', {}, el('td', {}, 'value'), ...names.map((m) => el('td', {}, fmt(r.modes[m].value)))));
-    for (const p of Object.keys(r.gradient)) {
-      body.append(el('tr', {}, el('td', {}, '∂/∂' + p), ...names.map((m) => el('td', {}, fmt(r.modes[m].gradient[p])))));
+    for (const m of names) {
+      body.append(el('tr', { 'data-mode': m }, el('td', {}, m), el('td', {}, fmt(r.modes[m].value)), ...params.map((p) => el('td', {}, fmt(r.modes[m].gradient[p])))));
     }
     const w = r.worst;
     $('worst').textContent = `Worst disagreement: ${short(w.exact.relative)} relative among exact modes (${w.exact.mode} on ${w.exact.param}); ${short(w.numeric.relative)} for numeric differences (on ${w.numeric.param}).`;
@@ -496,13 +574,22 @@ function steps() {
 
 function explain(signal, gen) {
   return run(gen, $('step'), async () => {
-    const body = query({ mode: state.mode });
-    if (state.mode === 'forward') body.wrt = state.direction;
-    const x = await api('explain', body, signal);
+    const x = await api('explain', explainQuery({}), signal);
     if (gen !== generation) return;
     last.explain = x;
     renderStep();
   });
+}
+
+function explainQuery(extra) {
+  const body = query({ mode: state.mode, ...extra });
+  if (state.mode === 'forward') body.direction = { ...state.direction };
+  return body;
+}
+
+// along says what forward mode differentiates by.
+function along(x) {
+  return x.wrt ? `of ${x.wrt}` : `d = (${Object.entries(x.direction).map(([k, v]) => `${k}: ${fmt(v)}`).join(', ')})`;
 }
 
 function terms(s, lhs, value) {
@@ -540,14 +627,15 @@ function renderStep() {
     phase = `Backward pass: node ${cur.i + 1} of ${x.backward.length}, its adjoint as the sum over the nodes that use it of their adjoint × the local partial derivative.`;
     text = terms(s, `adj(${s.name})`, s.adjoint) || `adj(${s.name}) = ${fmt(s.adjoint)}   (the output: ∂${x.output}/∂${x.output} = 1)`;
   } else {
-    phase = `Forward mode in the direction of ${x.wrt}: node ${cur.i + 1} of ${x.steps.length}, its value and its derivative from its arguments'.`;
+    phase = `Forward mode in the direction ${along(x)}: node ${cur.i + 1} of ${x.steps.length}, its value and its derivative from its arguments'.`;
     const val = s.def && s.def !== s.name ? `${s.name} = ${s.def} = ${s.at} = ${fmt(s.value)}` : `${s.name} = ${fmt(s.value)}`;
     text = val + '\n' + (terms(s, s.derivative_name, s.derivative) || `${s.derivative_name} = ${fmt(s.derivative)}`);
   }
   box.append(el('div', { class: 'phase' }, phase), el('div', { class: 'eq', id: 'step-text' }, text));
   if (k === all.length - 1) {
     const res = x.mode === 'forward'
-      ? `Done: ∂${x.output}/∂${x.wrt} = ${fmt(x.derivative)}.`
+      ? (x.wrt ? `Done: ∂${x.output}/∂${x.wrt} = ${fmt(x.derivative)}.`
+        : `Done: the directional derivative ∇${x.output}·d = ${fmt(x.derivative)} (= ${x.inputs.map((i) => `${fmt(i.gradient)}·${fmt(x.direction[i.name])}`).join(' + ')}, the gradient of reverse mode times d).`)
       : `Done: the gradient is the adjoints of the inputs, ${x.inputs.map((i) => `∂${x.output}/∂${i.name} = ${fmt(i.gradient)}`).join(', ')}.`;
     box.append(el('div', { class: 'phase', id: 'step-done' }, res));
   }
@@ -635,7 +723,7 @@ function plot(signal, gen) {
   }
   panel.hidden = false;
   return run(gen, $('plot-note'), async () => {
-    const r = await api('plot', query({ grid: last.inputs.length === 2 ? 61 : 201, span: state.span, rate: state.rate, steps: state.steps }), signal);
+    const r = await api('plot', query({ grid: last.inputs.length === 2 ? 61 : 201, span: state.span, rate: state.rate, steps: state.steps, descent: state.method }), signal);
     if (gen !== generation) return;
     drawPlot(r);
   });
@@ -664,7 +752,18 @@ function drawPlot(r) {
     ctx.restore();
   }
   const end = d[d.length - 1];
-  $('plot-note').textContent = `Gradient descent, rate ${short(r.rate)}: ${d.length - 1} steps from (${d[0].at.map(short).join(', ')}) to (${end.at.map(short).join(', ')}), ${r.function} from ${short(d[0].value)} to ${short(end.value)}.`;
+  const how = {
+    normalized: `steps of length ${short(r.rate)} along −∇${r.function}/|∇${r.function}|`,
+    armijo: `a backtracking line search from rate ${short(r.rate)}, each step halved until ${r.function} decreases enough (Armijo)`,
+    fixed: `plain steps of ${short(r.rate)} × −∇${r.function}`,
+  }[r.method] || `rate ${short(r.rate)}`;
+  const inside = (s) => s.at.every((v, i) => finite(v) && (i === 0 ? v >= x0 && v <= x1 : !r.y || (v >= r.y[0] && v <= r.y[r.y.length - 1])));
+  const out = d.filter((s) => !inside(s)).length;
+  let note = `Gradient descent, ${how}: ${d.length - 1} steps from (${d[0].at.map(short).join(', ')}) to (${end.at.map(short).join(', ')}), ${r.function} from ${short(d[0].value)} to ${short(end.value)}.`;
+  if (!finite(end.value)) note += ' It diverged: the rate is too large for how steep the function is here; try steps of fixed length or the line search.';
+  else if (out) note += ` ${out} of the points are outside the plot.`;
+  $('plot-note').textContent = note;
+  $('plot-note').dataset.end = JSON.stringify(end.at);
   const ys = r.y;
   axes(ctx, W, H, pad, `${r.inputs[0]}: ${short(x0)} … ${short(x1)}`, ys ? `${r.inputs[1]}: ${short(ys[0])} … ${short(ys[ys.length - 1])}` : r.function);
 }
@@ -794,8 +893,7 @@ function download(name, type, data) {
 }
 
 async function downloadExplanation(format) {
-  const body = query({ mode: state.mode, format });
-  if (state.mode === 'forward') body.wrt = state.direction;
+  const body = explainQuery({ format });
   try {
     const text = await api('explain', body, undefined, true);
     download(format === 'markdown' ? 'explanation.md' : 'explanation.tex', format === 'markdown' ? 'text/markdown' : 'text/x-tex', text);
@@ -812,7 +910,8 @@ function init() {
   ed.value = state.program;
   $('level').value = state.level;
   $('mode').value = state.mode;
-  $('direction-label').hidden = state.mode !== 'forward';
+  $('direction-box').hidden = state.mode !== 'forward';
+  $('method').value = state.method;
   $('rate').value = String(state.rate);
   $('steps').value = String(state.steps);
   $('span').value = String(state.span);
@@ -825,11 +924,12 @@ function init() {
   $('level').addEventListener('change', () => { state.level = $('level').value; state.step = -1; schedule(0); });
   $('mode').addEventListener('change', () => {
     state.mode = $('mode').value;
-    $('direction-label').hidden = state.mode !== 'forward';
+    $('direction-box').hidden = state.mode !== 'forward';
     state.step = -1;
     schedule(0);
   });
-  $('direction').addEventListener('change', () => { state.direction = $('direction').value; state.step = -1; schedule(0); });
+  $('func').addEventListener('change', () => { state.func = $('func').value; state.step = -1; last.inputs = []; schedule(0); });
+  $('method').addEventListener('change', () => { state.method = $('method').value; schedule(0); });
   $('paths-wrt').addEventListener('change', () => { state.pathsWrt = $('paths-wrt').value; schedule(0); });
   $('diff-wrt').addEventListener('change', () => { state.diffWrt = $('diff-wrt').value; schedule(0); });
   for (const k of ['rate', 'steps', 'span']) {
@@ -866,6 +966,8 @@ function init() {
     const before = location.hash;
     loadHash();
     if ($('editor').value !== state.program) $('editor').value = state.program;
+    $('method').value = state.method;
+    $('direction').dataset.names = ''; // rebuild the direction's fields with the link's values
     last.inputs = []; // rebuild the point's inputs with the link's values
     if (location.hash === before) schedule(0);
   });
