@@ -32,7 +32,11 @@ func Func(g *ir.Graph, fn *ir.Func, settings *Settings) (*Program, error) {
 	if fn == nil {
 		panic("compile: Func: nil function")
 	}
-	return settings.orDefault().compile(g, fn.Body, fn.Params, fn)
+	roots := []ir.ID{fn.Body}
+	if len(fn.Outputs) > 0 {
+		roots = fn.Outputs
+	}
+	return settings.orDefault().compile(g, roots, fn.Params, fn)
 }
 
 // Expr compiles the expression root of g as a function of the variables
@@ -40,7 +44,17 @@ func Func(g *ir.Graph, fn *ir.Func, settings *Settings) (*Program, error) {
 // variable that root depends on must be one of inputs; an input may be
 // unused. It panics if g is nil.
 func Expr(g *ir.Graph, root ir.ID, inputs []ir.ID, settings *Settings) (*Program, error) {
-	return settings.orDefault().compile(g, root, inputs, nil)
+	return settings.orDefault().compile(g, []ir.ID{root}, inputs, nil)
+}
+
+// Exprs compiles the expressions roots of g as one program with several
+// outputs, in order, as Expr compiles one: their common subexpressions are
+// computed once. It panics if g is nil or roots is empty.
+func Exprs(g *ir.Graph, roots []ir.ID, inputs []ir.ID, settings *Settings) (*Program, error) {
+	if len(roots) == 0 {
+		panic("compile: Exprs: no roots")
+	}
+	return settings.orDefault().compile(g, roots, inputs, nil)
 }
 
 // orDefault returns s, or the zero Settings if s is nil.
@@ -51,13 +65,16 @@ func (s *Settings) orDefault() *Settings {
 	return s
 }
 
-func (c *Settings) compile(g *ir.Graph, root ir.ID, inputs []ir.ID, fn *ir.Func) (*Program, error) {
+func (c *Settings) compile(g *ir.Graph, roots []ir.ID, inputs []ir.ID, fn *ir.Func) (*Program, error) {
 	if g == nil {
 		panic("compile: nil graph")
 	}
-	if !valid(g, root) {
-		return nil, fmt.Errorf("compile: root %d is not a node of the graph", root)
+	for _, root := range roots {
+		if !valid(g, root) {
+			return nil, fmt.Errorf("compile: root %d is not a node of the graph", root)
+		}
 	}
+	roots = append([]ir.ID(nil), roots...)
 	seen := make([]bool, g.Len())
 	for i, in := range inputs {
 		switch {
@@ -71,25 +88,28 @@ func (c *Settings) compile(g *ir.Graph, root ir.ID, inputs []ir.ID, fn *ir.Func)
 		seen[in] = true
 	}
 	if c.Builder != nil {
-		if err := recursive(g, root); err != nil {
-			return nil, err
-		}
-		root = g.Inline(c.Builder, root)
-		if !valid(g, root) {
-			return nil, fmt.Errorf("compile: the builder returned node %d, which is not a node of the graph", root)
+		for k, root := range roots {
+			if err := recursive(g, root); err != nil {
+				return nil, err
+			}
+			root = g.Inline(c.Builder, root)
+			if !valid(g, root) {
+				return nil, fmt.Errorf("compile: the builder returned node %d, which is not a node of the graph", root)
+			}
+			roots[k] = root
 		}
 	}
-	order := g.Topo(root)
+	order := g.Topo(roots...)
 	l := newLowerer(g, fn, len(inputs)+len(order))
 	for _, in := range inputs {
 		l.inputs[in] = l.input(in)
 	}
 	l.dedup = needsDedup(g, order)
-	out, err := l.lower(root, order, fn, nil)
+	outs, err := l.lowerAll(roots, order, fn, nil)
 	if err != nil {
 		return nil, err
 	}
-	return l.program(out), nil
+	return l.program(outs), nil
 }
 
 func valid(g *ir.Graph, id ir.ID) bool { return id >= 0 && int(id) < g.Len() }
@@ -233,6 +253,15 @@ func (l *lowerer) apply(o op.Op, a, b int32, origin ir.ID, fn int32) int32 {
 // of fn (nil at the top of an Expr), whose parameters are bound to the
 // values in bind (nil at the top).
 func (l *lowerer) lower(root ir.ID, order []ir.ID, fn *ir.Func, bind map[ir.ID]int32) (int32, error) {
+	v, err := l.lowerAll([]ir.ID{root}, order, fn, bind)
+	if err != nil {
+		return 0, err
+	}
+	return v[0], nil
+}
+
+// lowerAll is lower for several roots, whose nodes are order.
+func (l *lowerer) lowerAll(roots []ir.ID, order []ir.ID, fn *ir.Func, bind map[ir.ID]int32) ([]int32, error) {
 	g := l.g
 	fi := l.funcIndex(fn)
 	img := newImage(g, len(order))
@@ -252,11 +281,11 @@ func (l *lowerer) lower(root ir.ID, order []ir.ID, fn *ir.Func, bind map[ir.ID]i
 				if fn != nil {
 					where = " in " + fn.Name
 				}
-				return 0, fmt.Errorf("compile: variable %s%s is not an input", n.Name, where)
+				return nil, fmt.Errorf("compile: variable %s%s is not an input", n.Name, where)
 			}
 		case op.Call:
 			if n.Fn == nil {
-				return 0, fmt.Errorf("compile: node %d calls a nil function", id)
+				return nil, fmt.Errorf("compile: node %d calls a nil function", id)
 			}
 			args := make([]int32, len(n.Args))
 			key := make([]byte, 0, 4+4*len(n.Args))
@@ -270,10 +299,10 @@ func (l *lowerer) lower(root ir.ID, order []ir.ID, fn *ir.Func, bind map[ir.ID]i
 				break
 			}
 			if l.active[n.Fn] {
-				return 0, fmt.Errorf("compile: %s calls itself", n.Fn.Name)
+				return nil, fmt.Errorf("compile: %s calls itself", n.Fn.Name)
 			}
 			if len(n.Fn.Params) != len(args) {
-				return 0, fmt.Errorf("compile: %s expects %d arguments, got %d", n.Fn.Name, len(n.Fn.Params), len(args))
+				return nil, fmt.Errorf("compile: %s expects %d arguments, got %d", n.Fn.Name, len(n.Fn.Params), len(args))
 			}
 			sub := make(map[ir.ID]int32, len(args))
 			for i, p := range n.Fn.Params {
@@ -283,13 +312,13 @@ func (l *lowerer) lower(root ir.ID, order []ir.ID, fn *ir.Func, bind map[ir.ID]i
 			r, err := l.lower(n.Fn.Body, g.Topo(n.Fn.Body), n.Fn, sub)
 			delete(l.active, n.Fn)
 			if err != nil {
-				return 0, err
+				return nil, err
 			}
 			l.calls[string(key)] = r
 			v = r
 		default:
 			if !n.Op.IsPrimitive() {
-				return 0, fmt.Errorf("compile: node %d has invalid operation %v", id, n.Op)
+				return nil, fmt.Errorf("compile: node %d has invalid operation %v", id, n.Op)
 			}
 			b := int32(-1)
 			if n.Op.Arity() == 2 {
@@ -299,7 +328,11 @@ func (l *lowerer) lower(root ir.ID, order []ir.ID, fn *ir.Func, bind map[ir.ID]i
 		}
 		img.set(id, v)
 	}
-	return img.get(root), nil
+	outs := make([]int32, len(roots))
+	for k, root := range roots {
+		outs[k] = img.get(root)
+	}
+	return outs, nil
 }
 
 // funcIndex returns the index of fn in l.funcs, adding it if need be.
@@ -375,10 +408,12 @@ func (m *image) set(id ir.ID, v int32) {
 // program drops the values that out does not depend on (keeping every
 // input), schedules the instructions into runs and numbers the slots:
 // inputs, then constants, then instructions in schedule order.
-func (l *lowerer) program(out int32) *Program {
+func (l *lowerer) program(outs []int32) *Program {
 	n := len(l.ops)
 	live := make([]bool, n)
-	live[out] = true
+	for _, out := range outs {
+		live[out] = true
+	}
 	for i := n - 1; i >= 0; i-- {
 		if !live[i] {
 			continue
@@ -461,7 +496,11 @@ func (l *lowerer) program(out int32) *Program {
 		p.nd += stride(o) * len(order)
 		p.runs = append(p.runs, r)
 	})
-	p.out = slot[out]
+	p.outs = make([]int32, len(outs))
+	for k, out := range outs {
+		p.outs[k] = slot[out]
+	}
+	p.out = p.outs[0]
 	p.pool.New = func() any { return p.NewWorkspace() }
 	return p
 }

@@ -231,10 +231,16 @@ func (w *Workspace) forward(grad bool) {
 // over the instructions that adds the adjoint of each, times its local
 // partials, into the adjoints of its arguments that are not constants.
 func (w *Workspace) backward() {
+	clear(w.adj)
+	w.adj[w.p.out] = 1
+	w.backwardSeeded()
+}
+
+// backwardSeeded is backward from the adjoints already in w.adj, zero
+// but for the outputs.
+func (w *Workspace) backwardSeeded() {
 	p := w.p
 	v, adj := w.val, w.adj
-	clear(adj)
-	adj[p.out] = 1
 	for k := len(p.runs) - 1; k >= 0; k-- {
 		r := &p.runs[k]
 		code := p.code[r.lo:r.hi]

@@ -54,10 +54,11 @@ type Program struct {
 	runs   []run
 	consts []float64
 	nIn    int
-	base   int32 // the slot of the first instruction
-	nSlot  int32 // the number of slots
-	out    int32 // the slot of the result
-	nd     int   // the number of stored partials
+	base   int32   // the slot of the first instruction
+	nSlot  int32   // the number of slots
+	out    int32   // the slot of the result, outs[0]
+	outs   []int32 // the slots of the results of a program with several
+	nd     int     // the number of stored partials
 
 	// Where each slot comes from, for the errors of Check and for
 	// String. A Program does not keep its graph.
@@ -185,6 +186,18 @@ type Workspace struct {
 	adj []float64 // the adjoint of each slot
 	d   []float64 // the stored local partials
 	tan []float64 // the tangent of each slot, made by the first JVP
+
+	// Made by the first HVP: the tangent of each adjoint, and the first
+	// and second local partials of each instruction, five an instruction.
+	adjT, sec []float64
+	// dep marks the slots whose tangent in an HVP is not a structural
+	// zero: those that depend on an input whose direction is not 0.
+	dep []bool
+	// live marks the slots on a path to the outputs of a VJP.
+	live []bool
+	// generic makes the second-order passes call the table for every
+	// operation, for the test that pins their written-out cases to it.
+	generic bool
 }
 
 // NewWorkspace returns a new workspace for evaluating p.

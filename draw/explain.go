@@ -2,6 +2,7 @@ package draw
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,6 +38,11 @@ type Explanation struct {
 	// derivative of the output with respect to it.
 	Wrt        string
 	Derivative float64
+	// Direction is, in forward mode along a direction other than the
+	// unit vector of one input, the tangent of each input, in the order
+	// of Inputs (and Wrt is ""): Derivative is then the directional
+	// derivative ∇f·d.
+	Direction []float64
 }
 
 // Variable is an input variable, its value and the derivative of the
@@ -119,7 +125,10 @@ type Formula struct {
 // outwards, computed by a forward pass of package dual. settings.Mode and
 // settings.Wrt say which; nil settings mean reverse mode. Explain returns an
 // error if the mode is neither reverse nor forward, or, in forward mode, if
-// settings.Wrt is not an input of r.
+// settings.Wrt is not an input of r. settings.Direction, if given, is
+// the direction of forward mode instead of Wrt's unit vector; a name in it
+// that is not an input, a non-finite tangent, or both Wrt and Direction
+// given are errors.
 func Explain(r *reverse.Result, settings *Settings) (*Explanation, error) {
 	var o Settings
 	if settings != nil {
@@ -169,7 +178,7 @@ func Explain(r *reverse.Result, settings *Settings) (*Explanation, error) {
 	e.Partials = formulas(d)
 
 	if o.Mode == verify.Forward {
-		if err := e.forward(r, d, step, o.Wrt); err != nil {
+		if err := e.forward(r, d, step, o.Wrt, o.Direction, o.Stop); err != nil {
 			return nil, err
 		}
 		return e, nil
@@ -205,29 +214,65 @@ func (e *Explanation) backward(d *Graph, names, tex []string) {
 }
 
 // forward fills in the tangents of the steps from a forward pass of
-// package dual with the tangent of the input wrt set to 1.
-func (e *Explanation) forward(r *reverse.Result, d *Graph, step []int, wrt string) error {
+// package dual with the tangent of the input wrt set to 1, or, when
+// direction is not nil, with the tangents it gives.
+func (e *Explanation) forward(r *reverse.Result, d *Graph, step []int, wrt string, direction map[string]float64, stop ir.Stop) error {
 	if len(e.Inputs) == 0 {
 		return fmt.Errorf("the expression has no inputs to differentiate by")
 	}
-	if wrt == "" {
-		wrt = e.Inputs[0].Name
-	}
 	point := make(map[string]float64, len(e.Inputs))
-	found := false
-	for _, in := range e.Inputs {
+	names := make([]string, len(e.Inputs))
+	for i, in := range e.Inputs {
 		point[in.Name] = in.Value
-		found = found || in.Name == wrt
+		names[i] = in.Name
 	}
-	if !found {
-		names := make([]string, len(e.Inputs))
-		for i, in := range e.Inputs {
-			names[i] = in.Name
+	notInput := func(name string) error {
+		return fmt.Errorf("no input called %q: the inputs are %s", name, strings.Join(names, ", "))
+	}
+	if direction != nil {
+		if wrt != "" {
+			return fmt.Errorf("give forward mode either an input to differentiate by or a direction, not both")
 		}
-		return fmt.Errorf("no input called %q: the inputs are %s", wrt, strings.Join(names, ", "))
+		unit := ""
+		for name, v := range direction {
+			if _, ok := point[name]; !ok {
+				return notInput(name)
+			}
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("the direction's tangent of %s is %v: it must be a number", name, v)
+			}
+			if v != 0 {
+				if unit != "" || v != 1 {
+					unit = "-"
+				} else {
+					unit = name
+				}
+			}
+		}
+		if unit != "" && unit != "-" {
+			wrt, direction = unit, nil // the unit vector of one input
+		}
 	}
-	e.Wrt = wrt
-	trace, err := dual.Record(r.Graph, r.Root, point, map[string]float64{wrt: 1})
+	tangent := map[string]float64{}
+	if direction == nil {
+		if wrt == "" {
+			wrt = e.Inputs[0].Name
+		}
+		if _, ok := point[wrt]; !ok {
+			return notInput(wrt)
+		}
+		e.Wrt = wrt
+		tangent[wrt] = 1
+	} else {
+		e.Direction = make([]float64, len(e.Inputs))
+		for i, in := range e.Inputs {
+			e.Direction[i] = direction[in.Name]
+			tangent[in.Name] = direction[in.Name]
+		}
+	}
+	ev := dual.NewEvaluator(r.Graph)
+	ev.Stop = stop
+	trace, err := ev.Record(r.Root, point, tangent)
 	if err != nil {
 		return err
 	}
@@ -246,7 +291,7 @@ func (e *Explanation) forward(r *reverse.Result, d *Graph, step []int, wrt strin
 			return fmt.Errorf("internal error: the forward pass has no entry for node %d", n.ID)
 		}
 		s.Tangent = en.Tangent
-		s.DName, s.dTeX, s.prime = derivativeName(g, d, i, s, wrt)
+		s.DName, s.dTeX, s.prime = derivativeName(g, d, i, s, e.Wrt)
 		for k, ed := range d.EdgesOf(i) {
 			j := step[ed.To]
 			if j < 0 || k >= len(en.Partials) {
@@ -271,11 +316,18 @@ func (e *Explanation) forward(r *reverse.Result, d *Graph, step []int, wrt strin
 // respect to the input wrt as the seed does, in text and in LaTeX: x' for
 // the input, f'(a) for a function of one argument applied to the input
 // itself, and d/dx of the expression (or of the step's name, if the
-// expression is too long) otherwise.
+// expression is too long) otherwise. Along a direction (wrt is ""), the
+// derivatives are d/dt of f(x + t·d), and only an input is named x'.
 func derivativeName(g *ir.Graph, d *Graph, i int, s *Step, wrt string) (text, tex string, prime bool) {
 	n := &d.Nodes[i]
 	if n.Kind == Input {
 		return n.Label + "'", s.nameTeX + `^{\prime}`, false
+	}
+	if wrt == "" {
+		if s.Expr != "" {
+			return "d/dt " + s.Expr, `\frac{d}{d t} ` + s.exprTeX, false
+		}
+		return "d/dt " + s.Name, `\frac{d}{d t} ` + s.nameTeX, false
 	}
 	if es := d.EdgesOf(i); len(es) == 1 {
 		a := &d.Nodes[es[0].To]

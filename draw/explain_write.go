@@ -2,6 +2,8 @@ package draw
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/json"
 	"io"
 	"strconv"
 	"strings"
@@ -115,6 +117,33 @@ func (e *Explanation) point() string {
 	return strings.Join(parts, ", ")
 }
 
+// directionText lists the direction's tangents: "x_1: 1, x_2: 0.5".
+func (e *Explanation) directionText() string {
+	parts := make([]string, len(e.Direction))
+	for i, v := range e.Direction {
+		parts[i] = e.Inputs[i].Name + ": " + num(v)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// along says what forward mode differentiates by: "with respect to x", or
+// "in the direction d = (x: 1, y: 0.5), that is …".
+func (e *Explanation) along() string {
+	if e.Direction == nil {
+		return "with respect to " + e.Wrt
+	}
+	return "in the direction d = (" + e.directionText() + "), that is with respect to t of " + e.Output + "(x + t·d) at t = 0,"
+}
+
+// derivativeLabel names forward mode's result: "df/dx", or "∇f·d", the
+// directional derivative.
+func (e *Explanation) derivativeLabel() string {
+	if e.Direction == nil {
+		return "d" + e.Output + "/d" + e.Wrt
+	}
+	return "∇" + e.Output + "·d"
+}
+
 // valueLHS returns how a step's value is named: its expression at the
 // point when short ("f_3(1)"), otherwise its name.
 func (s *Step) valueLHS() (text, tex string) {
@@ -142,8 +171,8 @@ func (e *Explanation) Text(w io.Writer) error {
 		bw.WriteString(s + "\n")
 	}
 	if e.Mode == verify.Forward {
-		para("Forward mode at " + e.point() + ": the value and the derivative with respect to " +
-			e.Wrt + " of every block, from the innermost outwards.")
+		para("Forward mode at " + e.point() + ": the value and the derivative " + e.along() +
+			" of every block, from the innermost outwards.")
 		para("")
 		for i := range e.Steps {
 			s := &e.Steps[i]
@@ -165,7 +194,7 @@ func (e *Explanation) Text(w io.Writer) error {
 			}
 		}
 		para("")
-		para("Derivative: d" + e.Output + "/d" + e.Wrt + " = " + num(e.Derivative))
+		para("Derivative: " + e.derivativeLabel() + " = " + num(e.Derivative))
 	} else {
 		para("Reverse mode at " + e.point() + ".")
 		para("")
@@ -233,8 +262,14 @@ func (e *Explanation) Markdown(w io.Writer) error {
 	}
 	row := func(cells ...string) { p("| ", strings.Join(cells, " | "), " |\n") }
 	if e.Mode == verify.Forward {
-		p("**Forward mode** at ", code(e.point()), ": the value and the derivative with respect to ",
-			code(e.Wrt), " of every block, from the innermost outwards.\n\n")
+		if e.Direction == nil {
+			p("**Forward mode** at ", code(e.point()), ": the value and the derivative with respect to ",
+				code(e.Wrt), " of every block, from the innermost outwards.\n\n")
+		} else {
+			p("**Forward mode** at ", code(e.point()), ": the value and the derivative in the direction ",
+				code("d = ("+e.directionText()+")"), ", that is with respect to ", code("t"), " of ", code(e.Output+"(x + t·d)"),
+				" at ", code("t = 0"), ", of every block, from the innermost outwards.\n\n")
+		}
 		row("block", "value", "derivative", "chain rule", "")
 		row("---", "---:", "---", "---", "---:")
 		for _, s := range e.Steps {
@@ -245,7 +280,7 @@ func (e *Explanation) Markdown(w io.Writer) error {
 			}
 			row(code(lhs), num(s.Value), code(s.DName), chain, num(s.Tangent))
 		}
-		p("\nDerivative: ", code("d"+e.Output+"/d"+e.Wrt), " = ", num(e.Derivative), "\n")
+		p("\nDerivative: ", code(e.derivativeLabel()), " = ", num(e.Derivative), "\n")
 	} else {
 		p("**Reverse mode** at ", code(e.point()), ".\n\n")
 		p("Forward pass: the value of every node, arguments first.\n\n")
@@ -416,10 +451,41 @@ type explanationJSON struct {
 	Value      number        `json:"value"`
 	Inputs     []inputJSON   `json:"inputs"`
 	Wrt        string        `json:"wrt,omitempty"`
+	Direction  directionJSON `json:"direction,omitempty"`
 	Derivative *number       `json:"derivative,omitempty"`
 	Steps      []stepJSON    `json:"steps"`
 	Backward   []adjointJSON `json:"backward,omitempty"`
 	Partials   []formulaJSON `json:"partials"`
+}
+
+// directionJSON is forward mode's direction: an object of the tangents
+// of the inputs, in their order.
+type directionJSON []struct {
+	name string
+	v    number
+}
+
+func (d directionJSON) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, x := range d {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, err := json.Marshal(x.name)
+		if err != nil {
+			return nil, err
+		}
+		v, err := json.Marshal(x.v)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }
 
 func termsJSON(ts []Term) []termJSON {
@@ -457,6 +523,12 @@ func (e *Explanation) JSON(w io.Writer) error {
 	if e.Mode == verify.Forward {
 		d := number(e.Derivative)
 		out.Wrt, out.Derivative = e.Wrt, &d
+		for i, v := range e.Direction {
+			out.Direction = append(out.Direction, struct {
+				name string
+				v    number
+			}{e.Inputs[i].Name, number(v)})
+		}
 	}
 	return writeJSON(w, out)
 }

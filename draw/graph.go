@@ -58,6 +58,17 @@ type Settings struct {
 	// input in the natural order of the names (x_1 before x_2 before
 	// x_10). Build ignores it.
 	Wrt string
+	// Direction, if not nil, is forward mode's direction instead of the
+	// unit vector of Wrt: the tangent of each input by name, 0 for the
+	// inputs it leaves out. The derivative explained is then the
+	// directional derivative ∇f·d, the derivative of f(x + t·d) at t = 0.
+	// A Direction that is the unit vector of one input is Wrt = that
+	// input. Build ignores it.
+	Direction map[string]float64
+	// Stop, if not nil, is called every ir.StopEvery nodes of forward
+	// mode's pass in Explain, which then ends with ir.ErrStopped when it
+	// returns true; see ir.Stop. Build ignores it.
+	Stop ir.Stop
 }
 
 // Kind says what a node of a drawing is.

@@ -51,6 +51,10 @@ type Evaluator struct {
 	// *ir.NonFiniteError with Pass "forward"; a non-finite tangent of a
 	// finite value as a *TangentError, which wraps one.
 	Check bool
+	// Stop, if not nil, is called every ir.StopEvery nodes; evaluation
+	// ends with ir.ErrStopped when it returns true.
+	Stop  ir.Stop
+	ticks int
 
 	bodies map[*ir.Func]*code
 	slot   []int32 // scratch for compile: the slot of each node, -1 if none
@@ -320,6 +324,11 @@ func (e *Evaluator) run(c *code, bind func(*instr) (Number, bool, error), rec re
 	nan := Number{Primal: math.NaN(), Tangent: math.NaN()}
 	frame, varies := c.frame, c.varies
 	for i := range c.ins {
+		if e.Stop != nil {
+			if err := e.Stop.Poll(&e.ticks); err != nil {
+				return nan, err
+			}
+		}
 		in := &c.ins[i]
 		var v Number
 		var vary bool

@@ -7,7 +7,7 @@ import "github.com/gobackprop/backprop/op"
 type Pos int
 
 // Expr is a node of the syntax tree of an expression: one of *Number,
-// *Ident, *Unary, *Binary, *CallExpr and *Paren.
+// *Ident, *Unary, *Binary, *CallExpr, *Paren and *Tuple.
 type Expr interface {
 	Pos() Pos // the first byte of the expression
 	End() Pos // the byte just after it
@@ -50,6 +50,16 @@ type CallExpr struct {
 	Args   []Expr
 	Rparen Pos
 }
+
+// Tuple is (X, Y, …), two or more expressions: the whole body of a
+// definition whose function returns several values.
+type Tuple struct {
+	Lparen, Rparen Pos
+	Elems          []Expr
+}
+
+func (x *Tuple) Pos() Pos { return x.Lparen }
+func (x *Tuple) End() Pos { return x.Rparen + 1 }
 
 // Paren is (X).
 type Paren struct {

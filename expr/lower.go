@@ -78,7 +78,7 @@ func lower(prog *ir.Program, f *File) (_ *ir.Program, err error) {
 		for j, p := range d.Params {
 			l.params[p.Name] = fn.Params[j]
 		}
-		fn.Body = l.expr(d.Body)
+		fn.Body = l.results(fn, d.Body)
 	}
 	if f.Expr != nil {
 		// f, or main, or a main_N the program does not define.
@@ -91,7 +91,10 @@ func lower(prog *ir.Program, f *File) (_ *ir.Program, err error) {
 		}
 		fn := &ir.Func{Name: name, Span: ir.Span{Start: int(f.Expr.Pos()), End: int(f.Expr.End())}}
 		l.current, l.params, l.free = fn, make(map[string]ir.ID), fn
-		fn.Body = l.expr(f.Expr)
+		if t, ok := f.Expr.(*Tuple); ok {
+			fn.Outputs = make([]ir.ID, len(t.Elems))
+		}
+		fn.Body = l.results(fn, f.Expr)
 		prog.Funcs = append(prog.Funcs, fn)
 	}
 	l.checkRecursion(prog.Funcs)
@@ -217,9 +220,25 @@ func (l *lowerer) declare(d *Def) *ir.Func {
 		l.g.SetSpan(id, ir.Span{Start: int(p.At), End: int(p.End())})
 		fn.Params = append(fn.Params, id)
 	}
+	if t, ok := d.Body.(*Tuple); ok {
+		fn.Outputs = make([]ir.ID, len(t.Elems))
+	}
 	l.funcs[name] = fn
 	l.declared[fn] = true
 	return fn
+}
+
+// results lowers the body of fn: one expression, or a tuple whose
+// elements become fn.Outputs, the first of them fn.Body.
+func (l *lowerer) results(fn *ir.Func, body Expr) ir.ID {
+	t, ok := body.(*Tuple)
+	if !ok {
+		return l.expr(body)
+	}
+	for i, x := range t.Elems {
+		fn.Outputs[i] = l.expr(x)
+	}
+	return fn.Outputs[0]
 }
 
 func (l *lowerer) span(x Expr, id ir.ID) ir.ID {
@@ -261,6 +280,12 @@ func (l *lowerer) expr(x Expr) ir.ID {
 		return l.span(x, l.ident(x))
 	case *CallExpr:
 		return l.span(x, l.call(x))
+	case *Tuple:
+		l.errorAt(x.Lparen, "a tuple (%s) can only be the whole body of a definition", plural(len(x.Elems), "value"))
+		for _, e := range x.Elems {
+			l.expr(e)
+		}
+		return l.g.Const(0)
 	}
 	panic(fmt.Sprintf("expr: unexpected expression %T", x))
 }
@@ -343,6 +368,10 @@ func (l *lowerer) call(x *CallExpr) ir.ID {
 	}
 	if len(args) != len(fn.Params) {
 		l.errorAt(x.Fun.At, "%s: expected %s, got %d", name, plural(len(fn.Params), "argument"), len(args))
+		return l.g.Const(0)
+	}
+	if len(fn.Outputs) > 0 {
+		l.errorAt(x.Fun.At, "%s returns a tuple of %s and cannot be called in an expression", name, plural(len(fn.Outputs), "value"))
 		return l.g.Const(0)
 	}
 	l.calls[l.current] = append(l.calls[l.current], callSite{callee: fn, at: x.Fun.At})

@@ -517,6 +517,20 @@ func (p *parser) primary() Expr {
 		lp := p.pos
 		p.advance()
 		x := p.expr()
+		if p.tok == tComma {
+			t := &Tuple{Lparen: lp, Elems: []Expr{x}}
+			for p.tok == tComma {
+				p.advance()
+				t.Elems = append(t.Elems, p.expr())
+			}
+			if p.tok != tRparen {
+				p.errorExpected("',' or ')' in a tuple")
+				panic(errSyntax)
+			}
+			t.Rparen = p.pos
+			p.advance()
+			return t
+		}
 		rp := p.expect(tRparen)
 		return &Paren{Lparen: lp, Rparen: rp, X: x}
 	}

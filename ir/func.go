@@ -9,6 +9,11 @@ type Func struct {
 	Name   string
 	Params []ID // the Var node of each parameter, in order
 	Body   ID
+	// Outputs are the results of a function that returns a tuple,
+	// F(x, y) = (x*y, sin(x) + y), in order, and nil for a function of
+	// one result. Body is then Outputs[0]: the commands and functions
+	// that take one result refuse a function with Outputs.
+	Outputs []ID
 	// Span is where the function was defined in the source; Spans[i] is
 	// where parameter i was named.
 	Span Span

@@ -93,6 +93,12 @@ type Settings struct {
 	// Concurrent evaluates the function at the points of the stencil
 	// concurrently; the function must then be safe for concurrent use.
 	Concurrent bool
+	// Stop, if not nil, is called by FuncGradient before each evaluation
+	// of the program (and every ir.StopEvery nodes of an evaluation that
+	// does not compile): when it returns true the remaining evaluations
+	// are skipped and FuncGradient returns ir.ErrStopped. It must be safe
+	// for concurrent use. The other functions ignore it.
+	Stop ir.Stop
 }
 
 // fd returns the gonum settings of s. It panics if the step is negative or
@@ -222,15 +228,21 @@ func FuncGradient(dst []float64, g *ir.Graph, fn *ir.Func, x []float64, settings
 		return dst, fmt.Errorf("%s expects %d arguments, got %d", fn.Name, len(fn.Params), len(x))
 	}
 	if p, err := compile.Func(g, fn, nil); err == nil {
-		blocks(dst, p, x, settings, workers)
+		if blocks(dst, p, x, settings, workers) {
+			return dst, ir.ErrStopped
+		}
 		return dst, nil
 	}
 	// fn does not compile: it has a free variable or calls itself. The
 	// evaluator reports the error, in its own words, at the first
 	// evaluation.
 	ev := ir.NewEvaluator(g)
+	ev.Stop = settings.Stop
 	var first error
 	f := func(p []float64) float64 {
+		if first != nil {
+			return math.NaN() // stopped, or failed: the result is the error
+		}
 		v, err := ev.Apply(fn, p)
 		if err != nil && first == nil {
 			first = err
@@ -250,7 +262,8 @@ func FuncGradient(dst []float64, g *ir.Graph, fn *ir.Func, x []float64, settings
 // alone, the others held at x; each goroutine has its own workspace and
 // its own copy of x, whose block it sets before each evaluation. Every
 // coordinate then sees the points, and the sums, of the serial gradient.
-func blocks(dst []float64, p *compile.Program, x []float64, settings *Settings, workers int) {
+// It reports whether settings.Stop stopped it.
+func blocks(dst []float64, p *compile.Program, x []float64, settings *Settings, workers int) (stopped bool) {
 	n := len(x)
 	workers = max(1, min(workers, n))
 	// A few blocks per goroutine balance the load when another process
@@ -258,6 +271,7 @@ func blocks(dst []float64, p *compile.Program, x []float64, settings *Settings, 
 	// origin once per block.
 	size := max(1, n/(8*workers))
 	var next atomic.Int64
+	var halt atomic.Bool
 	work := func() {
 		w := p.NewWorkspace()
 		pt := append([]float64(nil), x...)
@@ -268,6 +282,10 @@ func blocks(dst []float64, p *compile.Program, x []float64, settings *Settings, 
 			}
 			hi := min(lo+size, n)
 			f := func(y []float64) float64 {
+				if halt.Load() || settings.Stop != nil && settings.Stop() {
+					halt.Store(true)
+					return math.NaN()
+				}
 				copy(pt[lo:hi], y)
 				v := w.Value(pt)
 				copy(pt[lo:hi], x[lo:hi])
@@ -278,11 +296,12 @@ func blocks(dst []float64, p *compile.Program, x []float64, settings *Settings, 
 	}
 	if workers == 1 {
 		work()
-		return
+		return halt.Load()
 	}
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(work)
 	}
 	wg.Wait()
+	return halt.Load()
 }

@@ -108,6 +108,19 @@ type Info struct {
 	// -1 for unary operations.
 	Rule func(b Builder, x, y, v int32) (dx, dy int32)
 
+	// Partials2 returns the second partial derivatives ∂²v/∂x², ∂²v/∂x∂y
+	// and ∂²v/∂y² at (x, y), given the value v = Eval(x, y); dxy and dyy
+	// are 0 for unary operations. Hessians and Hessian-vector products
+	// (forward over reverse) read them, and a test pins them to the
+	// derivatives of Rule taken by package sym.
+	Partials2 func(x, y, v float64) (dxx, dxy, dyy float64)
+	// Curvature says which second partials are not identically zero
+	// (CurvXX, CurvXY, CurvYY): the structure that finds the sparsity of
+	// a Hessian. The piecewise linear operations (abs, min, max, relu,
+	// step, sign) have none, their second derivative being 0 wherever it
+	// exists.
+	Curvature Curvature
+
 	// TeX is the LaTeX command of a function-notation operation, such as
 	// `\sin`; operations printed in a form of their own (sqrt, exp, abs,
 	// the operators) leave it empty and are handled by package latex.
@@ -118,6 +131,17 @@ type Info struct {
 	Doc        string
 	Convention string
 }
+
+// Curvature is a set of the second partial derivatives of an operation
+// that are not identically zero.
+type Curvature uint8
+
+// The second partials of a Curvature.
+const (
+	CurvXX Curvature = 1 << iota // ∂²v/∂x²
+	CurvXY                       // ∂²v/∂x∂y
+	CurvYY                       // ∂²v/∂y²
+)
 
 // Info returns the table entry of o. It panics if o is not an operation.
 func (o Op) Info() *Info {
@@ -173,6 +197,12 @@ func (o Op) Eval(x, y float64) float64 { return table[o].Eval(x, y) }
 // Partials returns the local partial derivatives of the primitive o at
 // (x, y) whose value is v.
 func (o Op) Partials(x, y, v float64) (dx, dy float64) { return table[o].Partials(x, y, v) }
+
+// Partials2 returns the second partial derivatives of the primitive o at
+// (x, y) whose value is v.
+func (o Op) Partials2(x, y, v float64) (dxx, dxy, dyy float64) {
+	return table[o].Partials2(x, y, v)
+}
 
 // All returns the primitive operations in table order.
 func All() []Op {
@@ -287,36 +317,43 @@ var table = [numOps]Info{
 
 	Neg: {
 		Name: "-", Arity: 1, Notation: Prefix, Prec: PrecNeg,
-		Eval:     func(x, _ float64) float64 { return -x },
-		Partials: func(_, _, _ float64) (float64, float64) { return -1, 0 },
-		Rule:     func(b Builder, x, _, _ int32) (int32, int32) { return b.Const(-1), none },
-		Doc:      "negation",
+		Eval:      func(x, _ float64) float64 { return -x },
+		Partials2: zero2,
+		Partials:  func(_, _, _ float64) (float64, float64) { return -1, 0 },
+		Rule:      func(b Builder, x, _, _ int32) (int32, int32) { return b.Const(-1), none },
+		Doc:       "negation",
 	},
 	Add: {
 		Name: "+", Arity: 2, Notation: Infix, Prec: PrecAdd, Commutative: true,
-		Eval:     func(x, y float64) float64 { return x + y },
-		Partials: func(_, _, _ float64) (float64, float64) { return 1, 1 },
-		Rule:     func(b Builder, _, _, _ int32) (int32, int32) { return b.Const(1), b.Const(1) },
-		Doc:      "addition",
+		Eval:      func(x, y float64) float64 { return x + y },
+		Partials2: zero2,
+		Partials:  func(_, _, _ float64) (float64, float64) { return 1, 1 },
+		Rule:      func(b Builder, _, _, _ int32) (int32, int32) { return b.Const(1), b.Const(1) },
+		Doc:       "addition",
 	},
 	Sub: {
 		Name: "-", Arity: 2, Notation: Infix, Prec: PrecAdd,
-		Eval:     func(x, y float64) float64 { return x - y },
-		Partials: func(_, _, _ float64) (float64, float64) { return 1, -1 },
-		Rule:     func(b Builder, _, _, _ int32) (int32, int32) { return b.Const(1), b.Const(-1) },
-		Doc:      "subtraction",
+		Eval:      func(x, y float64) float64 { return x - y },
+		Partials2: zero2,
+		Partials:  func(_, _, _ float64) (float64, float64) { return 1, -1 },
+		Rule:      func(b Builder, _, _, _ int32) (int32, int32) { return b.Const(1), b.Const(-1) },
+		Doc:       "subtraction",
 	},
 	Mul: {
 		Name: "*", Arity: 2, Notation: Infix, Prec: PrecMul, Commutative: true,
-		Eval:     func(x, y float64) float64 { return x * y },
-		Partials: func(x, y, _ float64) (float64, float64) { return y, x },
-		Rule:     func(_ Builder, x, y, _ int32) (int32, int32) { return y, x },
-		Doc:      "multiplication",
+		Eval:      func(x, y float64) float64 { return x * y },
+		Partials2: func(_, _, _ float64) (float64, float64, float64) { return 0, 1, 0 },
+		Curvature: CurvXY,
+		Partials:  func(x, y, _ float64) (float64, float64) { return y, x },
+		Rule:      func(_ Builder, x, y, _ int32) (int32, int32) { return y, x },
+		Doc:       "multiplication",
 	},
 	Div: {
 		Name: "/", Arity: 2, Notation: Infix, Prec: PrecMul,
-		Eval:     func(x, y float64) float64 { return x / y },
-		Partials: func(_, y, v float64) (float64, float64) { return 1 / y, -v / y },
+		Eval:      func(x, y float64) float64 { return x / y },
+		Partials2: func(_, y, v float64) (float64, float64, float64) { return 0, -1 / (y * y), 2 * v / (y * y) },
+		Curvature: CurvXY | CurvYY,
+		Partials:  func(_, y, v float64) (float64, float64) { return 1 / y, -v / y },
 		Rule: func(b Builder, _, y, v int32) (int32, int32) {
 			return b.Apply(Div, b.Const(1), y), b.Apply(Neg, b.Apply(Div, v, y), none)
 		},
@@ -324,7 +361,9 @@ var table = [numOps]Info{
 	},
 	Pow: {
 		Name: "^", Arity: 2, Notation: Infix, Prec: PrecPow, RightAssoc: true,
-		Eval: math.Pow,
+		Eval:      math.Pow,
+		Partials2: powPartials2,
+		Curvature: CurvXX | CurvXY | CurvYY,
 		Partials: func(x, y, v float64) (float64, float64) {
 			return PowDx(x, y), v * math.Log(x)
 		},
@@ -340,12 +379,16 @@ var table = [numOps]Info{
 
 	Exp: {
 		Name: "exp", Arity: 1, Prec: PrecAtom, Eval: unary(math.Exp),
-		Partials: func(_, _, v float64) (float64, float64) { return v, 0 },
-		Rule:     func(_ Builder, _, _, v int32) (int32, int32) { return v, none },
-		Doc:      "exponential e^x",
+		Partials2: func(_, _, v float64) (float64, float64, float64) { return v, 0, 0 },
+		Curvature: CurvXX,
+		Partials:  func(_, _, v float64) (float64, float64) { return v, 0 },
+		Rule:      func(_ Builder, _, _, v int32) (int32, int32) { return v, none },
+		Doc:       "exponential e^x",
 	},
 	Log: {
 		Name: "log", Arity: 1, Prec: PrecAtom, Eval: unary(math.Log), TeX: `\log`,
+		Partials2:  func(x, _, _ float64) (float64, float64, float64) { return -1 / (x * x), 0, 0 },
+		Curvature:  CurvXX,
 		Partials:   func(x, _, _ float64) (float64, float64) { return 1 / x, 0 },
 		Rule:       func(b Builder, x, _, _ int32) (int32, int32) { return b.Apply(Div, b.Const(1), x), none },
 		Doc:        "natural logarithm, also written ln",
@@ -353,7 +396,9 @@ var table = [numOps]Info{
 	},
 	Sqrt: {
 		Name: "sqrt", Arity: 1, Prec: PrecAtom, Eval: unary(math.Sqrt),
-		Partials: func(_, _, v float64) (float64, float64) { return 0.5 / v, 0 },
+		Partials2: func(_, _, v float64) (float64, float64, float64) { return -0.25 / (v * v * v), 0, 0 },
+		Curvature: CurvXX,
+		Partials:  func(_, _, v float64) (float64, float64) { return 0.5 / v, 0 },
 		Rule: func(b Builder, _, _, v int32) (int32, int32) {
 			return b.Apply(Div, b.Const(1), b.Apply(Mul, b.Const(2), v)), none
 		},
@@ -362,13 +407,17 @@ var table = [numOps]Info{
 	},
 	Sin: {
 		Name: "sin", Arity: 1, Prec: PrecAtom, Eval: unary(math.Sin), TeX: `\sin`,
-		Partials: func(x, _, _ float64) (float64, float64) { return math.Cos(x), 0 },
-		Rule:     func(b Builder, x, _, _ int32) (int32, int32) { return b.Apply(Cos, x, none), none },
-		Doc:      "sine",
+		Partials2: func(_, _, v float64) (float64, float64, float64) { return -v, 0, 0 },
+		Curvature: CurvXX,
+		Partials:  func(x, _, _ float64) (float64, float64) { return math.Cos(x), 0 },
+		Rule:      func(b Builder, x, _, _ int32) (int32, int32) { return b.Apply(Cos, x, none), none },
+		Doc:       "sine",
 	},
 	Cos: {
 		Name: "cos", Arity: 1, Prec: PrecAtom, Eval: unary(math.Cos), TeX: `\cos`,
-		Partials: func(x, _, _ float64) (float64, float64) { return -math.Sin(x), 0 },
+		Partials2: func(_, _, v float64) (float64, float64, float64) { return -v, 0, 0 },
+		Curvature: CurvXX,
+		Partials:  func(x, _, _ float64) (float64, float64) { return -math.Sin(x), 0 },
 		Rule: func(b Builder, x, _, _ int32) (int32, int32) {
 			return b.Apply(Neg, b.Apply(Sin, x, none), none), none
 		},
@@ -376,7 +425,9 @@ var table = [numOps]Info{
 	},
 	Tan: {
 		Name: "tan", Arity: 1, Prec: PrecAtom, Eval: unary(math.Tan), TeX: `\tan`,
-		Partials: func(_, _, v float64) (float64, float64) { return 1 + v*v, 0 },
+		Partials2: func(_, _, v float64) (float64, float64, float64) { return 2 * v * (1 + v*v), 0, 0 },
+		Curvature: CurvXX,
+		Partials:  func(_, _, v float64) (float64, float64) { return 1 + v*v, 0 },
 		Rule: func(b Builder, _, _, v int32) (int32, int32) {
 			return b.Apply(Add, b.Const(1), b.Apply(Pow, v, b.Const(2))), none
 		},
@@ -384,7 +435,9 @@ var table = [numOps]Info{
 	},
 	Asin: {
 		Name: "asin", Arity: 1, Prec: PrecAtom, Eval: unary(math.Asin), TeX: `\operatorname{asin}`,
-		Partials: func(x, _, _ float64) (float64, float64) { return 1 / math.Sqrt(1-x*x), 0 },
+		Partials2: func(x, _, _ float64) (float64, float64, float64) { return x * math.Pow(1-x*x, -1.5), 0, 0 },
+		Curvature: CurvXX,
+		Partials:  func(x, _, _ float64) (float64, float64) { return 1 / math.Sqrt(1-x*x), 0 },
 		Rule: func(b Builder, x, _, _ int32) (int32, int32) {
 			return b.Apply(Div, b.Const(1), sqrt1mx2(b, x)), none
 		},
@@ -392,7 +445,9 @@ var table = [numOps]Info{
 	},
 	Acos: {
 		Name: "acos", Arity: 1, Prec: PrecAtom, Eval: unary(math.Acos), TeX: `\operatorname{acos}`,
-		Partials: func(x, _, _ float64) (float64, float64) { return -1 / math.Sqrt(1-x*x), 0 },
+		Partials2: func(x, _, _ float64) (float64, float64, float64) { return -x * math.Pow(1-x*x, -1.5), 0, 0 },
+		Curvature: CurvXX,
+		Partials:  func(x, _, _ float64) (float64, float64) { return -1 / math.Sqrt(1-x*x), 0 },
 		Rule: func(b Builder, x, _, _ int32) (int32, int32) {
 			return b.Apply(Neg, b.Apply(Div, b.Const(1), sqrt1mx2(b, x)), none), none
 		},
@@ -400,7 +455,12 @@ var table = [numOps]Info{
 	},
 	Atan: {
 		Name: "atan", Arity: 1, Prec: PrecAtom, Eval: unary(math.Atan), TeX: `\operatorname{atan}`,
-		Partials: func(x, _, _ float64) (float64, float64) { return 1 / (1 + x*x), 0 },
+		Partials2: func(x, _, _ float64) (float64, float64, float64) {
+			r := 1 + x*x
+			return -2 * x / (r * r), 0, 0
+		},
+		Curvature: CurvXX,
+		Partials:  func(x, _, _ float64) (float64, float64) { return 1 / (1 + x*x), 0 },
 		Rule: func(b Builder, x, _, _ int32) (int32, int32) {
 			return b.Apply(Div, b.Const(1), b.Apply(Add, b.Const(1), b.Apply(Pow, x, b.Const(2)))), none
 		},
@@ -408,6 +468,12 @@ var table = [numOps]Info{
 	},
 	Atan2: {
 		Name: "atan2", Arity: 2, Prec: PrecAtom, Eval: math.Atan2, TeX: `\operatorname{atan_2}`,
+		Partials2: func(y, x, _ float64) (float64, float64, float64) {
+			r := x*x + y*y
+			r2 := r * r
+			return -2 * x * y / r2, (y*y - x*x) / r2, 2 * x * y / r2
+		},
+		Curvature: CurvXX | CurvXY | CurvYY,
 		Partials: func(y, x, _ float64) (float64, float64) {
 			r := x*x + y*y
 			return x / r, -y / r
@@ -422,19 +488,25 @@ var table = [numOps]Info{
 	},
 	Sinh: {
 		Name: "sinh", Arity: 1, Prec: PrecAtom, Eval: unary(math.Sinh), TeX: `\sinh`,
-		Partials: func(x, _, _ float64) (float64, float64) { return math.Cosh(x), 0 },
-		Rule:     func(b Builder, x, _, _ int32) (int32, int32) { return b.Apply(Cosh, x, none), none },
-		Doc:      "hyperbolic sine",
+		Partials2: func(_, _, v float64) (float64, float64, float64) { return v, 0, 0 },
+		Curvature: CurvXX,
+		Partials:  func(x, _, _ float64) (float64, float64) { return math.Cosh(x), 0 },
+		Rule:      func(b Builder, x, _, _ int32) (int32, int32) { return b.Apply(Cosh, x, none), none },
+		Doc:       "hyperbolic sine",
 	},
 	Cosh: {
 		Name: "cosh", Arity: 1, Prec: PrecAtom, Eval: unary(math.Cosh), TeX: `\cosh`,
-		Partials: func(x, _, _ float64) (float64, float64) { return math.Sinh(x), 0 },
-		Rule:     func(b Builder, x, _, _ int32) (int32, int32) { return b.Apply(Sinh, x, none), none },
-		Doc:      "hyperbolic cosine",
+		Partials2: func(_, _, v float64) (float64, float64, float64) { return v, 0, 0 },
+		Curvature: CurvXX,
+		Partials:  func(x, _, _ float64) (float64, float64) { return math.Sinh(x), 0 },
+		Rule:      func(b Builder, x, _, _ int32) (int32, int32) { return b.Apply(Sinh, x, none), none },
+		Doc:       "hyperbolic cosine",
 	},
 	Tanh: {
 		Name: "tanh", Arity: 1, Prec: PrecAtom, Eval: unary(math.Tanh), TeX: `\tanh`,
-		Partials: func(x, _, _ float64) (float64, float64) { return TanhDx(x), 0 },
+		Partials2: func(x, _, v float64) (float64, float64, float64) { return -2 * v * TanhDx(x), 0, 0 },
+		Curvature: CurvXX,
+		Partials:  func(x, _, _ float64) (float64, float64) { return TanhDx(x), 0 },
 		Rule: func(b Builder, x, _, _ int32) (int32, int32) {
 			return b.Apply(Div, b.Const(1), b.Apply(Pow, b.Apply(Cosh, x, none), b.Const(2))), none
 		},
@@ -443,6 +515,7 @@ var table = [numOps]Info{
 	},
 	Abs: {
 		Name: "abs", Arity: 1, Prec: PrecAtom, Eval: unary(math.Abs),
+		Partials2:  zero2,
 		Partials:   func(x, _, _ float64) (float64, float64) { return SignFunc(x), 0 },
 		Rule:       func(b Builder, x, _, _ int32) (int32, int32) { return b.Apply(Sign, x, none), none },
 		Doc:        "absolute value",
@@ -450,6 +523,7 @@ var table = [numOps]Info{
 	},
 	Min: {
 		Name: "min", Arity: 2, Prec: PrecAtom, Eval: MinFunc, TeX: `\min`,
+		Partials2: zero2,
 		Partials: func(x, y, _ float64) (float64, float64) {
 			s := StepFunc(x - y)
 			return 1 - s, s
@@ -463,6 +537,7 @@ var table = [numOps]Info{
 	},
 	Max: {
 		Name: "max", Arity: 2, Prec: PrecAtom, Eval: MaxFunc, TeX: `\max`,
+		Partials2: zero2,
 		Partials: func(x, y, _ float64) (float64, float64) {
 			s := StepFunc(y - x)
 			return 1 - s, s
@@ -476,7 +551,12 @@ var table = [numOps]Info{
 	},
 	Log1p: {
 		Name: "log1p", Arity: 1, Prec: PrecAtom, Eval: unary(math.Log1p), TeX: `\operatorname{log1p}`,
-		Partials: func(x, _, _ float64) (float64, float64) { return 1 / (1 + x), 0 },
+		Partials2: func(x, _, _ float64) (float64, float64, float64) {
+			r := 1 + x
+			return -1 / (r * r), 0, 0
+		},
+		Curvature: CurvXX,
+		Partials:  func(x, _, _ float64) (float64, float64) { return 1 / (1 + x), 0 },
 		Rule: func(b Builder, x, _, _ int32) (int32, int32) {
 			return b.Apply(Div, b.Const(1), b.Apply(Add, b.Const(1), x)), none
 		},
@@ -484,13 +564,17 @@ var table = [numOps]Info{
 	},
 	Expm1: {
 		Name: "expm1", Arity: 1, Prec: PrecAtom, Eval: unary(math.Expm1), TeX: `\operatorname{expm1}`,
-		Partials: func(x, _, _ float64) (float64, float64) { return math.Exp(x), 0 },
-		Rule:     func(b Builder, x, _, _ int32) (int32, int32) { return b.Apply(Exp, x, none), none },
-		Doc:      "exp(x)-1, accurate for small x",
+		Partials2: func(x, _, _ float64) (float64, float64, float64) { return math.Exp(x), 0, 0 },
+		Curvature: CurvXX,
+		Partials:  func(x, _, _ float64) (float64, float64) { return math.Exp(x), 0 },
+		Rule:      func(b Builder, x, _, _ int32) (int32, int32) { return b.Apply(Exp, x, none), none },
+		Doc:       "exp(x)-1, accurate for small x",
 	},
 	Sigmoid: {
 		Name: "sigmoid", Arity: 1, Prec: PrecAtom, Eval: unary(SigmoidFunc), TeX: `\sigma`,
-		Partials: func(x, _, v float64) (float64, float64) { return SigmoidDx(x, v), 0 },
+		Partials2: func(x, _, v float64) (float64, float64, float64) { return -SigmoidDx(x, v) * math.Tanh(x/2), 0, 0 },
+		Curvature: CurvXX,
+		Partials:  func(x, _, v float64) (float64, float64) { return SigmoidDx(x, v), 0 },
 		Rule: func(b Builder, x, _, v int32) (int32, int32) {
 			return b.Apply(Mul, v, b.Apply(Sigmoid, b.Apply(Neg, x, none), none)), none
 		},
@@ -499,6 +583,7 @@ var table = [numOps]Info{
 	},
 	Relu: {
 		Name: "relu", Arity: 1, Prec: PrecAtom, Eval: unary(ReluFunc), TeX: `\operatorname{relu}`,
+		Partials2:  zero2,
 		Partials:   func(x, _, _ float64) (float64, float64) { return StepFunc(x), 0 },
 		Rule:       func(b Builder, x, _, _ int32) (int32, int32) { return b.Apply(Step, x, none), none },
 		Doc:        "max(x, 0)",
@@ -506,6 +591,7 @@ var table = [numOps]Info{
 	},
 	Step: {
 		Name: "step", Arity: 1, Prec: PrecAtom, Eval: unary(StepFunc), TeX: `\theta`,
+		Partials2:  zero2,
 		Partials:   func(_, _, _ float64) (float64, float64) { return 0, 0 },
 		Rule:       func(b Builder, _, _, _ int32) (int32, int32) { return b.Const(0), none },
 		Doc:        "the Heaviside step: 1 for x > 0, else 0",
@@ -513,11 +599,26 @@ var table = [numOps]Info{
 	},
 	Sign: {
 		Name: "sign", Arity: 1, Prec: PrecAtom, Eval: unary(SignFunc), TeX: `\operatorname{sign}`,
+		Partials2:  zero2,
 		Partials:   func(_, _, _ float64) (float64, float64) { return 0, 0 },
 		Rule:       func(b Builder, _, _, _ int32) (int32, int32) { return b.Const(0), none },
 		Doc:        "the sign: -1, 0 or 1",
 		Convention: "sign' = 0 everywhere, including at the jump",
 	},
+}
+
+// zero2 is Partials2 of the operations without curvature.
+func zero2(_, _, _ float64) (float64, float64, float64) { return 0, 0, 0 }
+
+// powPartials2 returns the second partials of x^y = v, with no special
+// case, as the symbolic rule evaluates them: ∂²x = y·(y-1)·x^(y-2),
+// ∂x∂y = x^(y-1)·(1 + y·log(x)), ∂²y = v·log(x)². So at x = 0 the second
+// derivative in x is finite only for a constant exponent y ≥ 2 (for y = 1
+// it is 1·0·0^(-1) = NaN, as for y = 0 the first derivative is).
+func powPartials2(x, y, v float64) (float64, float64, float64) {
+	l := math.Log(x)
+	p := math.Pow(x, y-1)
+	return y * (y - 1) * math.Pow(x, y-2), p * (1 + y*l), v * l * l
 }
 
 // PowDx is ∂(x^y)/∂x = y·x^(y-1), with no special case: at x = 0 and

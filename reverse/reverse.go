@@ -33,6 +33,9 @@ type Settings struct {
 	// adjoint (backward pass) is NaN or ±Inf and returns an
 	// *ir.NonFiniteError naming it.
 	Check bool
+	// Stop, if not nil, is called every ir.StopEvery nodes of the forward
+	// pass; the pass ends with ir.ErrStopped when it returns true.
+	Stop ir.Stop
 }
 
 // Result holds the numbers of one forward and backward pass.
@@ -114,7 +117,7 @@ func Run(g *ir.Graph, root ir.ID, env map[string]float64, settings *Settings) (*
 	if opts.Level == Primitives {
 		root = g.Inline(g, root)
 	}
-	p := &pass{g: g, check: opts.Check, bodies: make(map[*ir.Func][]ir.ID), params: make(map[*ir.Func]map[ir.ID]int)}
+	p := &pass{g: g, check: opts.Check, stop: opts.Stop, bodies: make(map[*ir.Func][]ir.ID), params: make(map[*ir.Func]map[ir.ID]int)}
 	return p.run(root, g.Topo(root), nil, func(id ir.ID) (float64, error) {
 		name := g.Node(id).Name
 		v, ok := env[name]
@@ -151,6 +154,8 @@ func Gradient(dst []float64, g *ir.Graph, fn *ir.Func, x []float64, settings *Se
 type pass struct {
 	g      *ir.Graph
 	check  bool
+	stop   ir.Stop
+	ticks  int // nodes since stop was last called
 	bodies map[*ir.Func][]ir.ID
 	params map[*ir.Func]map[ir.ID]int
 }
@@ -171,6 +176,11 @@ func (p *pass) run(root ir.ID, order []ir.ID, in *ir.Func, bind func(ir.ID) (flo
 		r.index[id] = i
 	}
 	for i, id := range order {
+		if p.stop != nil {
+			if err := p.stop.Poll(&p.ticks); err != nil {
+				return nil, err
+			}
+		}
 		n := g.Node(id)
 		r.offsets[i] = int32(len(r.partials))
 		var v float64

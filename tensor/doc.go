@@ -29,7 +29,9 @@
 // a new contiguous array that shares nothing with its arguments, and never
 // writes to its arguments. The dst-first variants ([ApplyTo], [MatMulTo],
 // [Gemm], [SumTo], [MeanTo], [SoftmaxTo], [SoftmaxCrossEntropyTo],
-// [AddScaledTo], [Conv2DTo], [MaxPool2DTo], [AddBiasTo]) write into an array the caller owns instead (nil: a new
+// [SoftmaxCrossEntropyLSETo], [SoftmaxCrossEntropyGradLSETo],
+// [AddScaledTo], [Conv2DTo], [MaxPool2DTo], [AddBiasTo]) write into an
+// array the caller owns instead (nil: a new
 // one), with the same results bit for bit, and allocate nothing on
 // contiguous arguments of the common shapes. A view made by broadcasting has strides of 0:
 // writing through it writes one element many times.

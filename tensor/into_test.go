@@ -202,3 +202,37 @@ func testAddScaledToAliases[T Float](t *testing.T) {
 		}
 	}
 }
+
+// TestSoftmaxCrossEntropyLSE checks that SoftmaxCrossEntropyLSETo keeps
+// LogSumExp's values along the last axis, bit for bit, and that
+// SoftmaxCrossEntropyGradLSETo given them returns what
+// SoftmaxCrossEntropyGradTo computes on its own, on rows with ±Inf and
+// NaN logits too, in both precisions.
+func TestSoftmaxCrossEntropyLSE(t *testing.T) {
+	testSoftmaxCrossEntropyLSE[float64](t)
+	testSoftmaxCrossEntropyLSE[float32](t)
+}
+
+func testSoftmaxCrossEntropyLSE[T Float](t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	x := RandNormal[T](r, 7, 5)
+	xs := x.Data()
+	xs[5], xs[11], xs[17], xs[20], xs[21] = T(math.Inf(1)), T(math.Inf(-1)), T(math.NaN()), T(math.Inf(1)), T(math.Inf(1))
+	labels := []int{0, 1, 2, 3, 4, 0, 1}
+	g := RandNormal[T](r, 7)
+	lse := RandNormal[T](r, 7) // garbage, overwritten
+	loss := SoftmaxCrossEntropyLSETo(Zeros[T](7), lse, x, labels)
+	if want := SoftmaxCrossEntropy(x, labels); !sameArray(loss, want) {
+		t.Errorf("%T: loss\n%v, want\n%v", T(0), loss, want)
+	}
+	if want := LogSumExp(x, []int{-1}, false); !sameArray(lse, want) {
+		t.Errorf("%T: lse\n%v, want\n%v", T(0), lse, want)
+	}
+	got := SoftmaxCrossEntropyGradLSETo(nil, x, lse, labels, g)
+	if want := SoftmaxCrossEntropyGradTo(nil, x, labels, g); !sameArray(got, want) {
+		t.Errorf("%T: gradient\n%v, want\n%v", T(0), got, want)
+	}
+	mustPanic(t, "tensor: softmaxcrossentropygrad: lse is a vector of 6 (contiguous: true), want a contiguous vector of 7", func() {
+		SoftmaxCrossEntropyGradLSETo(nil, x, Zeros[T](6), labels, g)
+	})
+}

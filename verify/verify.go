@@ -53,6 +53,11 @@ type Settings struct {
 	// Check makes the modes that support it stop at the first non-finite
 	// value or adjoint with an *ir.NonFiniteError.
 	Check bool
+	// Stop, if not nil, is polled by every mode but compiled (whose
+	// straight-line program is the fastest and is not interrupted): the
+	// computation ends with ir.ErrStopped when it returns true; see
+	// ir.Stop. Check skips the modes after one that was stopped.
+	Stop ir.Stop
 }
 
 // Gradient evaluates fn at x and its gradient in mode m, configured by
@@ -79,7 +84,7 @@ func Gradient(dst []float64, g *ir.Graph, fn *ir.Func, x []float64, m Mode, sett
 		return value, grad, err
 	}
 	if !finite(value) || !allFinite(grad) {
-		if _, _, err := reverse.Gradient(nil, g, fn, x, &reverse.Settings{Level: opts.Level, Check: true}); err != nil {
+		if _, _, err := reverse.Gradient(nil, g, fn, x, &reverse.Settings{Level: opts.Level, Check: true, Stop: opts.Stop}); err != nil {
 			return math.NaN(), nil, err
 		}
 	}
@@ -103,14 +108,17 @@ func gradient(dst []float64, g *ir.Graph, fn *ir.Func, x []float64, m Mode, opts
 	}
 	switch m {
 	case Reverse:
-		return reverse.Gradient(dst, g, fn, x, &reverse.Settings{Level: opts.Level, Check: opts.Check})
+		return reverse.Gradient(dst, g, fn, x, &reverse.Settings{Level: opts.Level, Check: opts.Check, Stop: opts.Stop})
 	case Forward:
 		fwd := dual.NewEvaluator(g)
 		fwd.Check = opts.Check
+		fwd.Stop = opts.Stop
 		if grad, err = fwd.Gradient(dst, fn, x); err != nil {
 			return math.NaN(), nil, err
 		}
-		value, err = ir.NewEvaluator(g).Apply(fn, x)
+		ev := ir.NewEvaluator(g)
+		ev.Stop = opts.Stop
+		value, err = ev.Apply(fn, x)
 		return value, grad, err
 	case Symbolic:
 		return symbolic(dst, g, fn, x, opts)
@@ -131,10 +139,11 @@ func gradient(dst []float64, g *ir.Graph, fn *ir.Func, x []float64, m Mode, opts
 	case Numeric:
 		ev := ir.NewEvaluator(g)
 		ev.Check = opts.Check
+		ev.Stop = opts.Stop
 		if value, err = ev.Apply(fn, x); err != nil {
 			return math.NaN(), nil, err
 		}
-		grad, err = numeric.FuncGradient(dst, g, fn, x, nil)
+		grad, err = numeric.FuncGradient(dst, g, fn, x, &numeric.Settings{Formula: numeric.Adaptive, Concurrent: true, Stop: opts.Stop})
 		if err != nil {
 			return math.NaN(), nil, err
 		}
@@ -147,6 +156,7 @@ func gradient(dst []float64, g *ir.Graph, fn *ir.Func, x []float64, m Mode, opts
 func symbolic(dst []float64, g *ir.Graph, fn *ir.Func, x []float64, opts Settings) (float64, []float64, error) {
 	ev := ir.NewEvaluator(g)
 	ev.Check = opts.Check
+	ev.Stop = opts.Stop
 	env := fn.Bind(g, x)
 	value, err := ev.Eval(fn.Body, env)
 	if err != nil {
@@ -276,6 +286,10 @@ type gradientFunc func(dst []float64, g *ir.Graph, fn *ir.Func, x []float64, m M
 func check(g *ir.Graph, fn *ir.Func, x []float64, settings *Settings, gradient gradientFunc) *Report {
 	r := &Report{Params: fn.ParamNames(g)}
 	for _, m := range Modes() {
+		if len(r.Results) > 0 && errors.Is(r.Results[len(r.Results)-1].Err, ir.ErrStopped) {
+			r.Results = append(r.Results, Result{Mode: m, Value: math.NaN(), Err: ir.ErrStopped})
+			continue
+		}
 		v, grad, err := safely(gradient, g, fn, x, m, settings)
 		if err == nil && len(grad) != len(r.Params) {
 			err = fmt.Errorf("%d partial derivatives for %d parameters", len(grad), len(r.Params))

@@ -1,6 +1,7 @@
 package verify_test
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"testing"
@@ -324,5 +325,41 @@ func TestCheckReferenceFails(t *testing.T) {
 	}
 	if w := rep.WorstNumeric(); !w.Failed || w.Diff == 0 {
 		t.Errorf("worst numeric disagreement %+v, want a failure", w)
+	}
+}
+
+// Every mode but compiled polls Settings.Stop and ends with ir.ErrStopped
+// when it says so; Check skips the modes after a stopped one.
+func TestStop(t *testing.T) {
+	// 2^12 calls of a body of a few nodes: more than ir.StopEvery nodes.
+	text := "f_0(x) = sin(x)\n"
+	for i := 1; i <= 12; i++ {
+		text += fmt.Sprintf("f_%d(x) = f_%d(x) + f_%d(x + 1)\n", i, i-1, i-1)
+	}
+	prog, err := expr.Parse("", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn, _ := prog.Target("")
+	calls := 0
+	stop := func() bool { calls++; return calls > 1 }
+	for _, m := range verify.Modes() {
+		if m == verify.Compiled {
+			continue
+		}
+		calls = 0
+		_, _, err := verify.Gradient(nil, prog.Graph, fn, []float64{1}, m, &verify.Settings{Stop: stop})
+		if !errors.Is(err, ir.ErrStopped) {
+			t.Errorf("%s: %v, want ir.ErrStopped", m, err)
+		}
+		if _, _, err := verify.Gradient(nil, prog.Graph, fn, []float64{1}, m, &verify.Settings{Stop: func() bool { return false }}); err != nil {
+			t.Errorf("%s, never stopped: %v", m, err)
+		}
+	}
+	rep := verify.Check(prog.Graph, fn, []float64{1}, &verify.Settings{Stop: func() bool { return true }})
+	for _, r := range rep.Results {
+		if !errors.Is(r.Err, ir.ErrStopped) {
+			t.Errorf("Check: %s: %v, want ir.ErrStopped", r.Mode, r.Err)
+		}
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/gobackprop/backprop/ir"
 )
 
 // Exit statuses.
@@ -120,6 +122,9 @@ Exit status: 0 on success, 2 for bad input, 1 for an internal failure.`,
 		return usageError{fmt.Errorf("%v (see '%s --help')", err, c.CommandPath())}
 	})
 	root.AddCommand(e.evalCmd(), e.gradCmd(), e.diffCmd(), e.graphCmd(), e.pathsCmd(), e.explainCmd(), e.opsCmd())
+	root.AddCommand(e.hessianCmd(), e.jacobianCmd(), e.genCmd(), e.minimizeCmd())
+	root.AddCommand(e.trainCmd(), e.predictCmd())
+	root.AddCommand(e.serveCmd())
 	return root
 }
 
@@ -129,6 +134,20 @@ type common struct {
 	at    []string
 	json  bool
 	check bool
+	// pts, when not nil, is the point instead of --at: the server's
+	// requests give it as a JSON object.
+	pts []pair
+}
+
+// hasPoint reports whether a point was given.
+func (c *common) hasPoint() bool { return len(c.at) > 0 || c.pts != nil }
+
+// point returns the point of --at (or of pts) for the parameters of fn.
+func (c *common) point(g *ir.Graph, fn *ir.Func) ([]float64, error) {
+	if c.pts != nil {
+		return assign(c.pts, g, fn)
+	}
+	return point(c.at, g, fn)
 }
 
 func (c *common) register(cmd *cobra.Command, at bool) {

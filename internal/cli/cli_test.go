@@ -115,6 +115,10 @@ func TestGolden(t *testing.T) {
 		{"paths", []string{"paths", "examples/seed.bp", "--wrt", "x_1", "--at", "x_1=2,x_2=3"}},
 		{"explain", []string{"explain", "examples/seed.bp", "--at", "x_1=2,x_2=3"}},
 		{"explain-forward", []string{"explain", "examples/section1.bp", "--at", "x=1", "--mode", "forward", "--format", "markdown"}},
+		// ∇f·d = 18260.7627311899 + 0.5·6689.54446941267.
+		{"explain-direction", []string{"explain", "examples/seed.bp", "--at", "x_1=2,x_2=3", "--mode", "forward", "--direction", "x_1=1,x_2=0.5"}},
+		{"explain-direction-json", []string{"explain", "examples/seed.bp", "--at", "x_1=2,x_2=3", "--mode", "forward", "--direction", "x_2=1/2", "--direction", "x_1=1", "--json"}},
+		{"explain-direction-markdown", []string{"explain", "examples/seed.bp", "--at", "x_1=2,x_2=3", "--mode", "forward", "--direction", "x_1=1,x_2=0.5", "--format", "markdown"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -124,6 +128,38 @@ func TestGolden(t *testing.T) {
 			}
 			golden.Check(t, tt.name+".golden", []byte(out))
 		})
+	}
+}
+
+// --direction: a unit vector is --wrt, and the mistakes are refused with
+// the flag's name.
+func TestExplainDirection(t *testing.T) {
+	seed := []string{"explain", "examples/seed.bp", "--at", "x_1=2,x_2=3", "--mode", "forward"}
+	unit, _, status := run(t, "", append(seed, "--direction", "x_2=1")...)
+	wrt, _, status2 := run(t, "", append(seed, "--wrt", "x_2")...)
+	if status != 0 || status2 != 0 || unit != wrt {
+		t.Errorf("--direction x_2=1 (status %d) is not --wrt x_2 (status %d):\n%s\n%s", status, status2, unit, wrt)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--direction", "y=1"}, "--direction: y is not a parameter of f"},
+		{[]string{"--direction", "x_1=1,x_1=2"}, "--direction: x_1 is given twice"},
+		{[]string{"--direction", "x_1=one"}, "--direction: value of x_1"},
+		{[]string{"--direction", "x_1"}, "--direction: expected name=value"},
+		{[]string{"--direction", "x_1=0"}, "its derivative is 0"},
+		{[]string{"--direction", "x_1=1", "--wrt", "x_2"}, "not both"},
+		{[]string{"--direction", "x_1=1/0"}, "finite"},
+	} {
+		_, errs, status := run(t, "", append(seed, tt.args...)...)
+		if status != 2 || !strings.Contains(errs, tt.want) {
+			t.Errorf("%v: status %d, %q; want 2 and %q", tt.args, status, errs, tt.want)
+		}
+	}
+	_, errs, status := run(t, "", "explain", "examples/seed.bp", "--at", "x_1=2,x_2=3", "--direction", "x_1=1")
+	if status != 2 || !strings.Contains(errs, "--mode forward") {
+		t.Errorf("--direction in reverse mode: status %d, %q", status, errs)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gobackprop/backprop/ir"
 	"github.com/gobackprop/backprop/latex"
+	"github.com/gobackprop/backprop/mathml"
 	"github.com/gobackprop/backprop/sym"
 )
 
@@ -43,60 +44,15 @@ as LaTeX. With --at it also evaluates the derivative at that point (values
 as for eval: name=value pairs, constant expressions allowed, several --at
 adding up).
 
-With --json the output is one object: {"wrt", "derivative", "latex"} and,
-with --at, "value".`,
+With --json the output is one object: {"wrt", "derivative", "latex",
+"mathml"} (the derivative as presentation MathML, which browsers render)
+and, with --at, "value".`,
 		Example: `  backprop diff examples/seed.bp --wrt x_1
   backprop diff examples/seed.bp --wrt x_1 --at x_1=2,x_2=3 --json
   backprop diff -e 'sin(x)^2' --at x=pi/4`,
 		Args: args(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			prog, fn, err := c.src.load(args, e.stdin)
-			if err != nil {
-				return err
-			}
-			g := prog.Graph
-			i, err := wrtParam(wrt, g, fn)
-			if err != nil {
-				return err
-			}
-			var x []float64
-			if len(c.at) > 0 {
-				if x, err = point(c.at, g, fn); err != nil {
-					return err
-				}
-			}
-			name := fn.ParamNames(g)[i]
-			d := sym.Diff(g, fn.Body, fn.Params[i])
-			text, tex, helpers := derivativeText(g, fn, name, d)
-			out := object{{"wrt", name}, {"derivative", text}, {"latex", tex}}
-			var v float64
-			var why string
-			if x != nil {
-				if v, why, err = diffValue(g, fn, i, d, x, c.check); err != nil {
-					return sourceError(prog, err)
-				}
-				warnNonFinite(e.stderr, "the derivative", v)
-				out = append(out, field{"value", num(v)})
-				if why != "" {
-					out = append(out, field{"note", why})
-				}
-			}
-			if c.json {
-				return writeJSON(e.stdout, out)
-			}
-			if helpers == 0 {
-				fmt.Fprintf(e.stdout, "∂%s/∂%s = %s\n\nLaTeX:\n  %s\n", fn.Name, name, text, tex)
-			} else {
-				fmt.Fprintf(e.stdout, "∂%s/∂%s, as a program with its %d shared subexpressions named:\n\n%s\nLaTeX:\n  %s\n",
-					fn.Name, name, helpers, text, tex)
-			}
-			if x != nil {
-				fmt.Fprintf(e.stdout, "\nat %s: %s\n", pointText(g, fn, x), fmtNum(v))
-				if why != "" {
-					fmt.Fprintf(e.stdout, "  (%s)\n", why)
-				}
-			}
-			return nil
+			return e.diff(&c, args, wrt)
 		},
 	}
 	c.register(cmd, true)
@@ -104,15 +60,68 @@ with --at, "value".`,
 	return cmd
 }
 
+// diff runs diff: the command's, and the server's /api/diff.
+func (e *env) diff(c *common, args []string, wrt string) error {
+	prog, fn, err := c.src.load(args, e.stdin)
+	if err != nil {
+		return err
+	}
+	g := prog.Graph
+	i, err := wrtParam(wrt, g, fn)
+	if err != nil {
+		return err
+	}
+	var x []float64
+	if c.hasPoint() {
+		if x, err = c.point(g, fn); err != nil {
+			return err
+		}
+	}
+	name := fn.ParamNames(g)[i]
+	d := sym.Diff(g, fn.Body, fn.Params[i])
+	text, tex, helpers := derivativeText(g, fn, name, d)
+	mm := mathml.Math(mathml.Aligned(g, g.Listing(d, fn.Params, nil), mathml.Partial(fn.Name, name), d), true)
+	out := object{{"wrt", name}, {"derivative", text}, {"latex", tex}, {"mathml", mm}}
+	var v float64
+	var why string
+	if x != nil {
+		if v, why, err = diffValue(g, fn, i, d, x, c.check, c.src.stop); err != nil {
+			return sourceError(prog, err)
+		}
+		warnNonFinite(e.stderr, "the derivative", v)
+		out = append(out, field{"value", num(v)})
+		if why != "" {
+			out = append(out, field{"note", why})
+		}
+	}
+	if c.json {
+		return writeJSON(e.stdout, out)
+	}
+	if helpers == 0 {
+		fmt.Fprintf(e.stdout, "∂%s/∂%s = %s\n\nLaTeX:\n  %s\n", fn.Name, name, text, tex)
+	} else {
+		fmt.Fprintf(e.stdout, "∂%s/∂%s, as a program with its %d shared subexpressions named:\n\n%s\nLaTeX:\n  %s\n",
+			fn.Name, name, helpers, text, tex)
+	}
+	if x != nil {
+		fmt.Fprintf(e.stdout, "\nat %s: %s\n", pointText(g, fn, x), fmtNum(v))
+		if why != "" {
+			fmt.Fprintf(e.stdout, "  (%s)\n", why)
+		}
+	}
+	return nil
+}
+
 // diffValue returns the value at x of d, the simplified derivative of fn
 // with respect to its parameter i, settled by its domain condition (see
 // sym.Domain): NaN where fn's value is NaN or the chain rule is not
 // finite, even where the simplified expression gives a number, with a
 // sentence that says why in that case.
-func diffValue(g *ir.Graph, fn *ir.Func, i int, d ir.ID, x []float64, check bool) (float64, string, error) {
+func diffValue(g *ir.Graph, fn *ir.Func, i int, d ir.ID, x []float64, check bool, stop ir.Stop) (float64, string, error) {
 	env := fn.Bind(g, x)
 	ev := ir.NewEvaluator(g)
 	ev.Check = check
+	ev.Stop = stop
 	f, err := ev.Eval(fn.Body, env)
 	if err != nil {
 		return 0, "", err

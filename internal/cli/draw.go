@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -52,11 +53,11 @@ func (c *common) pass(args []string, stdin io.Reader, lvl string) (*ir.Program, 
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	x, err := point(c.at, prog.Graph, fn)
+	x, err := c.point(prog.Graph, fn)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	r, err := reverse.Run(prog.Graph, fn.Body, fn.Bind(prog.Graph, x), &reverse.Settings{Level: lv, Check: c.check})
+	r, err := reverse.Run(prog.Graph, fn.Body, fn.Bind(prog.Graph, x), &reverse.Settings{Level: lv, Check: c.check, Stop: c.src.stop})
 	if err != nil {
 		return nil, nil, nil, sourceError(prog, err)
 	}
@@ -151,40 +152,7 @@ has at most 3,000 pixels a side: larger drawings are scaled down.`, draw.Default
   backprop graph examples/seed.bp --at x_1=2,x_2=3 --level primitives --format dot`,
 		Args: args(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := graphFormat(c.json, fmtName, out)
-			if err != nil {
-				return err
-			}
-			limit, err := maxFlag("max-nodes", maxNodes)
-			if err != nil {
-				return err
-			}
-			layout, err := maxFlag("max-layout", maxLayout)
-			if err != nil {
-				return err
-			}
-			_, _, r, err := c.pass(args, e.stdin, lvl)
-			if err != nil {
-				return err
-			}
-			d, err := draw.Build(r, &draw.Settings{MaxNodes: limit, MaxLayout: layout})
-			var large *draw.TooLargeError
-			if errors.As(err, &large) {
-				return tooLarge(large, lvl)
-			}
-			if err != nil {
-				return err
-			}
-			if f == draw.SVG || f == draw.PNG {
-				if err := d.CheckLayout(); err != nil {
-					return badInput("%v (raise the limit with --max-layout, or write --format dot or json, or draw --level functions)", err)
-				}
-			}
-			w, done, err := e.output(out)
-			if err != nil {
-				return err
-			}
-			return done(d.Write(context.Background(), w, f))
+			return e.graph(context.Background(), &c, args, lvl, fmtName, out, maxNodes, maxLayout)
 		},
 	}
 	c.register(cmd, true)
@@ -216,30 +184,7 @@ is found, so that memory does not grow with the limit. The output does:
 		Example: `  backprop paths examples/seed.bp --wrt x_1 --at x_1=2,x_2=3`,
 		Args:    args(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := textFormat(c.json, fmtName)
-			if err != nil {
-				return err
-			}
-			prog, fn, r, err := c.pass(args, e.stdin, lvl)
-			if err != nil {
-				return err
-			}
-			i, err := wrtParam(wrt, prog.Graph, fn)
-			if err != nil {
-				return err
-			}
-			if limit < 0 {
-				return badInput("--limit must be positive, got %d", limit)
-			}
-			if _, err := maxFlag("max-paths", maxPaths); err != nil {
-				return err
-			}
-			if maxPaths > 0 && limit > maxPaths {
-				return badInput("--limit %d: at most %d paths are listed (raise the limit with --max-paths); the count covers every path whatever the limit", limit, maxPaths)
-			}
-			// The paths lead from the function computed, f, not from its
-			// top node (a call of f_1, say).
-			return draw.WritePaths(e.stdout, f, r, fn.Name, fn.Params[i], limit)
+			return e.paths(&c, args, lvl, fmtName, wrt, limit, maxPaths)
 		},
 	}
 	c.register(cmd, true)
@@ -255,62 +200,195 @@ is found, so that memory does not grow with the limit. The output does:
 func (e *env) explainCmd() *cobra.Command {
 	var c common
 	var lvl, fmtName, mode, wrt string
+	var direction []string
 	cmd := &cobra.Command{
-		Use:   "explain [PROGRAM] --at x=1,y=2 [--mode reverse|forward] [--wrt x]",
+		Use:   "explain [PROGRAM] --at x=1,y=2 [--mode reverse|forward] [--wrt x | --direction x=1,y=0.5]",
 		Short: "Explain the forward and backward passes step by step",
 		Long: `explain prints the computation as the seed narrates it. In reverse mode
 (the default): the forward pass, each node's value in evaluation order,
 then the backward pass, each adjoint as the sum of its contributions edge by
 edge. In forward mode: each block's value and derivative with respect to
---wrt, from the innermost block outwards.`,
+--wrt, from the innermost block outwards; or, with --direction, its
+derivative in that direction, the directional derivative ∇f·d (the
+inputs it leaves out have tangent 0).`,
 		Example: `  backprop explain examples/seed.bp --at x_1=2,x_2=3
-  backprop explain examples/section1.bp --at x=1 --mode forward --format markdown`,
+  backprop explain examples/section1.bp --at x=1 --mode forward --format markdown
+  backprop explain examples/seed.bp --at x_1=2,x_2=3 --mode forward --direction x_1=1,x_2=0.5`,
 		Args: args(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := textFormat(c.json, fmtName)
-			if err != nil {
-				return err
-			}
-			var m verify.Mode
-			switch mode {
-			case "reverse", "":
-				m = verify.Reverse
-			case "forward":
-				m = verify.Forward
-			default:
-				return badInput("--mode: expected reverse or forward, found %q", mode)
-			}
-			prog, fn, r, err := c.pass(args, e.stdin, lvl)
-			if err != nil {
-				return err
-			}
-			if m == verify.Forward && len(fn.Params) == 0 {
-				return badInput("explain --mode forward: %s has no inputs to differentiate by", fn.Name)
-			}
-			if wrt != "" {
-				i, err := wrtParam(wrt, prog.Graph, fn)
-				if err != nil {
-					return err
+			var dir []pair
+			if cmd.Flags().Changed("direction") {
+				var err error
+				if dir, err = pairs(direction); err != nil {
+					return badInput("--direction%s", strings.TrimPrefix(err.Error(), "--at"))
 				}
-				if _, used := r.Index(fn.Params[i]); !used && m == verify.Forward {
-					return badInput("--wrt: %s does not depend on %s: its derivative is 0", fn.Name, wrt)
+				if dir == nil {
+					dir = []pair{}
 				}
 			}
-			x, err := draw.Explain(r, &draw.Settings{Mode: m, Wrt: wrt})
-			if err != nil {
-				return sourceError(prog, err)
-			}
-			x.Output = fn.Name // the function computed, not its top node
-			return x.Write(e.stdout, f)
+			return e.explain(&c, args, lvl, fmtName, mode, wrt, dir)
 		},
 	}
 	c.register(cmd, true)
 	fl := cmd.Flags()
 	fl.StringVar(&mode, "mode", "reverse", "reverse or forward")
 	fl.StringVar(&wrt, "wrt", "", "forward mode: the input to differentiate by (default: the first)")
+	fl.StringArrayVar(&direction, "direction", nil, "forward mode: the direction `D` instead of --wrt, such as x_1=1,x_2=0.5; inputs left out are 0")
 	fl.StringVar(&lvl, "level", "functions", "functions or primitives")
 	fl.StringVar(&fmtName, "format", "", "text, markdown, latex or json")
 	return cmd
+}
+
+// graph runs graph: the command's, and the server's /api/graph.
+func (e *env) graph(ctx context.Context, c *common, args []string, lvl, fmtName, out string, maxNodes, maxLayout int) error {
+	f, err := graphFormat(c.json, fmtName, out)
+	if err != nil {
+		return err
+	}
+	limit, err := maxFlag("max-nodes", maxNodes)
+	if err != nil {
+		return err
+	}
+	layout, err := maxFlag("max-layout", maxLayout)
+	if err != nil {
+		return err
+	}
+	_, _, r, err := c.pass(args, e.stdin, lvl)
+	if err != nil {
+		return err
+	}
+	d, err := draw.Build(r, &draw.Settings{MaxNodes: limit, MaxLayout: layout})
+	var large *draw.TooLargeError
+	if errors.As(err, &large) {
+		return tooLarge(large, lvl)
+	}
+	if err != nil {
+		return err
+	}
+	if f == draw.SVG || f == draw.PNG {
+		if err := d.CheckLayout(); err != nil {
+			return badInput("%v (raise the limit with --max-layout, or write --format dot or json, or draw --level functions)", err)
+		}
+	}
+	w, done, err := e.output(out)
+	if err != nil {
+		return err
+	}
+	return done(d.Write(ctx, w, f))
+}
+
+// paths runs paths: the command's, and the server's /api/paths.
+func (e *env) paths(c *common, args []string, lvl, fmtName, wrt string, limit, maxPaths int) error {
+	f, err := textFormat(c.json, fmtName)
+	if err != nil {
+		return err
+	}
+	prog, fn, r, err := c.pass(args, e.stdin, lvl)
+	if err != nil {
+		return err
+	}
+	i, err := wrtParam(wrt, prog.Graph, fn)
+	if err != nil {
+		return err
+	}
+	if limit < 0 {
+		return badInput("--limit must be positive, got %d", limit)
+	}
+	if _, err := maxFlag("max-paths", maxPaths); err != nil {
+		return err
+	}
+	if maxPaths > 0 && limit > maxPaths {
+		return badInput("--limit %d: at most %d paths are listed (raise the limit with --max-paths); the count covers every path whatever the limit", limit, maxPaths)
+	}
+	// The paths lead from the function computed, f, not from its
+	// top node (a call of f_1, say).
+	return draw.WritePaths(e.stdout, f, r, fn.Name, fn.Params[i], limit)
+}
+
+// explain runs explain: the command's, and the server's /api/explain.
+// dir, when not nil, is --direction.
+func (e *env) explain(c *common, args []string, lvl, fmtName, mode, wrt string, dir []pair) error {
+	f, err := textFormat(c.json, fmtName)
+	if err != nil {
+		return err
+	}
+	var m verify.Mode
+	switch mode {
+	case "reverse", "":
+		m = verify.Reverse
+	case "forward":
+		m = verify.Forward
+	default:
+		return badInput("--mode: expected reverse or forward, found %q", mode)
+	}
+	prog, fn, r, err := c.pass(args, e.stdin, lvl)
+	if err != nil {
+		return err
+	}
+	if m == verify.Forward && len(fn.Params) == 0 {
+		return badInput("explain --mode forward: %s has no inputs to differentiate by", fn.Name)
+	}
+	var direction map[string]float64
+	if dir != nil {
+		if m != verify.Forward {
+			return badInput("--direction is forward mode's: give --mode forward")
+		}
+		if wrt != "" {
+			return badInput("give --wrt or --direction, not both")
+		}
+		if direction, err = tangents(dir, prog.Graph, fn, r); err != nil {
+			return err
+		}
+	}
+	if wrt != "" {
+		i, err := wrtParam(wrt, prog.Graph, fn)
+		if err != nil {
+			return err
+		}
+		if _, used := r.Index(fn.Params[i]); !used && m == verify.Forward {
+			return badInput("--wrt: %s does not depend on %s: its derivative is 0", fn.Name, wrt)
+		}
+	}
+	x, err := draw.Explain(r, &draw.Settings{Mode: m, Wrt: wrt, Direction: direction, Stop: c.src.stop})
+	if err != nil {
+		return sourceError(prog, err)
+	}
+	x.Output = fn.Name // the function computed, not its top node
+	return x.Write(e.stdout, f)
+}
+
+// tangents reads --direction: a tangent for some of the parameters of fn,
+// the others 0. It refuses a name that is not a parameter or is given
+// twice, a value that is not a finite number, and a direction in which the
+// output does not change at all (only inputs it does not depend on).
+func tangents(dir []pair, g *ir.Graph, fn *ir.Func, r *reverse.Result) (map[string]float64, error) {
+	params := fn.ParamNames(g)
+	d := make(map[string]float64, len(dir))
+	moves := false
+	for _, p := range dir {
+		i := indexOf(params, p.name)
+		if i < 0 {
+			return nil, notParam("--direction", p.name, fn, params)
+		}
+		if _, twice := d[p.name]; twice {
+			return nil, badInput("--direction: %s is given twice", p.name)
+		}
+		v, err := constant(p.value)
+		if err != nil {
+			return nil, badInput("--direction: value of %s: %v", p.name, err)
+		}
+		if math.IsInf(v, 0) {
+			return nil, badInput("--direction: value of %s is %v: give a finite number", p.name, v)
+		}
+		d[p.name] = v
+		if _, used := r.Index(fn.Params[i]); used && v != 0 {
+			moves = true
+		}
+	}
+	if !moves {
+		return nil, badInput("--direction: %s does not change along it (every tangent of an input it depends on is 0): its derivative is 0; give a nonzero tangent, such as --direction %s=1", fn.Name, params[0])
+	}
+	return d, nil
 }
 
 // maxFlag checks the value v of the flag --name, one of the --max-… limits:

@@ -3,13 +3,13 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"github.com/gobackprop/backprop/dual"
-	"github.com/gobackprop/backprop/expr"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/gobackprop/backprop/dual"
+	"github.com/gobackprop/backprop/expr"
 	"github.com/gobackprop/backprop/ir"
 	"github.com/gobackprop/backprop/op"
 )
@@ -38,30 +38,40 @@ as the strings "NaN", "+Inf" and "-Inf"; an error is then one object
   echo 'f(x) = log(x)' | backprop eval --at x=-1 --check`,
 		Args: args(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			prog, fn, err := c.src.load(args, e.stdin)
-			if err != nil {
-				return err
-			}
-			x, err := point(c.at, prog.Graph, fn)
-			if err != nil {
-				return err
-			}
-			ev := ir.NewEvaluator(prog.Graph)
-			ev.Check = c.check
-			v, err := ev.Apply(fn, x)
-			if err != nil {
-				return sourceError(prog, err)
-			}
-			warnNonFinite(e.stderr, "the value", v)
-			if c.json {
-				return writeJSON(e.stdout, object{{"value", num(v)}})
-			}
-			_, err = fmt.Fprintf(e.stdout, "%s(%s) = %s\n", fn.Name, pointText(prog.Graph, fn, x), fmtNum(v))
-			return err
+			return e.eval(&c, args)
 		},
 	}
 	c.register(cmd, true)
 	return cmd
+}
+
+// eval runs eval: the command's, and the server's /api/eval.
+func (e *env) eval(c *common, args []string) error {
+	c.src.tuples = true
+	prog, fn, err := c.src.load(args, e.stdin)
+	if err != nil {
+		return err
+	}
+	x, err := c.point(prog.Graph, fn)
+	if err != nil {
+		return err
+	}
+	ev := ir.NewEvaluator(prog.Graph)
+	ev.Check = c.check
+	ev.Stop = c.src.stop
+	if len(fn.Outputs) > 0 {
+		return e.evalTuple(ev, prog, fn, x, c.json)
+	}
+	v, err := ev.Apply(fn, x)
+	if err != nil {
+		return sourceError(prog, err)
+	}
+	warnNonFinite(e.stderr, "the value", v)
+	if c.json {
+		return writeJSON(e.stdout, object{{"value", num(v)}})
+	}
+	_, err = fmt.Fprintf(e.stdout, "%s(%s) = %s\n", fn.Name, pointText(prog.Graph, fn, x), fmtNum(v))
+	return err
 }
 
 // pointText writes the arguments as "x_1=2, x_2=3".
@@ -139,4 +149,25 @@ func sourceError(prog *ir.Program, err error) error {
 		msg += ": " + prog.Source[nf.Span.Start:nf.Span.End]
 	}
 	return expr.ErrorAt(prog.Filename, prog.Source, nf.Span.Start, msg)
+}
+
+// evalTuple prints the values of a function that returns a tuple:
+// {"value": [v1, v2, …]} with --json.
+func (e *env) evalTuple(ev *ir.Evaluator, prog *ir.Program, fn *ir.Func, x []float64, asJSON bool) error {
+	env := fn.Bind(prog.Graph, x)
+	vals := make([]num, len(fn.Outputs))
+	text := make([]string, len(fn.Outputs))
+	for k, o := range fn.Outputs {
+		v, err := ev.Eval(o, env)
+		if err != nil {
+			return sourceError(prog, err)
+		}
+		warnNonFinite(e.stderr, fmt.Sprintf("value %d", k+1), v)
+		vals[k], text[k] = num(v), fmtNum(v)
+	}
+	if asJSON {
+		return writeJSON(e.stdout, object{{"value", vals}})
+	}
+	_, err := fmt.Fprintf(e.stdout, "%s(%s) = (%s)\n", fn.Name, pointText(prog.Graph, fn, x), strings.Join(text, ", "))
+	return err
 }

@@ -40,9 +40,7 @@ func level(s string) (reverse.Level, error) {
 }
 
 func (e *env) gradCmd() *cobra.Command {
-	var c common
-	var mode, lvl string
-	var maxNumeric int
+	var f gradFlags
 	cmd := &cobra.Command{
 		Use:   "grad [PROGRAM] --at x=1,y=2",
 		Short: "Print the value and every partial derivative at a point",
@@ -64,70 +62,103 @@ inputs (default %d).`, defaultMaxNumericInputs),
   backprop grad -e 'x^2*sin(y)' --at x=2,y=1 --json`,
 		Args: args(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			lv, err := level(lvl)
-			if err != nil {
-				return err
-			}
-			prog, fn, err := c.src.load(args, e.stdin)
-			if err != nil {
-				return err
-			}
-			x, err := point(c.at, prog.Graph, fn)
-			if err != nil {
-				return err
-			}
-			if _, err := maxFlag("max-numeric-inputs", maxNumeric); err != nil {
-				return err
-			}
-			opts := &verify.Settings{Level: lv, Check: c.check}
-			if mode == "all" {
-				if err := checkNumeric("--mode all", len(x), maxNumeric); err != nil {
-					return err
-				}
-				if err := c.src.checkPasses("--mode all (forward mode)", len(x)); err != nil {
-					return err
-				}
-				return e.gradAll(prog, fn, x, opts, c.json)
-			}
-			m, err := verify.ParseMode(mode)
-			if err != nil {
-				return badInput("--mode: %v", err)
-			}
-			if m == verify.Numeric {
-				if err := checkNumeric("--mode numeric", len(x), maxNumeric); err != nil {
-					return err
-				}
-			}
-			if m == verify.Forward {
-				if err := c.src.checkPasses("--mode forward", len(x)); err != nil {
-					return err
-				}
-			}
-			v, grad, err := verify.Gradient(nil, prog.Graph, fn, x, m, opts)
-			if err != nil {
-				return sourceError(prog, err)
-			}
-			names := fn.ParamNames(prog.Graph)
-			warnNonFinite(e.stderr, "the value", v)
-			for i, n := range names {
-				warnNonFinite(e.stderr, "∂"+fn.Name+"/∂"+n, grad[i])
-			}
-			if c.json {
-				return writeJSON(e.stdout, object{{"value", num(v)}, {"gradient", gradObject(names, grad)}})
-			}
-			w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintf(w, "%s(%s)\t%s\n", fn.Name, pointText(prog.Graph, fn, x), fmtNum(v))
-			for i, n := range names {
-				fmt.Fprintf(w, "∂%s/∂%s\t%s\n", fn.Name, n, fmtNum(grad[i]))
-			}
-			return w.Flush()
+			return e.grad(&f, args)
 		},
 	}
-	c.register(cmd, true)
-	cmd.Flags().StringVar(&mode, "mode", "reverse", "reverse, forward, symbolic, compiled, numeric or all")
-	cmd.Flags().StringVar(&lvl, "level", "functions", "granularity of reverse mode: functions or primitives")
-	cmd.Flags().IntVar(&maxNumeric, "max-numeric-inputs", defaultMaxNumericInputs, "refuse --mode numeric and all beyond `N` inputs (0: no limit)")
+	f.register(cmd, true)
+	cmd.Flags().StringVar(&f.mode, "mode", "reverse", "reverse, forward, symbolic, compiled, numeric or all")
+	cmd.Flags().StringVar(&f.level, "level", "functions", "granularity of reverse mode: functions or primitives")
+	cmd.Flags().IntVar(&f.maxNumeric, "max-numeric-inputs", defaultMaxNumericInputs, "refuse --mode numeric and all beyond `N` inputs (0: no limit)")
 	return cmd
+}
+
+// gradFlags are the flags of grad.
+type gradFlags struct {
+	common
+	mode, level string
+	maxNumeric  int
+	// numericWork counts numeric differences, 34 passes per input, against
+	// --max-work too (the server does; the command bounds their inputs
+	// only).
+	numericWork bool
+}
+
+// checkNumericWork refuses numeric differences on n inputs, 34 passes
+// each, beyond --max-work when f.numericWork is set.
+func (f *gradFlags) checkNumericWork(what string, n int) error {
+	max, work := f.src.maxWork, f.src.work
+	if !f.numericWork || max <= 0 || n == 0 || work <= max/int64(34*n) {
+		return nil
+	}
+	return badInput("%s evaluates the program 34 times per input: 34 × %d inputs × %d node evaluations is more than the limit of %d node evaluations; use mode reverse or compiled, which take one pass",
+		what, n, work, max)
+}
+
+// grad runs grad: the command's, and the server's /api/grad.
+func (e *env) grad(f *gradFlags, args []string) error {
+	lv, err := level(f.level)
+	if err != nil {
+		return err
+	}
+	prog, fn, err := f.src.load(args, e.stdin)
+	if err != nil {
+		return err
+	}
+	x, err := f.point(prog.Graph, fn)
+	if err != nil {
+		return err
+	}
+	if _, err := maxFlag("max-numeric-inputs", f.maxNumeric); err != nil {
+		return err
+	}
+	opts := &verify.Settings{Level: lv, Check: f.check, Stop: f.src.stop}
+	if f.mode == "all" {
+		if err := checkNumeric("--mode all", len(x), f.maxNumeric); err != nil {
+			return err
+		}
+		if err := f.src.checkPasses("--mode all (forward mode)", len(x)); err != nil {
+			return err
+		}
+		if err := f.checkNumericWork("--mode all (numeric differences)", len(x)); err != nil {
+			return err
+		}
+		return e.gradAll(prog, fn, x, opts, f.json)
+	}
+	m, err := verify.ParseMode(f.mode)
+	if err != nil {
+		return badInput("--mode: %v", err)
+	}
+	if m == verify.Numeric {
+		if err := checkNumeric("--mode numeric", len(x), f.maxNumeric); err != nil {
+			return err
+		}
+		if err := f.checkNumericWork("--mode numeric", len(x)); err != nil {
+			return err
+		}
+	}
+	if m == verify.Forward {
+		if err := f.src.checkPasses("--mode forward", len(x)); err != nil {
+			return err
+		}
+	}
+	v, grad, err := verify.Gradient(nil, prog.Graph, fn, x, m, opts)
+	if err != nil {
+		return sourceError(prog, err)
+	}
+	names := fn.ParamNames(prog.Graph)
+	warnNonFinite(e.stderr, "the value", v)
+	for i, n := range names {
+		warnNonFinite(e.stderr, "∂"+fn.Name+"/∂"+n, grad[i])
+	}
+	if f.json {
+		return writeJSON(e.stdout, object{{"value", num(v)}, {"gradient", gradObject(names, grad)}})
+	}
+	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(w, "%s(%s)\t%s\n", fn.Name, pointText(prog.Graph, fn, x), fmtNum(v))
+	for i, n := range names {
+		fmt.Fprintf(w, "∂%s/∂%s\t%s\n", fn.Name, n, fmtNum(grad[i]))
+	}
+	return w.Flush()
 }
 
 func (e *env) gradAll(prog *ir.Program, fn *ir.Func, x []float64, opts *verify.Settings, asJSON bool) error {

@@ -51,10 +51,17 @@ const DefaultMaxWork = 100_000_000
 // standard input.
 type source struct {
 	expr     string  // -e
+	name     string  // the name errors give the program of -e (default "-e"; the server's is "")
 	flags    changed // the command's flags, to tell -e '' from no -e
 	fn       string  // --func
 	maxBytes int64   // --max-bytes; 0 means no limit
 	maxWork  int64   // --max-work; 0 means no limit
+	// stop, if not nil, ends long evaluations early (the server's
+	// deadline); the command line has none.
+	stop ir.Stop
+	// tuples lets the target return a tuple (eval, jacobian); the other
+	// commands take functions of one result.
+	tuples bool
 	// work is the expanded size of the target function after load: the
 	// node evaluations of one pass over it with every call run.
 	work int64
@@ -99,6 +106,9 @@ func (s *source) load(args []string, stdin io.Reader) (*ir.Program, *ir.Func, er
 			return nil, nil, badInput("-e: the program is empty: write a definition such as -e 'f(x) = x^2', or an expression such as -e 'x^2'")
 		}
 		name = "-e"
+		if s.flags == nil {
+			name = s.name
+		}
 		text, err = s.read(name, strings.NewReader(s.expr), int64(len(s.expr)))
 	case len(args) == 0 || args[0] == "-":
 		if stdin == nil {
@@ -134,10 +144,16 @@ func (s *source) load(args []string, stdin io.Reader) (*ir.Program, *ir.Func, er
 	if err != nil {
 		return nil, nil, badInput("%v", err)
 	}
+	if len(fn.Outputs) > 0 && !s.tuples {
+		return nil, nil, badInput("%s returns a tuple of %d values: use backprop jacobian or eval, or --func to name a function of one value", fn.Name, len(fn.Outputs))
+	}
 	if s.maxWork < 0 {
 		return nil, nil, badInput("--max-work must be 0 (no limit) or positive, got %d", s.maxWork)
 	}
 	s.work = prog.Graph.ExpandedSize(fn.Body, s.maxWork)
+	for _, o := range fn.Outputs {
+		s.work = max(s.work, prog.Graph.ExpandedSize(o, s.maxWork))
+	}
 	if s.maxWork > 0 && s.work > s.maxWork {
 		return nil, nil, badInput("%s: one evaluation, with every call running its function's body, takes more than %d node evaluations "+
 			"(nested calls multiply: a function that calls another twice doubles its cost); raise the limit with --max-work (0: no limit)",
@@ -216,13 +232,17 @@ func (s *source) read(name string, r io.Reader, size int64) (string, error) {
 	return text, nil
 }
 
-// point parses --at "x_1=2,x_2=3" against the parameters of fn. Values may
-// be constant expressions such as pi/2 or 1e-3. Several --at flags add up:
-// --at x=1 --at y=2 is --at x=1,y=2; a parameter given twice is an error.
-func point(at []string, g *ir.Graph, fn *ir.Func) ([]float64, error) {
-	params := fn.ParamNames(g)
-	x := make([]float64, len(params))
-	set := make([]bool, len(params))
+// pair is one name=value of a point; the value is a constant expression
+// such as 2, -1.5e-3 or pi/2.
+type pair struct{ name, value string }
+
+// pairs splits --at flags, "x_1=2,x_2=3" each, into their pairs. Several
+// --at flags add up: --at x=1 --at y=2 is --at x=1,y=2.
+func pairs(at []string) ([]pair, error) { return pairsFlag("--at", at) }
+
+// pairsFlag is pairs for the flag named flag (minimize's --from).
+func pairsFlag(flag string, at []string) ([]pair, error) {
+	var ps []pair
 	for _, list := range at {
 		if strings.TrimSpace(list) == "" {
 			continue
@@ -231,21 +251,58 @@ func point(at []string, g *ir.Graph, fn *ir.Func) ([]float64, error) {
 			name, val, ok := strings.Cut(item, "=")
 			name = strings.TrimSpace(name)
 			if !ok || name == "" {
-				return nil, badInput("--at: expected name=value, found %q", item)
+				return nil, badInput("%s: expected name=value, found %q", flag, item)
 			}
-			i := indexOf(params, name)
-			if i < 0 {
-				return nil, notParam("--at", name, fn, params)
-			}
-			if set[i] {
-				return nil, badInput("--at: %s is given twice", name)
-			}
-			v, err := constant(val)
-			if err != nil {
-				return nil, badInput("--at: value of %s: %v", name, err)
-			}
-			x[i], set[i] = v, true
+			ps = append(ps, pair{name, val})
 		}
+	}
+	return ps, nil
+}
+
+// point parses --at "x_1=2,x_2=3" against the parameters of fn. Values may
+// be constant expressions such as pi/2 or 1e-3. Several --at flags add up:
+// --at x=1 --at y=2 is --at x=1,y=2; a parameter given twice is an error.
+func point(at []string, g *ir.Graph, fn *ir.Func) ([]float64, error) {
+	ps, err := pairs(at)
+	if err != nil {
+		return nil, err
+	}
+	return assign(ps, g, fn)
+}
+
+// pointFlag is point for the flag named flag (minimize's --from).
+func pointFlag(flag string, at []string, g *ir.Graph, fn *ir.Func) ([]float64, error) {
+	ps, err := pairsFlag(flag, at)
+	if err != nil {
+		return nil, err
+	}
+	return assignFlag(flag, ps, g, fn)
+}
+
+// assign gives each parameter of fn its value among ps, and refuses names
+// that are not parameters, names given twice and parameters left out.
+func assign(ps []pair, g *ir.Graph, fn *ir.Func) ([]float64, error) {
+	return assignFlag("--at", ps, g, fn)
+}
+
+// assignFlag is assign for the flag named flag.
+func assignFlag(flag string, ps []pair, g *ir.Graph, fn *ir.Func) ([]float64, error) {
+	params := fn.ParamNames(g)
+	x := make([]float64, len(params))
+	set := make([]bool, len(params))
+	for _, p := range ps {
+		i := indexOf(params, p.name)
+		if i < 0 {
+			return nil, notParam(flag, p.name, fn, params)
+		}
+		if set[i] {
+			return nil, badInput("%s: %s is given twice", flag, p.name)
+		}
+		v, err := constant(p.value)
+		if err != nil {
+			return nil, badInput("%s: value of %s: %v", flag, p.name, err)
+		}
+		x[i], set[i] = v, true
 	}
 	var missing []string
 	for i, ok := range set {
@@ -254,7 +311,7 @@ func point(at []string, g *ir.Graph, fn *ir.Func) ([]float64, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return nil, badInput("--at gives no value for %s: write --at %s", strings.Join(missing, ", "), example(params))
+		return nil, badInput("%s gives no value for %s: write %s %s", flag, strings.Join(missing, ", "), flag, example(params))
 	}
 	return x, nil
 }

@@ -6,10 +6,12 @@
 package seedtest
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/gobackprop/backprop/expr"
 	"github.com/gobackprop/backprop/ir"
+	"github.com/gobackprop/backprop/op"
 )
 
 // A Case is a program of the seed and the figures the seed prints for it.
@@ -117,6 +119,31 @@ func RosenbrockGrad(dst, x []float64) []float64 {
 		dst[i+1] = 200 * a
 	}
 	return dst
+}
+
+// RosenbrockGraph builds Rosenbrock of n variables x0, x1, … as an
+// expression DAG with one node per scalar operation, eight per pair in the
+// order of the plain loop, as the function rosenbrock(x0, …).
+func RosenbrockGraph(n int) (*ir.Graph, *ir.Func) {
+	g := ir.NewGraph()
+	x := make([]ir.ID, n)
+	for i := range x {
+		x[i] = g.Var("x" + strconv.Itoa(i))
+	}
+	one, hundred := g.Const(1), g.Const(100)
+	s := ir.None
+	for i := 0; i+1 < n; i += 2 {
+		d := g.Apply(op.Sub, x[i+1], g.Apply(op.Mul, x[i], x[i]))
+		a := g.Apply(op.Mul, hundred, g.Apply(op.Mul, d, d))
+		e := g.Apply(op.Sub, one, x[i])
+		term := g.Apply(op.Add, a, g.Apply(op.Mul, e, e))
+		if s == ir.None {
+			s = term
+		} else {
+			s = g.Apply(op.Add, s, term)
+		}
+	}
+	return g, &ir.Func{Name: "rosenbrock", Params: x, Body: s}
 }
 
 // RosenbrockStart returns the classic starting point of n coordinates:

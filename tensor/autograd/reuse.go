@@ -33,6 +33,7 @@ type slot[T tensor.Float] struct {
 	tmp    [2]*tensor.Dense[T] // cotangents of the arguments that are added into an adjoint
 	labels []int               // cross-entropy's labels
 	param  param[T]            // the parameters, while the value is computed
+	resid  *tensor.Dense[T]    // a residual kept from forward to VJP (param.resid)
 }
 
 // reuseRule is a primitive's forward and VJP rules writing into buffers
@@ -287,18 +288,39 @@ func newReuseRules[T tensor.Float]() *[numPrims]reuseRule[T] {
 			forward: func(p *param[T], a [2]*tensor.Dense[T], dst *tensor.Dense[T]) *tensor.Dense[T] {
 				x := a[0]
 				if x.Rank() != 2 {
+					p.resid = nil
 					return nil
 				}
-				return tensor.SoftmaxCrossEntropyTo(fit(dst, x.Dim(0)), x, p.labels)
+				rows := x.Dim(0)
+				d := fit(dst, rows)
+				if !x.IsContiguous() || len(p.labels) != rows {
+					p.resid = nil // not kept: the VJP computes it again
+					return tensor.SoftmaxCrossEntropyTo(d, x, p.labels)
+				}
+				// Each row's log Σ exp is kept for the VJP rule, which
+				// would otherwise compute it again (an exp per logit and
+				// a log per row: half of the exps of a training step).
+				// Both buffers are made in the first step, so that the
+				// second is warm.
+				if d == nil {
+					d = tensor.Zeros[T](rows)
+				}
+				lse := fit(p.resid, rows)
+				if lse == nil {
+					lse = tensor.Zeros[T](rows)
+				}
+				p.resid = lse
+				return tensor.SoftmaxCrossEntropyLSETo(d, lse, x, p.labels)
 			},
 			// (exp(x - logsumexp(x)) - onehot(label)) times the row's
-			// cotangent, fused, as the table's rule composes it.
+			// cotangent, fused, as the table's rule composes it, with
+			// logsumexp from the forward rule where it kept it.
 			vjp: func(p *param[T], g *tensor.Dense[T], a [2]*tensor.Dense[T], _ *tensor.Dense[T], _ [2]bool, dst [2]*tensor.Dense[T]) (*tensor.Dense[T], *tensor.Dense[T], bool) {
 				x := a[0]
 				if x.Rank() != 2 || !x.IsContiguous() || !g.IsContiguous() {
 					return nil, nil, false
 				}
-				return tensor.SoftmaxCrossEntropyGradTo(like(dst[0], x), x, p.labels, g), nil, true
+				return tensor.SoftmaxCrossEntropyGradLSETo(like(dst[0], x), x, fit(p.resid, x.Dim(0)), p.labels, g), nil, true
 			},
 		},
 	}

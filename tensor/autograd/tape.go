@@ -52,6 +52,9 @@ type param[T tensor.Float] struct {
 	cond   *tensor.Dense[T]    // where
 	win    tensor.Window       // conv2d, maxpool2d (kernel in axes)
 	work   *tensor.ConvWork[T] // conv2d: scratch, kept in the arena's slot
+	// resid is a residual that a reusing forward rule (reuse.go) kept
+	// for its VJP rule, nil if none: cross-entropy's log Σ exp per row.
+	resid *tensor.Dense[T]
 }
 
 // Var returns a new leaf holding x, a variable to differentiate by. The
@@ -224,18 +227,24 @@ func apply[T tensor.Float](name string, p prim, pa param[T], xs ...Var[T]) Var[T
 	// stack) and the value buffer of this position, which is kept when a
 	// reusing rule writes into it or replaces it by an array of a new
 	// shape.
+	// A reusing rule also gets the position's residual buffer in
+	// param.resid, to write into, replace or clear.
 	var val *tensor.Dense[T]
 	s := t.slot()
 	s.param = pa
+	s.param.resid = s.resid
 	if f := t.reuse[p].forward; f != nil {
 		if val = f(&s.param, args, s.val); val != nil {
 			s.val = val
 		}
 	}
 	if val == nil {
+		s.param.resid = nil
 		val = t.rules[p].forward(&s.param, args)
+	} else if s.param.resid != nil {
+		s.resid = s.param.resid
 	}
-	return t.push(record[T]{prim: p, args: idx, param: pa, val: val, diff: diff})
+	return t.push(record[T]{prim: p, args: idx, param: s.param, val: val, diff: diff})
 }
 
 // slot returns the arena's slot for the next record.

@@ -114,3 +114,69 @@ func BenchmarkReluVJPRandom(b *testing.B) {
 		}
 	})
 }
+
+// TestVectorLoops runs the exported functions on slices holding every
+// pair of special values (as g and x, or a and b), long enough that whole vectors go through the
+// assembly loops where there are any, and compares every element with
+// the Go loops, bit for bit, at every offset of the tail.
+func TestVectorLoops(t *testing.T) {
+	var g64, x64 []float64
+	for _, g := range specials {
+		for _, v := range specials {
+			g64, x64 = append(g64, g), append(x64, v)
+		}
+	}
+	g32, x32 := make([]float32, len(g64)), make([]float32, len(x64))
+	for i := range g64 {
+		g32[i], x32[i] = float32(g64[i]), float32(x64[i])
+	}
+	for _, n := range []int{0, 1, 7, 8, 15, 16, 17, 33, len(x64)} {
+		d, want := make([]float64, n), make([]float64, n)
+		Relu64(d, x64[:n])
+		relu64Go(want, x64[:n])
+		checkBits64(t, "Relu64", n, d, want)
+		ReluVJP64(d, g64[:n], x64[:n])
+		reluVJP64Go(want, g64[:n], x64[:n])
+		checkBits64(t, "ReluVJP64", n, d, want)
+		d32, want32 := make([]float32, n), make([]float32, n)
+		Relu32(d32, x32[:n])
+		relu32Go(want32, x32[:n])
+		checkBits32(t, "Relu32", n, d32, want32)
+		ReluVJP32(d32, g32[:n], x32[:n])
+		reluVJP32Go(want32, g32[:n], x32[:n])
+		checkBits32(t, "ReluVJP32", n, d32, want32)
+		// Add, with a new d and with d = a.
+		for i := range n {
+			want[i] = g64[i] + x64[i]
+			want32[i] = g32[i] + x32[i]
+		}
+		Add64(d, g64[:n], x64[:n])
+		checkBits64(t, "Add64", n, d, want)
+		copy(d, g64)
+		Add64(d, d, x64[:n])
+		checkBits64(t, "Add64 in place", n, d, want)
+		Add32(d32, g32[:n], x32[:n])
+		checkBits32(t, "Add32", n, d32, want32)
+		copy(d32, g32)
+		Add32(d32, d32, x32[:n])
+		checkBits32(t, "Add32 in place", n, d32, want32)
+	}
+}
+
+func checkBits64(t *testing.T, name string, n int, got, want []float64) {
+	t.Helper()
+	for i := range want {
+		if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+			t.Errorf("%s, n = %d: element %d is %#x, want %#x", name, n, i, math.Float64bits(got[i]), math.Float64bits(want[i]))
+		}
+	}
+}
+
+func checkBits32(t *testing.T, name string, n int, got, want []float32) {
+	t.Helper()
+	for i := range want {
+		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+			t.Errorf("%s, n = %d: element %d is %#x, want %#x", name, n, i, math.Float32bits(got[i]), math.Float32bits(want[i]))
+		}
+	}
+}

@@ -1,0 +1,659 @@
+// Package gen writes Go source code for the value and the gradient of a
+// program: straight-line, dependency-free (package math only), allocation
+// free functions that a Go program can ship without backprop.
+//
+// For a target f of parameters x_1, x_2 it writes
+//
+//	func F(x []float64) float64           // the value
+//	func FGrad(grad, x []float64) float64 // the gradient in grad, and the value
+//	func FHVP(hv, x, v []float64) float64  // with Settings.Hessian: ∇²f(x)·v in hv
+//
+// with x in the order of the parameters. Calls of user functions are
+// inlined and common subexpressions, which the hash-consed DAG shares, are
+// computed once, into named temporaries; so are the subexpressions of the
+// partials (log x of x^y's partial is the node log(x) when the program has
+// one; sin and cos of one argument come from one math.Sincos). The
+// gradient is the reverse pass written out, one statement per edge, with
+// each adjoint a local variable and each input's partial stored as soon
+// as it is complete. The text is written in gofmt's layout directly, in
+// time linear in the program's size (go/format's grows faster); a test
+// checks that go/format leaves it unchanged.
+//
+// # Exactness
+//
+// The formulas of each primitive are those of package op's table written
+// as Go expressions, and the values are the compiled mode's bit for bit.
+// Two rewrites keep the table's bits: x^2 with a constant 2 is x*x (what
+// math.Pow computes, except where x*x is subnormal or 0, where the helper
+// calls math.Pow), with the partial 2x (the table's 2·Pow(x, 1)); and
+// sin/cos by Sincos. One does not: the partial of x^y in x, y variable,
+// is y·(x^y / x) from the value already computed instead of the table's
+// y·Pow(x, y-1), one division instead of a second Pow (where x^y is
+// normal and x is not 0; the table's formula elsewhere): it agrees within
+// 8·(2 + |y·log x|) ulps, math.Pow's own error growing with |y·log x|.
+// Partial derivatives otherwise differ from the compiled mode's only by
+// the order in which a node's adjoint contributions are added. The tests
+// compile generated code and check it against the compiled mode, for
+// every primitive. A partial derivative is NaN where the value is NaN or
+// the partial is not finite, as op.Gradient says.
+package gen
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/gobackprop/backprop/ir"
+	"github.com/gobackprop/backprop/op"
+)
+
+// Settings say what to write. The zero value, like nil, means the
+// defaults of each field.
+type Settings struct {
+	// Package is the package clause's name; empty means the Go name of
+	// the function in lower case.
+	Package string
+	// Name is the Go name of the value function, the gradient's being
+	// Name+"Grad"; empty means the target's name with its first letter
+	// in upper case.
+	Name string
+	// Hessian also writes NameHVP(hv, x, v []float64) float64, the
+	// Hessian-vector product by forward over reverse.
+	Hessian bool
+	// Source names the program in the doc comments, such as
+	// "examples/seed.bp"; Command is how the code was generated, for the
+	// header, such as "backprop gen examples/seed.bp".
+	Source, Command string
+}
+
+// GoName returns the exported Go name of a function called name: its
+// first letter in upper case, or "F" and the name if it does not start
+// with a letter.
+func GoName(name string) string {
+	r, size := utf8.DecodeRuneInString(name)
+	if !unicode.IsLetter(r) {
+		return "F" + name
+	}
+	if !unicode.IsUpper(unicode.ToUpper(r)) {
+		return "F" + name // a letter without case, such as 字
+	}
+	return string(unicode.ToUpper(r)) + name[size:]
+}
+
+// Go writes the Go source of fn, a function of g of one result, to w. It
+// returns an error if fn returns a tuple, if its body is recursive, or if
+// writing fails.
+func Go(w io.Writer, g *ir.Graph, fn *ir.Func, settings *Settings) error {
+	var s Settings
+	if settings != nil {
+		s = *settings
+	}
+	if len(fn.Outputs) > 0 {
+		return fmt.Errorf("gen: %s returns a tuple of %d values; gen writes functions of one value", fn.Name, len(fn.Outputs))
+	}
+	if s.Name == "" {
+		s.Name = GoName(fn.Name)
+	}
+	if s.Package == "" {
+		s.Package = strings.ToLower(s.Name)
+	}
+	if s.Command == "" {
+		s.Command = "backprop gen"
+	}
+	root := g.Inline(g, fn.Body)
+	order := g.Topo(root)
+	wr := &writer{w: bufio.NewWriterSize(w, 64<<10), g: g, s: s, fn: fn, order: order, root: root}
+	wr.prepare()
+	wr.file()
+	return wr.w.Flush()
+}
+
+type writer struct {
+	w     *bufio.Writer
+	g     *ir.Graph
+	s     Settings
+	fn    *ir.Func
+	order []ir.ID
+	root  ir.ID
+	// Indexed by node (slices, not maps: at 10^5 nodes map lookups were
+	// most of the time):
+	name  []string        // the Go expression of each node's value
+	input []int           // the index of each parameter, -1 for other nodes
+	dep   []bool          // depends on an input
+	used  map[string]bool // helpers used
+	// memo maps a Go expression to the variable that holds it in the
+	// function being written, so that a partial such as log(x), needed
+	// by x^y's partial in y, reuses the value of a node log(x), and a
+	// partial needed twice is computed once.
+	memo map[string]string
+	tmp  int // the next p… temporary
+	tmpQ int // the next q… temporary of the HVP
+}
+
+func (wr *writer) p(format string, args ...any) { fmt.Fprintf(wr.w, format, args...) }
+
+// line writes one statement, tab-indented, from its parts.
+func (wr *writer) line(parts ...string) {
+	wr.w.WriteByte('\t')
+	for _, p := range parts {
+		wr.w.WriteString(p)
+	}
+	wr.w.WriteByte('\n')
+}
+
+// shared returns a variable holding the Go expression e: the one that
+// already does, or a new temporary assigned here.
+func (wr *writer) shared(e string) string {
+	if v, ok := wr.memo[e]; ok {
+		return v
+	}
+	v := "p" + strconv.Itoa(wr.tmp)
+	wr.tmp++
+	wr.line(v, " := ", e)
+	wr.memo[e] = v
+	return v
+}
+
+// usesMath reports whether the code calls package math: always with
+// inputs (the gradient's NaN convention), otherwise when a primitive is
+// written with it.
+func (wr *writer) usesMath() bool {
+	if len(wr.fn.Params) > 0 {
+		return true
+	}
+	for _, id := range wr.order {
+		switch wr.g.Node(id).Op {
+		case op.Const, op.Var, op.Neg, op.Add, op.Sub, op.Mul, op.Div, op.Abs, op.Relu, op.Step, op.Sign:
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+// memoized reports whether the values of o are among the expressions
+// partials look up (log x for x^y, exp x for expm1, …, and x - y for min
+// and max): only those go into memo, which would otherwise hold every
+// node.
+func (wr *writer) memoized(o op.Op) bool {
+	switch o {
+	case op.Log, op.Exp, op.Sin, op.Cos, op.Sinh, op.Cosh:
+		return true
+	case op.Sub:
+		return wr.used["step"]
+	}
+	return false
+}
+
+// square reports whether n is x^2 with a constant 2.
+func (wr *writer) square(n *ir.Node) bool {
+	if n.Op != op.Pow {
+		return false
+	}
+	y := wr.g.Node(n.Y)
+	return y.Op == op.Const && y.Val == 2
+}
+
+func (wr *writer) prepare() {
+	n := wr.g.Len()
+	wr.name = make([]string, n)
+	wr.input = make([]int, n)
+	for i := range wr.input {
+		wr.input[i] = -1
+	}
+	wr.dep = make([]bool, n)
+	wr.used = make(map[string]bool)
+	for i, p := range wr.fn.Params {
+		wr.input[p] = i
+	}
+	k := 0
+	for _, id := range wr.order {
+		n := wr.g.Node(id)
+		switch n.Op {
+		case op.Const:
+			wr.name[id] = literal(n.Val)
+		case op.Var:
+			wr.name[id] = "x" + strconv.Itoa(wr.input[id])
+			wr.dep[id] = true
+		default:
+			wr.name[id] = "t" + strconv.Itoa(k)
+			k++
+			wr.dep[id] = wr.dep[n.X] || n.Y != ir.None && wr.dep[n.Y]
+			for _, h := range helpers(n.Op) {
+				wr.used[h] = true
+			}
+			if n.Op == op.Pow {
+				for _, h := range wr.powHelpers(n) {
+					wr.used[h] = true
+				}
+			}
+		}
+	}
+}
+
+// literal writes a constant as a Go expression of type float64.
+func literal(c float64) string {
+	switch {
+	case c != c:
+		return "math.NaN()"
+	case c > math.MaxFloat64:
+		return "math.Inf(1)"
+	case c < -math.MaxFloat64:
+		return "math.Inf(-1)"
+	}
+	s := strconv.FormatFloat(c, 'g', -1, 64)
+	if !strings.ContainsAny(s, ".eEn") {
+		s += ".0"
+	}
+	if c < 0 || s[0] == '-' {
+		return "(" + s + ")"
+	}
+	return s
+}
+
+// helpers returns the helper functions the formulas of o call.
+func helpers(o op.Op) []string {
+	switch o {
+	case op.Abs:
+		return []string{"sign"}
+	case op.Min, op.Max:
+		return []string{"min", "max", "step"}
+	case op.Sigmoid:
+		return []string{"sigmoid"}
+	case op.Relu:
+		return []string{"relu", "step"}
+	case op.Step:
+		return []string{"step"}
+	case op.Sign:
+		return []string{"sign"}
+	}
+	return nil
+}
+
+// powHelpers returns the helpers x^y needs: square for a constant 2,
+// powDx for a variable exponent of a variable base.
+func (wr *writer) powHelpers(n *ir.Node) []string {
+	switch {
+	case wr.square(n):
+		return []string{"square"}
+	case wr.g.Node(n.Y).Op != op.Const && wr.dep[n.X]:
+		return []string{"powDx"}
+	}
+	return nil
+}
+
+// helper returns the Go name of a helper: prefixed with the function's
+// name, so that several generated functions share a package.
+func (wr *writer) helper(h string) string {
+	r, size := utf8.DecodeRuneInString(wr.s.Name)
+	return string(unicode.ToLower(r)) + wr.s.Name[size:] + strings.ToUpper(h[:1]) + h[1:]
+}
+
+// value returns the Go expression of the value of primitive node n whose
+// arguments are written a and b.
+func (wr *writer) value(n *ir.Node, a, b string) string {
+	o := n.Op
+	if wr.square(n) {
+		return wr.helper("square") + "(" + a + ")"
+	}
+	switch o {
+	case op.Neg:
+		return "-" + a
+	case op.Add:
+		return a + " + " + b
+	case op.Sub:
+		return a + " - " + b
+	case op.Mul:
+		return a + " * " + b
+	case op.Div:
+		return a + " / " + b
+	case op.Pow:
+		return "math.Pow(" + a + ", " + b + ")"
+	case op.Atan2:
+		return "math.Atan2(" + a + ", " + b + ")"
+	case op.Min, op.Max, op.Sigmoid, op.Relu, op.Step, op.Sign:
+		if o.Arity() == 2 {
+			return wr.helper(o.String()) + "(" + a + ", " + b + ")"
+		}
+		return wr.helper(o.String()) + "(" + a + ")"
+	}
+	// The math functions: Exp, Log, Sqrt, Sin, …, Log1p, Expm1.
+	name := o.String()
+	return "math." + strings.ToUpper(name[:1]) + name[1:] + "(" + a + ")"
+}
+
+// partials returns the Go expressions of the local partials of primitive
+// node n, whose arguments are a and b and value v, as op's table computes
+// them; subexpressions such as cos(a) come from shared, which may write a
+// statement. The partial of x^y in x is the exception: see the package
+// documentation.
+func (wr *writer) partials(n *ir.Node, a, b, v string) (dx, dy string) {
+	o := n.Op
+	switch o {
+	case op.Neg:
+		return "-1", ""
+	case op.Add:
+		return "", ""
+	case op.Sub:
+		return "", "-1"
+	case op.Mul:
+		return b, a
+	case op.Div:
+		return "(1 / " + b + ")", "(-" + v + " / " + b + ")"
+	case op.Pow:
+		y := wr.g.Node(n.Y)
+		switch {
+		case wr.square(n):
+			// The table's y·x^(y-1) is 2·Pow(x, 1) = 2·x exactly.
+			dx = "(2 * " + a + ")"
+		case y.Op == op.Const:
+			dx = "(" + b + " * math.Pow(" + a + ", " + literal(y.Val-1) + "))"
+		case wr.dep[n.X]:
+			dx = wr.helper("powDx") + "(" + a + ", " + b + ", " + v + ")"
+		}
+		if y.Op != op.Const && wr.dep[n.Y] {
+			dy = "(" + v + " * " + wr.shared("math.Log("+a+")") + ")"
+		}
+		return dx, dy
+	case op.Exp:
+		return v, ""
+	case op.Log:
+		return "(1 / " + a + ")", ""
+	case op.Sqrt:
+		return "(0.5 / " + v + ")", ""
+	case op.Sin:
+		return wr.shared("math.Cos(" + a + ")"), ""
+	case op.Cos:
+		return "(-" + wr.shared("math.Sin("+a+")") + ")", ""
+	case op.Tan:
+		return "(1 + " + v + "*" + v + ")", ""
+	case op.Asin:
+		return "(1 / math.Sqrt(1-" + a + "*" + a + "))", ""
+	case op.Acos:
+		return "(-1 / math.Sqrt(1-" + a + "*" + a + "))", ""
+	case op.Atan:
+		return "(1 / (1 + " + a + "*" + a + "))", ""
+	case op.Atan2:
+		r := "(" + b + "*" + b + " + " + a + "*" + a + ")"
+		return "(" + b + " / " + r + ")", "(-" + a + " / " + r + ")"
+	case op.Sinh:
+		return wr.shared("math.Cosh(" + a + ")"), ""
+	case op.Cosh:
+		return wr.shared("math.Sinh(" + a + ")"), ""
+	case op.Tanh:
+		c := wr.shared("math.Cosh(" + a + ")")
+		return "(1 / (" + c + " * " + c + "))", ""
+	case op.Abs:
+		return wr.helper("sign") + "(" + a + ")", ""
+	case op.Min:
+		s := wr.shared(wr.helper("step") + "(" + wr.shared(a+" - "+b) + ")")
+		return "(1 - " + s + ")", s
+	case op.Max:
+		s := wr.shared(wr.helper("step") + "(" + wr.shared(b+" - "+a) + ")")
+		return "(1 - " + s + ")", s
+	case op.Log1p:
+		return "(1 / (1 + " + a + "))", ""
+	case op.Expm1:
+		return wr.shared("math.Exp(" + a + ")"), ""
+	case op.Sigmoid:
+		return "(" + v + " * " + wr.helper("sigmoid") + "(-" + a + "))", ""
+	case op.Relu:
+		return wr.helper("step") + "(" + a + ")", ""
+	case op.Step, op.Sign:
+		return "0", ""
+	}
+	panic(fmt.Sprintf("gen: no Go formula for %v", o))
+}
+
+func (wr *writer) file() {
+	s := wr.s
+	src := s.Source
+	if src == "" {
+		src = "a backprop program"
+	}
+	wr.p("// Code generated by %s; DO NOT EDIT.\n\n", s.Command)
+	wr.p("// Package %s computes %s of %s and its gradient.\n", s.Package, wr.fn.Name, src)
+	wr.p("package %s\n\n", s.Package)
+	if wr.usesMath() {
+		wr.p("import \"math\"\n\n")
+	}
+	params := strings.Join(wr.fn.ParamNames(wr.g), ", ")
+	n := len(wr.fn.Params)
+	wr.p("// %s returns %s(%s) of %s, with x holding %s in order.\n", s.Name, wr.fn.Name, params, src, params)
+	wr.p("// It panics if x has fewer than %d elements.\n", n)
+	wr.p("func %s(x []float64) float64 {\n", s.Name)
+	wr.forward(false)
+	wr.p("\treturn %s\n}\n\n", wr.name[wr.root])
+
+	wr.p("// %sGrad stores the gradient of %s at x in grad and returns the value.\n", s.Name, s.Name)
+	wr.p("// A partial derivative is NaN where the value is NaN or the chain rule\n")
+	wr.p("// meets a partial that is not finite. It panics if grad or x has fewer\n")
+	wr.p("// than %d elements.\n", n)
+	wr.p("func %sGrad(grad, x []float64) float64 {\n", s.Name)
+	if n > 0 {
+		wr.p("\t_ = grad[%d]\n", n-1)
+	}
+	wr.forward(true)
+	wr.backward()
+	wr.p("\tv := %s\n", wr.name[wr.root])
+	if n > 0 {
+		// The gradient is all finite, and the value not NaN, unless the
+		// sum of v-v and every d-d is not 0; only then does the loop
+		// that puts NaN where op.Gradient does run.
+		wr.p("\tchk := v - v + %s\n", wr.finiteSum("grad", n))
+		wr.p("\tif chk != 0 {\n")
+		wr.p("\t\tfor i, d := range grad[:%d] {\n", n)
+		wr.p("\t\t\tif v != v || d-d != 0 {\n\t\t\t\tgrad[i] = math.NaN()\n\t\t\t}\n\t\t}\n\t}\n")
+	}
+	wr.p("\treturn v\n}\n")
+	if s.Hessian {
+		wr.hvp()
+	}
+	wr.helpers()
+}
+
+// finiteSum writes the sum of grad[i]-grad[i] over the n inputs as a
+// balanced tree of k… temporaries (a chain of n additions would be a
+// chain of n latencies) and returns the expression of its root: 0 if
+// every grad[i] is finite, NaN otherwise.
+func (wr *writer) finiteSum(slice string, n int) string {
+	var level []string
+	k := 0
+	next := func() string {
+		c := "k" + strconv.Itoa(k)
+		k++
+		return c
+	}
+	for i := 0; i < n; i += 2 {
+		d := slice + "[" + strconv.Itoa(i) + "]"
+		if i+1 == n {
+			level = append(level, "("+d+" - "+d+")")
+			continue
+		}
+		e := slice + "[" + strconv.Itoa(i+1) + "]"
+		c := next()
+		wr.line(c, " := ", d, " - ", d, " + (", e, " - ", e, ")")
+		level = append(level, c)
+	}
+	for len(level) > 1 {
+		var up []string
+		for i := 0; i < len(level); i += 2 {
+			if i+1 == len(level) {
+				up = append(up, level[i])
+				continue
+			}
+			c := next()
+			wr.line(c, " := ", level[i], " + ", level[i+1])
+			up = append(up, c)
+		}
+		level = up
+	}
+	return level[0]
+}
+
+// forward writes the loads of the inputs used and one assignment per
+// primitive node. For the gradient (grad), sin and cos whose partial is
+// needed are computed together by math.Sincos, which gives the bits of
+// math.Sin and math.Cos (TestSincos).
+func (wr *writer) forward(grad bool) {
+	wr.memo = make(map[string]string)
+	wr.tmp = 0
+	n := len(wr.fn.Params)
+	if n > 0 {
+		wr.p("\t_ = x[%d]\n", n-1)
+	}
+	needs := grad && wr.dep[wr.root]
+	for _, id := range wr.order {
+		nd := wr.g.Node(id)
+		switch nd.Op {
+		case op.Const:
+		case op.Var:
+			wr.line(wr.name[id], " := x[", strconv.Itoa(wr.input[id]), "]")
+		default:
+			a := wr.name[nd.X]
+			if needs && wr.dep[nd.X] && (nd.Op == op.Sin || nd.Op == op.Cos) {
+				t := wr.name[id]
+				other := "c" + t[1:]
+				if nd.Op == op.Cos {
+					other = "s" + t[1:]
+					wr.line(other, ", ", t, " := math.Sincos(", a, ")")
+					wr.memo["math.Sin("+a+")"] = other
+				} else {
+					wr.line(t, ", ", other, " := math.Sincos(", a, ")")
+					wr.memo["math.Cos("+a+")"] = other
+				}
+				continue
+			}
+			b := ""
+			if nd.Y != ir.None {
+				b = wr.name[nd.Y]
+			}
+			e := wr.value(nd, a, b)
+			wr.line(wr.name[id], " := ", e)
+			if wr.memoized(nd.Op) {
+				if _, ok := wr.memo[e]; !ok {
+					wr.memo[e] = wr.name[id]
+				}
+			}
+		}
+	}
+}
+
+// backward writes the reverse pass: the adjoint of each node that depends
+// on an input is a variable b… (g… for the inputs), declared by its first
+// contribution; an input's partial is stored in grad as soon as its last
+// contribution is added, so that it is not kept live to the end.
+func (wr *writer) backward() {
+	// last[i] is the position in order of the first user of input i: the
+	// last contribution to its adjoint in the reverse pass.
+	last := make([]int, len(wr.fn.Params))
+	for i := range last {
+		last[i] = -1
+	}
+	if wr.dep[wr.root] {
+		for k, id := range wr.order {
+			nd := wr.g.Node(id)
+			if !nd.Op.IsPrimitive() {
+				continue
+			}
+			for _, a := range []ir.ID{nd.X, nd.Y} {
+				if a != ir.None && wr.input[a] >= 0 && last[wr.input[a]] < 0 {
+					last[wr.input[a]] = k
+				}
+			}
+		}
+	}
+	// at[k] are the inputs whose adjoints are final after order[k].
+	at := make(map[int][]int, len(last))
+	for i, k := range last {
+		if k >= 0 {
+			at[k] = append(at[k], i)
+		} else {
+			wr.line("grad[", strconv.Itoa(i), "] = 0")
+		}
+	}
+	adj := make([]string, wr.g.Len())
+	adjName := func(id ir.ID) string {
+		if i := wr.input[id]; i >= 0 {
+			return "g" + strconv.Itoa(i)
+		}
+		return "b" + wr.name[id][1:]
+	}
+	if wr.dep[wr.root] {
+		adj[wr.root] = adjName(wr.root)
+		wr.line(adj[wr.root], " := 1.0")
+	}
+	add := func(id ir.ID, term string) {
+		if name := adj[id]; name != "" {
+			wr.line(name, " += ", term)
+			return
+		}
+		adj[id] = adjName(id)
+		wr.line(adj[id], " := ", term)
+	}
+	for k := len(wr.order) - 1; k >= 0; k-- {
+		id := wr.order[k]
+		nd := wr.g.Node(id)
+		g := adj[id]
+		if g == "" || !nd.Op.IsPrimitive() {
+			continue
+		}
+		b := ""
+		if nd.Y != ir.None {
+			b = wr.name[nd.Y]
+		}
+		dx, dy := wr.partials(nd, wr.name[nd.X], b, wr.name[id])
+		term := func(d string) string {
+			if d == "" {
+				return g
+			}
+			if d == "-1" {
+				return "-" + g
+			}
+			return g + " * " + d
+		}
+		switch {
+		case nd.Op == op.Mul && nd.X == nd.Y && wr.dep[nd.X]:
+			// x·x: the two contributions g·x + g·x are 2·(g·x) exactly.
+			add(nd.X, "2 * ("+g+" * "+wr.name[nd.X]+")")
+		default:
+			if wr.dep[nd.X] {
+				add(nd.X, term(dx))
+			}
+			if nd.Y != ir.None && wr.dep[nd.Y] {
+				add(nd.Y, term(dy))
+			}
+		}
+		for _, i := range at[k] {
+			wr.line("grad[", strconv.Itoa(i), "] = ", adj[wr.fn.Params[i]])
+		}
+	}
+}
+
+// helpers writes the helper functions used, with the table's conventions.
+func (wr *writer) helpers() {
+	bodies := map[string]string{
+		"step":    "(x float64) float64 {\n\tif x > 0 {\n\t\treturn 1\n\t}\n\tif x <= 0 {\n\t\treturn 0\n\t}\n\treturn x\n}\n",
+		"sign":    "(x float64) float64 {\n\tswitch {\n\tcase x > 0:\n\t\treturn 1\n\tcase x < 0:\n\t\treturn -1\n\t}\n\treturn x\n}\n",
+		"relu":    "(x float64) float64 {\n\tif x > 0 {\n\t\treturn x\n\t}\n\tif x <= 0 {\n\t\treturn 0\n\t}\n\treturn x\n}\n",
+		"sigmoid": "(x float64) float64 {\n\tif x >= 0 {\n\t\treturn 1 / (1 + math.Exp(-x))\n\t}\n\tz := math.Exp(x)\n\treturn z / (1 + z)\n}\n",
+		"max":     "(x, y float64) float64 {\n\tif x != x || y != y {\n\t\treturn math.NaN()\n\t}\n\tif y > x {\n\t\treturn y\n\t}\n\treturn x\n}\n",
+		"min":     "(x, y float64) float64 {\n\tif x != x || y != y {\n\t\treturn math.NaN()\n\t}\n\tif y < x {\n\t\treturn y\n\t}\n\treturn x\n}\n",
+		// math.Pow(x, 2) rounds the square of x's mantissa once and
+		// scales it, which is x*x except where x*x is subnormal or 0.
+		"square": "(x float64) float64 {\n\tif y := x * x; y >= 0x1p-1022 || y != y {\n\t\treturn y\n\t}\n\treturn math.Pow(x, 2)\n}\n",
+		// y·x^(y-1) from z = x^y by one division, where z is normal and
+		// x is not 0; elsewhere the table's y·Pow(x, y-1).
+		"powDx": "(x, y, z float64) float64 {\n\tif a := math.Abs(z); a >= 0x1p-1022 && a <= math.MaxFloat64 && x != 0 {\n\t\treturn y * (z / x)\n\t}\n\treturn y * math.Pow(x, y-1)\n}\n",
+	}
+	for _, h := range []string{"max", "min", "powDx", "relu", "sigmoid", "sign", "square", "step"} {
+		if wr.used[h] {
+			wr.p("\nfunc %s%s", wr.helper(h), bodies[h])
+		}
+	}
+}

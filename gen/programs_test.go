@@ -1,0 +1,117 @@
+package gen_test
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/importer"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"testing"
+
+	"github.com/gobackprop/backprop/expr"
+	"github.com/gobackprop/backprop/gen"
+	"github.com/gobackprop/backprop/internal/golden"
+	"github.com/gobackprop/backprop/internal/seedtest"
+	"github.com/gobackprop/backprop/ir"
+)
+
+// allPrimitives uses every primitive of the table, on x in (-2, 2) and y
+// in (1, 3).
+const allPrimitives = `f(x, y) = exp(x) + log(y) + sqrt(y) + sin(x) + cos(y) + tan(x/2) + asin(x/4) + acos(y/4) +
+	atan(x) + atan2(x, y) + sinh(x) + cosh(y) + tanh(x) + abs(x) + min(x, y) + max(x, y*x) +
+	log1p(y) + expm1(x) + sigmoid(x) + relu(x) + step(y) + sign(x) + y^x + x/y - -x*y
+`
+
+// programs are the programs whose generated code lives, compiled and
+// tested, in gen/internal/generated: the golden files of gen.
+var programs = []struct {
+	file, pkgName, name string
+	parse               func(testing.TB) (*ir.Graph, *ir.Func)
+}{
+	{"seed.go", "generated", "Seed", fromCase(seedtest.Section23())},
+	{"section1.go", "generated", "Section1", fromCase(seedtest.Section1())},
+	{"rosenbrock.go", "generated", "Rosenbrock", fromText("rosenbrock.bp", "f(x, y) = 100*(y - x^2)^2 + (1 - x)^2\n")},
+	{"rosenbrock100.go", "generated", "Rosenbrock100", func(testing.TB) (*ir.Graph, *ir.Func) { return seedtest.RosenbrockGraph(100) }},
+	{"primitives.go", "generated", "Primitives", fromText("primitives.bp", allPrimitives)},
+}
+
+func fromCase(c seedtest.Case) func(testing.TB) (*ir.Graph, *ir.Func) {
+	return fromText("examples/"+c.File, c.Src)
+}
+
+func fromText(name, src string) func(testing.TB) (*ir.Graph, *ir.Func) {
+	return func(tb testing.TB) (*ir.Graph, *ir.Func) {
+		p, err := expr.Parse(name, src)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		fn, err := p.Target("")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return p.Graph, fn
+	}
+}
+
+// TestGolden checks that the generated code under internal/generated is
+// what gen writes now (-update rewrites it). The files are a package, not
+// testdata, so that go test compiles them, checks them against the
+// compiled mode and times them.
+func TestGolden(t *testing.T) {
+	for _, pr := range programs {
+		g, fn := pr.parse(t)
+		var b bytes.Buffer
+		err := gen.Go(&b, g, fn, &gen.Settings{Package: pr.pkgName, Name: pr.name, Source: pr.file[:len(pr.file)-3], Command: "go test ./gen -run TestGolden -update", Hessian: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden.File(t, "internal/generated/"+pr.file, b.Bytes())
+	}
+}
+
+// TestFormatted checks that gen writes gofmt's layout itself: go/format
+// leaves its output unchanged. (gen does not run go/format, whose time
+// grows faster than the code's size.)
+func TestFormatted(t *testing.T) {
+	extra := []string{
+		"f(x, y) = -x^-1.5 + 2^x - (x - -y)*(x / -y) + x^3 + 1e-5*x + x^y^2 - min(-x, 2) + max(y, -1e300)",
+		"f(x) = sin(cos(x)) * cos(x) - tanh(x)*tanh(x) + sqrt(x)^0.5 + exp(-x)*expm1(x) + sigmoid(-x)",
+		"f(x, y, z) = 3",
+		"f() = 2",
+		"f(x, y) = sin(x)*y + cos(y)^x + 1/x + 2^y + y^sin(2) + atan2(y, x)^2 + acos(x/9) + log1p(x)*sigmoid(y)",
+	}
+	all := programs
+	for i, src := range extra {
+		all = append(all, programs[0])
+		all[len(all)-1].file = fmt.Sprintf("extra %d", i)
+		all[len(all)-1].parse = fromText("extra.bp", src)
+	}
+	for _, pr := range all {
+		g, fn := pr.parse(t)
+		var b bytes.Buffer
+		if err := gen.Go(&b, g, fn, &gen.Settings{Package: pr.pkgName, Name: pr.name, Hessian: true}); err != nil {
+			t.Fatal(err)
+		}
+		f, err := format.Source(b.Bytes())
+		if err != nil {
+			t.Fatalf("%s: %v", pr.file, err)
+		}
+		if !bytes.Equal(f, b.Bytes()) {
+			t.Errorf("%s: gen's output is not gofmt'ed", pr.file)
+		}
+		// The goldens are compiled by go test; the others are
+		// type-checked here (an unused temporary is an error).
+		fset := token.NewFileSet()
+		file, err := parser.ParseFile(fset, pr.file, b.Bytes(), 0)
+		if err != nil {
+			t.Fatalf("%s: %v", pr.file, err)
+		}
+		conf := types.Config{Importer: importer.ForCompiler(fset, "source", nil)}
+		if _, err := conf.Check(pr.pkgName, fset, []*ast.File{file}, nil); err != nil {
+			t.Errorf("%s: %v", pr.file, err)
+		}
+	}
+}

@@ -1,0 +1,22 @@
+package cli
+
+import (
+	goformat "go/format"
+	"strings"
+	"testing"
+)
+
+func TestGenHessian(t *testing.T) {
+	out, errOut, status := run(t, "", "gen", "-e", "f(x, y) = 100*(y - x^2)^2 + (1 - x)^2", "--name", "R", "--hessian")
+	if status != ExitOK {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	for _, want := range []string{"func R(x []float64) float64", "func RGrad(grad, x []float64) float64", "func RHVP(hv, x, v []float64) float64"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+	if f, err := goformat.Source([]byte(out)); err != nil || string(f) != out {
+		t.Errorf("not gofmt'ed (%v)", err)
+	}
+}

@@ -1,0 +1,209 @@
+package jacobian
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gobackprop/backprop/compile"
+)
+
+// Sparse is an m×n matrix in compressed rows: the entries of row k are
+// Vals[Start[k]:Start[k+1]], in the columns Cols[Start[k]:Start[k+1]] in
+// increasing order.
+type Sparse struct {
+	M, N  int
+	Start []int
+	Cols  []int32
+	Vals  []float64
+}
+
+// At returns the entry (k, j), 0 outside the structure.
+func (s *Sparse) At(k, j int) float64 {
+	for e := s.Start[k]; e < s.Start[k+1]; e++ {
+		if int(s.Cols[e]) == j {
+			return s.Vals[e]
+		}
+	}
+	return 0
+}
+
+// NNZ returns the number of entries stored.
+func (s *Sparse) NNZ() int { return len(s.Cols) }
+
+// A Colored computes the Jacobians of one program by colouring its
+// sparsity ([compile.Program.Dependencies]): in forward mode, columns
+// that share no row get one colour and one Jacobian-vector product per
+// colour recovers all their entries; in reverse mode, rows that share no
+// column get one colour and one vector-Jacobian product per colour. A
+// banded Jacobian costs a handful of products whatever its size. It holds
+// the colouring, worked out once by NewColored, and scratch memory: it is
+// not safe for concurrent use.
+type Colored struct {
+	p      *compile.Program
+	w      *compile.Workspace
+	mode   Mode
+	start  []int
+	cols   []int32
+	color  []int32 // of each column (forward) or row (reverse)
+	colors int
+	// The entries each product recovers: entry entries[i] in row
+	// rowOf[i], for i in byColor[c]:byColor[c+1].
+	byColor []int
+	entries []int32
+	rowOf   []int32
+	seed    []float64
+	out     []float64
+	vals    []float64
+}
+
+// NewColored returns a Colored for p in mode: Forward colours columns,
+// Reverse rows, and Auto takes whichever needs fewer products (forward on
+// a tie).
+func NewColored(p *compile.Program, mode Mode) *Colored {
+	rows := p.Dependencies()
+	n, m := p.NumInputs(), p.NumOutputs()
+	c := &Colored{p: p, w: p.NewWorkspace(), start: make([]int, m+1)}
+	for k, r := range rows {
+		c.start[k+1] = c.start[k] + len(r)
+	}
+	c.cols = make([]int32, 0, c.start[m])
+	for _, r := range rows {
+		c.cols = append(c.cols, r...)
+	}
+	// The columns' rows, the transpose of the structure.
+	colRows := make([][]int32, n)
+	for k, r := range rows {
+		for _, j := range r {
+			colRows[j] = append(colRows[j], int32(k))
+		}
+	}
+	fc, fn := colour(colRows, rows) // columns conflict through rows
+	rc, rn := colour(rows, colRows) // rows conflict through columns
+	switch {
+	case mode == Forward || mode == Auto && fn <= rn:
+		c.mode, c.color, c.colors = Forward, fc, fn
+	default:
+		c.mode, c.color, c.colors = Reverse, rc, rn
+	}
+	c.byColor = make([]int, c.colors+1)
+	colorOf := func(k int, e int) int32 {
+		if c.mode == Forward {
+			return c.color[c.cols[e]]
+		}
+		return c.color[k]
+	}
+	for k := range m {
+		for e := c.start[k]; e < c.start[k+1]; e++ {
+			c.byColor[colorOf(k, e)+1]++
+		}
+	}
+	for col := range c.colors {
+		c.byColor[col+1] += c.byColor[col]
+	}
+	fill := append([]int(nil), c.byColor[:c.colors]...)
+	c.entries = make([]int32, len(c.cols))
+	c.rowOf = make([]int32, len(c.cols))
+	for k := range m {
+		for e := c.start[k]; e < c.start[k+1]; e++ {
+			col := colorOf(k, e)
+			c.entries[fill[col]], c.rowOf[fill[col]] = int32(e), int32(k)
+			fill[col]++
+		}
+	}
+	c.seed = make([]float64, max(n, m))
+	c.out = make([]float64, max(n, m))
+	c.vals = make([]float64, m)
+	return c
+}
+
+// colour colours the items (columns or rows) greedily so that two items
+// linked to a common neighbour (a row or a column) differ: links[i] are
+// item i's neighbours and back[r] neighbour r's items. Its time is the
+// sum over neighbours of the squares of their numbers of items.
+func colour(links, back [][]int32) ([]int32, int) {
+	color := make([]int32, len(links))
+	mark := make([]int, len(links)+1) // mark[c] == i+1: colour c is taken for item i
+	colors := 0
+	for i := range links {
+		for _, r := range links[i] {
+			for _, o := range back[r] {
+				if int(o) < i {
+					mark[color[o]] = i + 1
+				}
+			}
+		}
+		c := 0
+		for mark[c] == i+1 {
+			c++
+		}
+		color[i] = int32(c)
+		colors = max(colors, c+1)
+	}
+	return color, colors
+}
+
+// Mode returns the mode the Jacobian is computed in, Forward or Reverse.
+func (c *Colored) Mode() Mode { return c.mode }
+
+// Colors returns the number of products a Jacobian costs.
+func (c *Colored) Colors() int { return c.colors }
+
+// Sparse stores the Jacobian of the program at x in dst, and the outputs
+// in values unless it is nil, and returns dst. If dst is nil a new Sparse
+// is allocated; its structure is that of the program. Entries follow
+// [Jacobian]: NaN in every entry of a row whose output is NaN, and where
+// the entry is not finite; outside the structure, where Sparse stores
+// nothing, the dense Jacobian's entries are 0 (NaN in a row whose output
+// is NaN). It panics if len(x), or len(values) when values
+// is not nil, does not match the program.
+func (c *Colored) Sparse(dst *Sparse, values, x []float64) *Sparse {
+	n, m := c.p.NumInputs(), c.p.NumOutputs()
+	if len(x) != n {
+		panic(fmt.Sprintf("jacobian: x has length %d, want %d inputs", len(x), n))
+	}
+	if values != nil && len(values) != m {
+		panic(fmt.Sprintf("jacobian: values has length %d, want %d outputs", len(values), m))
+	}
+	if dst == nil {
+		dst = &Sparse{}
+	}
+	dst.M, dst.N, dst.Start, dst.Cols = m, n, c.start, c.cols
+	if len(dst.Vals) != len(c.cols) {
+		dst.Vals = make([]float64, len(c.cols))
+	}
+	c.w.Values(c.vals, x)
+	if values != nil {
+		copy(values, c.vals)
+	}
+	for col := range c.colors {
+		seed := c.seed[:n]
+		if c.mode == Reverse {
+			seed = c.seed[:m]
+		}
+		for i := range seed {
+			seed[i] = 0
+			// A row whose output is NaN is left out of the product, whose
+			// every element it would make NaN (Workspace.VJP); its
+			// entries are all NaN below.
+			if c.color[i] == int32(col) && (c.mode == Forward || !math.IsNaN(c.vals[i])) {
+				seed[i] = 1
+			}
+		}
+		if c.mode == Forward {
+			c.w.JVPs(c.out[:m], nil, x, seed)
+			for i := c.byColor[col]; i < c.byColor[col+1]; i++ {
+				dst.Vals[c.entries[i]] = c.out[c.rowOf[i]]
+			}
+			continue
+		}
+		c.w.VJP(c.out[:n], nil, x, seed)
+		for i := c.byColor[col]; i < c.byColor[col+1]; i++ {
+			e := c.entries[i]
+			dst.Vals[e] = c.out[c.cols[e]]
+			if math.IsNaN(c.vals[c.rowOf[i]]) {
+				dst.Vals[e] = math.NaN()
+			}
+		}
+	}
+	return dst
+}
