@@ -114,3 +114,44 @@ func TestWriteCSR(t *testing.T) {
 		t.Errorf("got %q, want %q", s.String(), want)
 	}
 }
+
+// TestBAParallel checks the Jacobian that the goroutines assemble, on
+// an instance of many chunks, against the observations' gradients one by
+// one, and the CSR structure; under -race it checks their sharing.
+func TestBAParallel(t *testing.T) {
+	b := readBA(t, "ba/ba1_n49_m7776_p31843.txt")
+	c, err := NewBACompiled(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := NewBAJacobian(b)
+	c.Jacobian(j)
+	reproj, werr := make([]float64, 2*b.P), make([]float64, b.P)
+	c.Objective(reproj, werr)
+	w := c.pool.Get().(*baWorker)
+	grad := make([]float64, 17)
+	for _, i := range []int{0, 1, 2047, 2048, 2049, b.P/2 + 3, b.P - 1} {
+		k := c.load(w, i)
+		for r := range 2 {
+			v := w.ws[k+r].Gradient(grad, w.x)
+			if v != reproj[2*i+r] {
+				t.Errorf("observation %d row %d: residual %v, one by one %v", i, r, reproj[2*i+r], v)
+			}
+			at := int(j.Rows[2*i+r])
+			if at != BABlock*(2*i+r) {
+				t.Fatalf("row %d starts at %d", 2*i+r, at)
+			}
+			for q := range BABlock {
+				if j.Vals[at+q] != grad[q] {
+					t.Errorf("J[%d][%d] = %v, one by one %v", 2*i+r, q, j.Vals[at+q], grad[q])
+				}
+			}
+			if cam := int(j.Cols[at]); cam != BACamParams*(i%b.N) {
+				t.Errorf("row %d: first column %d, want camera %d's", 2*i+r, cam, i%b.N)
+			}
+		}
+	}
+	if int(j.Rows[len(j.Rows)-1]) != len(j.Vals) {
+		t.Errorf("last row offset %d, want %d", j.Rows[len(j.Rows)-1], len(j.Vals))
+	}
+}
