@@ -27,15 +27,50 @@ var baSource string
 // a camera without rotation.
 func BASource() string { return baSource }
 
-// BACompiled computes BA's residuals and Jacobian with compiled
-// programs: the gradients of ex and ey over the 17 inputs give, in their
-// first 15 entries, the two rows of an observation's 2×15 block. The
-// observations are shared among GOMAXPROCS goroutines, each with its own
-// workspaces, and the blocks written straight into the CSR arrays.
-type BACompiled struct {
+// BAProgram computes BA's residuals and Jacobian from the programs of
+// [BASource]: the gradients of ex and ey over the 17 inputs give, in
+// their first 15 entries, the two rows of an observation's 2×15 block.
+// The observations are shared among GOMAXPROCS goroutines and the blocks
+// written straight into the CSR arrays. [NewBACompiled] evaluates the
+// programs compiled (package compile, a workspace per goroutine),
+// [NewBAGenerated] the Go source that backprop gen wrote from them
+// (ba_*_gen.go).
+type BAProgram struct {
 	b     *BA
-	progs [4]*compile.Program // ex, ey, ex0, ey0
+	progs [4]*compile.Program // ex, ey, ex0, ey0; nil for the generated code
 	pool  sync.Pool           // *baWorker
+}
+
+// baGenerated are the generated value and gradient functions of ex, ey,
+// ex0 and ey0.
+var baGenerated = [4]struct {
+	value func(x []float64) float64
+	grad  func(grad, x []float64) float64
+}{{baEx, baExGrad}, {baEy, baEyGrad}, {baEx0, baEx0Grad}, {baEy0, baEy0Grad}}
+
+// NewBAGenerated returns the BA residuals and Jacobian of b computed by
+// the code backprop gen generated from [BASource].
+func NewBAGenerated(b *BA) *BAProgram {
+	c := &BAProgram{b: b}
+	c.pool.New = func() any { return &baWorker{x: make([]float64, 17), g: make([]float64, 17)} }
+	return c
+}
+
+// value returns program k's value at w.x.
+func (c *BAProgram) value(w *baWorker, k int) float64 {
+	if c.progs[0] == nil {
+		return baGenerated[k].value(w.x)
+	}
+	return w.ws[k].Value(w.x)
+}
+
+// gradient writes program k's gradient at w.x into w.g.
+func (c *BAProgram) gradient(w *baWorker, k int) {
+	if c.progs[0] == nil {
+		baGenerated[k].grad(w.g, w.x)
+		return
+	}
+	w.ws[k].Gradient(w.g, w.x)
 }
 
 type baWorker struct {
@@ -44,12 +79,12 @@ type baWorker struct {
 }
 
 // NewBACompiled parses and compiles the programs of [BASource] for b.
-func NewBACompiled(b *BA) (*BACompiled, error) {
+func NewBACompiled(b *BA) (*BAProgram, error) {
 	prog, err := expr.Parse("ba.bp", baSource)
 	if err != nil {
 		return nil, err
 	}
-	c := &BACompiled{b: b}
+	c := &BAProgram{b: b}
 	for k, name := range []string{"ex", "ey", "ex0", "ey0"} {
 		fn, err := prog.Target(name)
 		if err != nil {
@@ -69,12 +104,9 @@ func NewBACompiled(b *BA) (*BACompiled, error) {
 	return c, nil
 }
 
-// Len returns the number of instructions of the ex program.
-func (c *BACompiled) Len() int { return c.progs[0].Len() }
-
 // load fills w.x with observation i's inputs and returns the index of
 // the programs to use: 0 (ex, ey) or 2 (ex0, ey0, no rotation).
-func (c *BACompiled) load(w *baWorker, i int) int {
+func (c *BAProgram) load(w *baWorker, i int) int {
 	b := c.b
 	cam := b.Cams[int(b.Obs[2*i])*BACamParams:][:BACamParams]
 	pt := b.X[int(b.Obs[2*i+1])*3:][:3]
@@ -90,7 +122,7 @@ func (c *BACompiled) load(w *baWorker, i int) int {
 }
 
 // parallel runs f over [0, p) in chunks, on GOMAXPROCS goroutines.
-func (c *BACompiled) parallel(f func(w *baWorker, lo, hi int)) {
+func (c *BAProgram) parallel(f func(w *baWorker, lo, hi int)) {
 	const chunk = 2048
 	p := c.b.P
 	n := min(runtime.GOMAXPROCS(0), (p+chunk-1)/chunk)
@@ -113,12 +145,12 @@ func (c *BACompiled) parallel(f func(w *baWorker, lo, hi int)) {
 }
 
 // Objective writes the 2p reprojection errors and p weight errors.
-func (c *BACompiled) Objective(reproj, werr []float64) {
+func (c *BAProgram) Objective(reproj, werr []float64) {
 	c.parallel(func(w *baWorker, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			k := c.load(w, i)
-			reproj[2*i] = w.ws[k].Value(w.x)
-			reproj[2*i+1] = w.ws[k+1].Value(w.x)
+			reproj[2*i] = c.value(w, k)
+			reproj[2*i+1] = c.value(w, k+1)
 			werr[i] = 1 - c.b.W[i]*c.b.W[i]
 		}
 	})
@@ -129,7 +161,7 @@ func (c *BACompiled) Objective(reproj, werr []float64) {
 // observation i's errors with respect to its camera's 11 parameters, its
 // point's 3 and its weight, in those columns; row 2p + i holds the
 // derivative −2w_i of the weight error.
-func (c *BACompiled) Jacobian(j *CSR) {
+func (c *BAProgram) Jacobian(j *CSR) {
 	b := c.b
 	camCol, ptCol, wCol := 0, BACamParams*b.N, BACamParams*b.N+3*b.M
 	c.parallel(func(w *baWorker, lo, hi int) {
@@ -140,7 +172,7 @@ func (c *BACompiled) Jacobian(j *CSR) {
 				row := 2*i + r
 				at := BABlock * row
 				j.Rows[row] = int32(at)
-				w.ws[k+r].Gradient(w.g, w.x)
+				c.gradient(w, k+r)
 				copy(j.Vals[at:at+BABlock], w.g[:BABlock])
 				cols := j.Cols[at : at+BABlock]
 				for q := range BACamParams {

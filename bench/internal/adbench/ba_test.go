@@ -1,9 +1,14 @@
 package adbench
 
 import (
+	"bytes"
 	"math"
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/gobackprop/backprop/expr"
+	"github.com/gobackprop/backprop/gen"
 )
 
 func readBA(t *testing.T, name string) *BA {
@@ -15,13 +20,25 @@ func readBA(t *testing.T, name string) *BA {
 	return b
 }
 
-func TestBATestValues(t *testing.T) {
-	e := expectations(t, "ba/test.txt")
-	b := readBA(t, "ba/test.txt")
+// baTools returns BA's compiled and generated tools for b.
+func baTools(t *testing.T, b *BA) map[string]*BAProgram {
+	t.Helper()
 	c, err := NewBACompiled(b)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return map[string]*BAProgram{"compiled": c, "generated": NewBAGenerated(b)}
+}
+
+func TestBATestValues(t *testing.T) {
+	b := readBA(t, "ba/test.txt")
+	for name, c := range baTools(t, b) {
+		t.Run(name, func(t *testing.T) { testBATestValues(t, b, c) })
+	}
+}
+
+func testBATestValues(t *testing.T, b *BA, c *BAProgram) {
+	e := expectations(t, "ba/test.txt")
 	reproj, werr := make([]float64, 2*b.P), make([]float64, b.P)
 	c.Objective(reproj, werr)
 	r1 := maxRho(t, reproj, floatsOf(t, e["reproj_err"]))
@@ -58,10 +75,14 @@ func TestBAPlain(t *testing.T) {
 	}
 	for _, rot := range [][3]float64{{0.3, -0.2, 0.1}, {0, 0, 0}} {
 		copy(b.Cams, rot[:])
-		c, err := NewBACompiled(b)
-		if err != nil {
-			t.Fatal(err)
+		for name, c := range baTools(t, b) {
+			t.Run(name, func(t *testing.T) { testBAPlain(t, b, c, rot) })
 		}
+	}
+}
+
+func testBAPlain(t *testing.T, b *BA, c *BAProgram, rot [3]float64) {
+	{
 		reproj, werr := make([]float64, 2), make([]float64, 1)
 		c.Objective(reproj, werr)
 		ex, ey := baResidualPlain(b.Cams, b.X, b.W[0], b.Feats)
@@ -153,5 +174,32 @@ func TestBAParallel(t *testing.T) {
 	}
 	if int(j.Rows[len(j.Rows)-1]) != len(j.Vals) {
 		t.Errorf("last row offset %d, want %d", j.Rows[len(j.Rows)-1], len(j.Vals))
+	}
+}
+
+// TestBAGeneratedUpToDate regenerates ba_*_gen.go from ba.bp with
+// package gen, as go generate does with backprop gen, and compares.
+func TestBAGeneratedUpToDate(t *testing.T) {
+	prog, err := expr.Parse("bench/internal/adbench/ba.bp", baSource)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for fn, name := range map[string]string{"ex": "baEx", "ey": "baEy", "ex0": "baEx0", "ey0": "baEy0"} {
+		f, err := prog.Target(fn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := gen.Go(&b, prog.Graph, f, &gen.Settings{Package: "adbench", Name: name, Source: "bench/internal/adbench/ba.bp", Command: "backprop gen bench/internal/adbench/ba.bp"}); err != nil {
+			t.Fatal(err)
+		}
+		file := "ba_" + fn + "_gen.go"
+		have, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(have, b.Bytes()) {
+			t.Errorf("%s is out of date with ba.bp: run go generate in bench/internal/adbench", file)
+		}
 	}
 }
