@@ -56,6 +56,7 @@ func jvpCases[T tensor.Float]() []jvpCase[T] {
 			},
 			func(x []Var[T]) Var[T] { return MatMul(Tanh(Add(MatMul(x[0], x[1]), x[2])), x[3]) }},
 	)
+	cs = append(cs, sumsqJVPCases[T]()...)
 	return append(cs, convJVPCases[T]()...) // conv_test.go
 }
 

@@ -1,6 +1,7 @@
 package autograd
 
 import (
+	"math"
 	"unsafe"
 
 	"github.com/gobackprop/backprop/op"
@@ -90,50 +91,47 @@ func newReuseRules[T tensor.Float]() *[numPrims]reuseRule[T] {
 					// ∂/∂x = y and ∂/∂y = x, for arguments of one shape
 					// (dropout's mask): g·y and g·x, products in T as
 					// the table's in float64 rounded to T.
-					if !tensor.SameShape(x, y) || !tensor.SameShape(g, x) {
-						return nil, nil, false
+					if tensor.SameShape(x, y) && tensor.SameShape(g, x) {
+						var gx, gy *tensor.Dense[T]
+						if need[0] {
+							gx = tensor.ApplyTo(like(dst[0], x), op.Mul, g, y)
+						}
+						if need[1] {
+							gy = tensor.ApplyTo(like(dst[1], y), op.Mul, g, x)
+						}
+						return gx, gy, true
 					}
-					var gx, gy *tensor.Dense[T]
-					if need[0] {
-						gx = tensor.ApplyTo(like(dst[0], x), op.Mul, g, y)
+					// A constant factor broadcast to the other's shape (a
+					// scale): only the other's cotangent, g times it.
+					if need[0] && !need[1] && tensor.SameShape(g, x) && broadcastsTo(y, x) {
+						return tensor.ApplyTo(like(dst[0], x), op.Mul, g, y), nil, true
 					}
-					if need[1] {
-						gy = tensor.ApplyTo(like(dst[1], y), op.Mul, g, x)
+					if need[1] && !need[0] && tensor.SameShape(g, y) && broadcastsTo(x, y) {
+						return nil, tensor.ApplyTo(like(dst[1], y), op.Mul, g, x), true
 					}
-					return gx, gy, true
+					return nil, nil, false
+				case op.Sub:
+					// ∂/∂x = 1 and ∂/∂y = −1: Add's cotangents, y's
+					// negated. The table's rule sums g·(−1), which is −g
+					// exactly where it is not summed, and 0 − Σg where
+					// it is (a sum from +0 that cancels is +0, not −0).
+					gx, gy, ok := addVJP(g, x, y, out, need, dst)
+					switch {
+					case !ok || gy == nil:
+					case gy == g:
+						gy = tensor.ApplyTo(like(dst[1], y), op.Neg, g, nil)
+					default:
+						s := gy.Data()
+						for i, v := range s {
+							s[i] = 0 - v
+						}
+					}
+					return gx, gy, ok
 				case op.Add:
-					// ∂/∂x = ∂/∂y = 1: the cotangent itself, summed over
-					// the leading axes along which an argument was
-					// broadcast (a bias).
-					if !g.IsContiguous() || !tensor.SameShape(g, out) {
-						return nil, nil, false
-					}
-					var gx, gy *tensor.Dense[T]
-					for k, v := range [2]*tensor.Dense[T]{x, y} {
-						if !need[k] {
-							continue
-						}
-						var gv *tensor.Dense[T]
-						switch {
-						case tensor.SameShape(v, g):
-							gv = g
-						case broadcastsTo(v, g):
-							var axes [maxRank]int
-							lead := g.Rank() - v.Rank()
-							for i := range lead {
-								axes[i] = i
-							}
-							gv = tensor.SumTo(like(dst[k], v), g, axes[:lead], false)
-						default:
-							return nil, nil, false
-						}
-						if k == 0 {
-							gx = gv
-						} else {
-							gy = gv
-						}
-					}
-					return gx, gy, true
+					return addVJP(g, x, y, out, need, dst)
+				}
+				if y == nil && g.IsContiguous() && x.IsContiguous() && tensor.SameShape(g, x) {
+					return unaryVJP(p.op, like(dst[0], x), g, x, out), nil, true
 				}
 				return nil, nil, false
 			},
@@ -161,6 +159,104 @@ func newReuseRules[T tensor.Float]() *[numPrims]reuseRule[T] {
 					gy = tensor.Gemm(like(dst[1], y), true, false, 1, x, g, 0)
 				}
 				return gx, gy, true
+			},
+		},
+		sum: {
+			// Sums over the last axes (a row's sum) or over leading
+			// axes or all (through tensor.SumTo), written into the
+			// arena's buffer.
+			forward: func(p *param[T], a [2]*tensor.Dense[T], dst *tensor.Dense[T]) *tensor.Dense[T] {
+				x := a[0]
+				if !x.IsContiguous() {
+					return nil
+				}
+				var shape [maxRank]int
+				inner, n, ok := trailingAxes(x, p.axes, p.keep, shape[:0])
+				if n < 0 {
+					return nil
+				}
+				if !ok {
+					return tensor.SumTo(fit(dst, shape[:n]...), x, p.axes, p.keep)
+				}
+				d := fit(dst, shape[:n]...)
+				if d == nil {
+					d = tensor.Zeros[T](shape[:n]...)
+				}
+				ds, xs := d.Data(), x.Data()
+				for i := range ds {
+					var acc T
+					for _, v := range xs[i*inner : (i+1)*inner] {
+						acc += v
+					}
+					ds[i] = acc
+				}
+				return d
+			},
+			// Every element of a reduced row gets the row's cotangent.
+			vjp: func(p *param[T], g *tensor.Dense[T], a [2]*tensor.Dense[T], _ *tensor.Dense[T], _ [2]bool, dst [2]*tensor.Dense[T]) (*tensor.Dense[T], *tensor.Dense[T], bool) {
+				x := a[0]
+				var shape [maxRank]int
+				inner, _, ok := trailingAxes(x, p.axes, p.keep, shape[:0])
+				if !ok || !g.IsContiguous() {
+					return nil, nil, false
+				}
+				d := like(dst[0], x)
+				if d == nil {
+					d = tensor.Zeros[T](x.Shape()...)
+				}
+				ds, gs := d.Data(), g.Data()
+				for i, v := range gs {
+					row := ds[i*inner : (i+1)*inner]
+					for j := range row {
+						row[j] = v
+					}
+				}
+				return d, nil, true
+			},
+		},
+		logsumexp: {
+			// Over the last axes: each row's log Σ exp(x − m) + m, m the
+			// row's maximum (0 if it is infinite or NaN), as
+			// tensor.LogSumExp computes it.
+			forward: func(p *param[T], a [2]*tensor.Dense[T], dst *tensor.Dense[T]) *tensor.Dense[T] {
+				x := a[0]
+				var shape [maxRank]int
+				inner, n, ok := trailingAxes(x, p.axes, p.keep, shape[:0])
+				if !ok || inner == 0 || !x.IsContiguous() {
+					return nil
+				}
+				d := fit(dst, shape[:n]...)
+				if d == nil {
+					d = tensor.Zeros[T](shape[:n]...)
+				}
+				ds, xs := d.Data(), x.Data()
+				for i := range ds {
+					ds[i] = logSumExpRow(xs[i*inner : (i+1)*inner])
+				}
+				return d
+			},
+			// g·exp(x − lse), the softmax of each row times its
+			// cotangent, in one pass.
+			vjp: func(p *param[T], g *tensor.Dense[T], a [2]*tensor.Dense[T], out *tensor.Dense[T], _ [2]bool, dst [2]*tensor.Dense[T]) (*tensor.Dense[T], *tensor.Dense[T], bool) {
+				x := a[0]
+				var shape [maxRank]int
+				inner, _, ok := trailingAxes(x, p.axes, p.keep, shape[:0])
+				if !ok || !g.IsContiguous() || !x.IsContiguous() || !out.IsContiguous() {
+					return nil, nil, false
+				}
+				d := like(dst[0], x)
+				if d == nil {
+					d = tensor.Zeros[T](x.Shape()...)
+				}
+				ds, xs, gs, ls := d.Data(), x.Data(), g.Data(), out.Data()
+				for i, gi := range gs {
+					l := ls[i]
+					row := xs[i*inner : (i+1)*inner]
+					for j, v := range row {
+						ds[i*inner+j] = gi * T(math.Exp(float64(v-l)))
+					}
+				}
+				return d, nil, true
 			},
 		},
 		mean: {
@@ -229,6 +325,7 @@ func newReuseRules[T tensor.Float]() *[numPrims]reuseRule[T] {
 		},
 	}
 	addConvReuse(r) // reuse_conv.go
+	addSumsqReuse(r)
 	return r
 }
 
@@ -248,6 +345,118 @@ func broadcastsTo[T tensor.Float](x, y *tensor.Dense[T]) bool {
 		}
 	}
 	return true
+}
+
+// trailingAxes reports whether axes (nil: all) are the last axes of x,
+// and returns the number of elements of a reduced row and, in shape
+// (appended to), the shape of the sum with keepdims keep, and its rank;
+// a rank of −1 when the axes are not valid (repeated, out of range),
+// for the table's rule to report.
+func trailingAxes[T tensor.Float](x *tensor.Dense[T], axes []int, keep bool, shape []int) (inner, rank int, ok bool) {
+	r := x.Rank()
+	if r > maxRank {
+		return 0, -1, false
+	}
+	var reduced [maxRank]bool
+	if axes == nil {
+		for k := range r {
+			reduced[k] = true
+		}
+	}
+	for _, a := range axes {
+		if a < 0 {
+			a += r
+		}
+		if a < 0 || a >= r || reduced[a] {
+			return 0, -1, false
+		}
+		reduced[a] = true
+	}
+	inner, ok = 1, true
+	for k := range r {
+		switch {
+		case reduced[k]:
+			inner *= x.Dim(k)
+			if keep {
+				shape = append(shape, 1)
+			}
+		default:
+			if k > 0 && reduced[k-1] {
+				ok = false // a kept axis after a reduced one
+			}
+			shape = append(shape, x.Dim(k))
+		}
+	}
+	return inner, len(shape), ok && r > 0
+}
+
+// logSumExpRow returns log Σ exp(v − m) + m over a row, m its maximum
+// (0 where that is infinite or NaN), as tensor.LogSumExp.
+func logSumExpRow[T tensor.Float](row []T) T {
+	m := T(math.Inf(-1))
+	for _, v := range row {
+		if v > m || v != v {
+			m = v
+		}
+	}
+	if math.IsInf(float64(m), 0) || m != m {
+		m = 0
+	}
+	var sum T
+	for _, v := range row {
+		sum += T(math.Exp(float64(v - m)))
+	}
+	return T(math.Log(float64(sum))) + m
+}
+
+// addVJP returns the cotangents of x + y: g itself, summed over the
+// leading axes along which an argument was broadcast (a bias). A
+// cotangent that is g needs a copy before it is written to.
+func addVJP[T tensor.Float](g, x, y, out *tensor.Dense[T], need [2]bool, dst [2]*tensor.Dense[T]) (gx, gy *tensor.Dense[T], ok bool) {
+	if !g.IsContiguous() || !tensor.SameShape(g, out) {
+		return nil, nil, false
+	}
+	for k, v := range [2]*tensor.Dense[T]{x, y} {
+		if !need[k] {
+			continue
+		}
+		var gv *tensor.Dense[T]
+		switch {
+		case tensor.SameShape(v, g):
+			gv = g
+		case broadcastsTo(v, g):
+			var axes [maxRank]int
+			lead := g.Rank() - v.Rank()
+			for i := range lead {
+				axes[i] = i
+			}
+			gv = tensor.SumTo(like(dst[k], v), g, axes[:lead], false)
+		default:
+			return nil, nil, false
+		}
+		if k == 0 {
+			gx = gv
+		} else {
+			gy = gv
+		}
+	}
+	return gx, gy, true
+}
+
+// unaryVJP returns the cotangent of x in out = o(x) from the cotangent g,
+// all contiguous and of one shape, in d (nil: a new array): g times op's
+// Partials at every element, as the table's rule computes it.
+func unaryVJP[T tensor.Float](o op.Op, d, g, x, out *tensor.Dense[T]) *tensor.Dense[T] {
+	if d == nil {
+		d = tensor.Zeros[T](x.Shape()...)
+	}
+	ds, gs, xs, vs := d.Data(), g.Data(), x.Data(), out.Data()
+	gs, xs, vs = gs[:len(ds)], xs[:len(ds)], vs[:len(ds)]
+	for i, v := range vs {
+		px, _ := o.Partials(float64(xs[i]), 0, float64(v))
+		ds[i] = T(float64(gs[i]) * px)
+	}
+	return d
 }
 
 // reluVJP returns the cotangent of x in relu(x) from the cotangent g, in

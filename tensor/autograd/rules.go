@@ -30,6 +30,7 @@ const (
 	conv2d                  // tensor.Conv2D of a batch and kernels
 	maxpool2d               // tensor.MaxPool2D, recording the argmax
 	addbias                 // tensor.AddBias along one axis
+	sumsq                   // Σ x² along axes, in one pass
 	numPrims
 )
 
@@ -284,6 +285,19 @@ func newRules[T tensor.Float]() *[numPrims]rule[T] {
 				return g, tensor.SumExcept(g, p.axes[0])
 			},
 			jvp: addbiasJVP[T],
+		},
+		sumsq: {
+			name: "sumsq",
+			forward: func(p *param[T], a [2]*tensor.Dense[T]) *tensor.Dense[T] {
+				return tensor.Sum(tensor.Mul(a[0], a[0]), p.axes, p.keep)
+			},
+			// 2·x·g, as g·x + g·x: every element of a reduced slice
+			// gets its slice's cotangent times twice itself.
+			vjp: func(p *param[T], g *tensor.Dense[T], a [2]*tensor.Dense[T], _ *tensor.Dense[T]) (*tensor.Dense[T], *tensor.Dense[T]) {
+				d := tensor.Mul(spread(g, a[0], p.axes), a[0])
+				return tensor.Add(d, d), nil
+			},
+			jvp: sumsqJVP[T],
 		},
 	}
 }
