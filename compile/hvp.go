@@ -48,9 +48,12 @@ func (w *Workspace) HVP(hv, grad, x, v []float64) float64 {
 	if w.tan == nil {
 		w.tan = make([]float64, len(w.val))
 	}
-	if w.adjT == nil {
-		w.adjT = make([]float64, len(w.val))
+	if w.dep == nil {
 		w.dep = make([]bool, len(w.val))
+	}
+	if w.hadj == nil {
+		w.hadj = make([]float64, len(w.val))
+		w.adjT = make([]float64, len(w.val))
 	}
 	copy(w.tan, v)
 	w.secondForward()
@@ -59,9 +62,15 @@ func (w *Workspace) HVP(hv, grad, x, v []float64) float64 {
 	copy(hv, w.adjT[:p.nIn])
 	op.Gradient(value, hv)
 	if grad != nil {
-		copy(grad, w.adj[:p.nIn])
+		copy(grad, w.hadj[:p.nIn])
 		op.Gradient(value, grad)
 	}
+	// The backward pass zeroed the adjoints of the instructions as it
+	// read them; zero those of the inputs and constants, and the seed,
+	// so that the next HVP finds them all zero without clearing them.
+	clear(w.hadj[:p.base])
+	clear(w.adjT[:p.base])
+	w.hadj[p.out], w.adjT[p.out] = 0, 0
 	return value
 }
 
@@ -193,9 +202,7 @@ func tangent(dep []bool, t []float64, in instr, dx, dy float64) (float64, bool) 
 // general one with the table's partials of their operation put in.
 func (w *Workspace) secondBackward() {
 	p := w.p
-	v, adj, adjT, t, dep := w.val, w.adj, w.adjT, w.tan, w.dep
-	clear(adj)
-	clear(adjT)
+	v, adj, adjT, t, dep := w.val, w.hadj, w.adjT, w.tan, w.dep
 	adj[p.out] = 1
 	nsec := w.nsec
 	for k := len(p.runs) - 1; k >= 0; k-- {
@@ -212,6 +219,7 @@ func (w *Workspace) secondBackward() {
 				for i := len(code) - 1; i >= 0; i-- {
 					in := code[i]
 					g, gt := gs[i], gts[i]
+					gs[i], gts[i] = 0, 0
 					if useA {
 						adj[in.a] += g * 1
 						adjT[in.a] += gt * 1
@@ -226,6 +234,7 @@ func (w *Workspace) secondBackward() {
 				for i := len(code) - 1; i >= 0; i-- {
 					in := code[i]
 					g, gt := gs[i], gts[i]
+					gs[i], gts[i] = 0, 0
 					if useA {
 						adj[in.a] += g * 1
 						adjT[in.a] += gt * 1
@@ -238,14 +247,17 @@ func (w *Workspace) secondBackward() {
 			case op.Neg:
 				for i := len(code) - 1; i >= 0; i-- {
 					a := code[i].a
-					adj[a] += gs[i] * -1
-					adjT[a] += gts[i] * -1
+					g, gt := gs[i], gts[i]
+					gs[i], gts[i] = 0, 0
+					adj[a] += g * -1
+					adjT[a] += gt * -1
 				}
 			case op.Mul:
 				// ∂x = y, ∂y = x, ∂x∂y = 1.
 				for i := len(code) - 1; i >= 0; i-- {
 					in := code[i]
 					g, gt := gs[i], gts[i]
+					gs[i], gts[i] = 0, 0
 					x, y := v[in.a], v[in.b]
 					if useA {
 						adj[in.a] += g * y
@@ -275,6 +287,7 @@ func (w *Workspace) secondBackward() {
 			for i := len(code) - 1; i >= 0; i-- {
 				a := code[i].a
 				g, gt := gs[i], gts[i]
+				gs[i], gts[i] = 0, 0
 				d := sec[5*i:][:5]
 				adj[a] += g * d[0]
 				if curv&op.CurvXX != 0 && dep[a] {
@@ -289,6 +302,7 @@ func (w *Workspace) secondBackward() {
 		for i := len(code) - 1; i >= 0; i-- {
 			in := code[i]
 			g, gt := gs[i], gts[i]
+			gs[i], gts[i] = 0, 0
 			d := sec[5*i:][:5]
 			ta, tb := t[in.a], t[in.b]
 			da, db := dep[in.a], dep[in.b]

@@ -193,6 +193,11 @@ type Workspace struct {
 	// them in the last HVP).
 	adjT, sec []float64
 	nsec      int
+	// hadj holds the adjoints of an HVP. Unlike adj, which the other
+	// backward passes clear first, it is all zero between HVPs: the
+	// backward pass zeroes each adjoint and its tangent once it has read
+	// them, which saves a sweep over two arrays of a large program.
+	hadj []float64
 	// dep marks the slots whose tangent in an HVP is not a structural
 	// zero: those that depend on an input whose direction is not 0.
 	dep []bool
