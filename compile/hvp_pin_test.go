@@ -89,3 +89,54 @@ func TestHVPPinned(t *testing.T) {
 		t.Errorf("HVP bits hash %s, want %s", got, hvpPin)
 	}
 }
+
+// TestHVPReuse checks that an HVP on a workspace that other passes and
+// other HVPs have used gives the bits of one on a new workspace: the HVP
+// keeps its adjoints zero between calls rather than clearing them.
+func TestHVPReuse(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(13, 4))
+	for k := range 200 {
+		in := 1 + rnd.IntN(4)
+		g, root, inputs := randomGraph(rnd, in, 1+rnd.IntN(24))
+		p, err := compile.Expr(g, root, inputs, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := p.NewWorkspace()
+		vec := func() []float64 {
+			x := make([]float64, in)
+			for i := range x {
+				x[i] = rnd.NormFloat64()
+				if rnd.IntN(3) == 0 {
+					x[i] = 0
+				}
+			}
+			return x
+		}
+		for range 4 {
+			x, v := vec(), vec()
+			switch rnd.IntN(4) {
+			case 0:
+				w.Gradient(make([]float64, in), vec())
+			case 1:
+				w.JVP(vec(), vec())
+			case 2:
+				w.JVPs(make([]float64, 1), nil, vec(), vec())
+			case 3:
+				w.HVP(make([]float64, in), nil, vec(), vec())
+			}
+			hv, grad := make([]float64, in), make([]float64, in)
+			hv2, grad2 := make([]float64, in), make([]float64, in)
+			val := w.HVP(hv, grad, x, v)
+			val2 := p.NewWorkspace().HVP(hv2, grad2, x, v)
+			if !identical(val, val2) {
+				t.Fatalf("graph %d: value %v, on a new workspace %v", k, val, val2)
+			}
+			for i := range in {
+				if !identical(hv[i], hv2[i]) || !identical(grad[i], grad2[i]) {
+					t.Fatalf("graph %d %s: HVP[%d] %v, gradient %v; on a new workspace %v, %v", k, g.String(root), i, hv[i], grad[i], hv2[i], grad2[i])
+				}
+			}
+		}
+	}
+}
