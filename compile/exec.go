@@ -22,9 +22,16 @@ import (
 // grad, it also stores the partials the backward pass needs and cannot
 // recompute cheaply.
 func (w *Workspace) forward(grad bool) {
+	for k := range w.p.runs {
+		w.forwardRun(&w.p.runs[k], grad)
+	}
+}
+
+// forwardRun is forward for the instructions of one run.
+func (w *Workspace) forwardRun(r *run, grad bool) {
 	p := w.p
 	v := w.val
-	for _, r := range p.runs {
+	{
 		code := p.code[r.lo:r.hi]
 		res := v[p.base+r.lo:][:len(code)]
 		switch r.op {

@@ -48,96 +48,130 @@ func (w *Workspace) HVP(hv, grad, x, v []float64) float64 {
 	if w.tan == nil {
 		w.tan = make([]float64, len(w.val))
 	}
-	if w.adjT == nil {
-		w.adjT = make([]float64, len(w.val))
-		w.sec = make([]float64, 5*len(p.code))
+	if w.dep == nil {
 		w.dep = make([]bool, len(w.val))
 	}
+	if w.hadj == nil {
+		w.hadj = make([]float64, len(w.val))
+		w.adjT = make([]float64, len(w.val))
+	}
 	copy(w.tan, v)
-	w.forward(false)
 	w.secondForward()
 	w.secondBackward()
 	value := w.val[p.out]
 	copy(hv, w.adjT[:p.nIn])
 	op.Gradient(value, hv)
 	if grad != nil {
-		copy(grad, w.adj[:p.nIn])
+		copy(grad, w.hadj[:p.nIn])
 		op.Gradient(value, grad)
 	}
+	// The backward pass zeroed the adjoints of the instructions as it
+	// read them; zero those of the inputs and constants, and the seed,
+	// so that the next HVP finds them all zero without clearing them.
+	clear(w.hadj[:p.base])
+	clear(w.adjT[:p.base])
+	w.hadj[p.out], w.adjT[p.out] = 0, 0
 	return value
 }
 
-// secondForward runs after forward(false): it stores the first and second
-// local partials of every instruction in w.sec, five an instruction, and
-// the tangent of every slot in w.tan. A tangent is a structural zero, left
-// out of every sum, where the slot does not depend on the inputs whose
-// element of v is not 0 (w.dep): as in package dual, a partial that is
-// infinite with respect to an argument that does not vary along v does
-// not poison the product, so that each column of a Hessian is NaN only
-// where the chain rule in its own direction meets a partial that is not
-// finite. Add, Sub, Neg and Mul are written out; every other operation
-// calls the table. A test checks that the written-out cases agree with the
-// table bit for bit (see w.generic).
+// written reports whether the second-order passes write out the run r
+// rather than store its partials from the table in w.sec.
+func (w *Workspace) written(r *run) bool {
+	if w.generic {
+		return false
+	}
+	switch r.op {
+	case op.Add, op.Sub, op.Neg, op.Mul:
+		return true
+	}
+	return false
+}
+
+// secondForward runs the forward pass with tangents: it stores the value
+// and the tangent of every slot in w.val and w.tan, and, for the runs the
+// passes do not write out, the first and second local partials of every
+// instruction in w.sec, five an instruction. A tangent is a structural
+// zero, left out of every sum, where the slot does not depend on the
+// inputs whose element of v is not 0 (w.dep): as in package dual, a
+// partial that is infinite with respect to an argument that does not vary
+// along v does not poison the product, so that each column of a Hessian
+// is NaN only where the chain rule in its own direction meets a partial
+// that is not finite.
+//
+// Add, Sub, Neg and Mul are written out, value and tangent in one loop,
+// and store no partials: the backward pass takes them from the values,
+// which one pass over a program too large for the caches reads anyway,
+// rather than from 40 bytes an instruction written here and read back
+// there. Every other operation is evaluated by forward's case, then its
+// partials come from the table. A test checks that the written-out cases
+// agree with the table bit for bit (see w.generic), and another pins the
+// bits of the HVP.
 func (w *Workspace) secondForward() {
 	p := w.p
-	v, t, s, dep := w.val, w.tan, w.sec, w.dep
+	v, t, dep := w.val, w.tan, w.dep
 	for i := range p.nIn {
 		dep[i] = t[i] != 0
 	}
-	for _, r := range p.runs {
+	nsec := 0
+	for k := range p.runs {
+		r := &p.runs[k]
 		code := p.code[r.lo:r.hi]
 		res := v[p.base+r.lo:][:len(code)]
 		tres := t[p.base+r.lo:][:len(code)]
 		dres := dep[p.base+r.lo:][:len(code)]
-		sec := s[5*r.lo:][:5*len(code)]
-		o := r.op
-		if w.generic {
-			o = op.Invalid
+		if w.written(r) {
+			switch r.op {
+			case op.Add:
+				for i, in := range code {
+					res[i] = v[in.a] + v[in.b]
+					tres[i], dres[i] = tangent(dep, t, in, 1, 1)
+				}
+			case op.Sub:
+				for i, in := range code {
+					res[i] = v[in.a] - v[in.b]
+					tres[i], dres[i] = tangent(dep, t, in, 1, -1)
+				}
+			case op.Neg:
+				for i, in := range code {
+					res[i] = -v[in.a]
+					tres[i], dres[i] = -1*t[in.a], dep[in.a]
+				}
+			case op.Mul:
+				for i, in := range code {
+					x, y := v[in.a], v[in.b]
+					res[i] = x * y
+					tres[i], dres[i] = tangent(dep, t, in, y, x)
+				}
+			}
+			continue
 		}
-		switch o {
-		case op.Add:
-			for i, in := range code {
-				sec[5*i], sec[5*i+1], sec[5*i+2], sec[5*i+3], sec[5*i+4] = 1, 1, 0, 0, 0
-				tres[i], dres[i] = tangent(dep, t, in, 1, 1)
+		w.forwardRun(r, false)
+		nsec += 5 * len(code)
+		if len(w.sec) < nsec {
+			w.sec = append(w.sec, make([]float64, nsec-len(w.sec))...)
+		}
+		sec := w.sec[nsec-5*len(code) : nsec]
+		info := r.op.Info()
+		unary := info.Arity == 1
+		for i, in := range code {
+			x, y := v[in.a], v[in.b]
+			if unary {
+				y = 0
 			}
-		case op.Sub:
-			for i, in := range code {
-				sec[5*i], sec[5*i+1], sec[5*i+2], sec[5*i+3], sec[5*i+4] = 1, -1, 0, 0, 0
-				tres[i], dres[i] = tangent(dep, t, in, 1, -1)
-			}
-		case op.Neg:
-			for i, in := range code {
-				sec[5*i], sec[5*i+1], sec[5*i+2], sec[5*i+3], sec[5*i+4] = -1, 0, 0, 0, 0
-				tres[i], dres[i] = -1*t[in.a], dep[in.a]
-			}
-		case op.Mul:
-			for i, in := range code {
-				x, y := v[in.a], v[in.b]
-				sec[5*i], sec[5*i+1], sec[5*i+2], sec[5*i+3], sec[5*i+4] = y, x, 0, 1, 0
-				tres[i], dres[i] = tangent(dep, t, in, y, x)
-			}
-		default:
-			info := r.op.Info()
-			unary := info.Arity == 1
-			for i, in := range code {
-				x, y := v[in.a], v[in.b]
-				if unary {
-					y = 0
+			dx, dy := info.Partials(x, y, res[i])
+			dxx, dxy, dyy := info.Partials2(x, y, res[i])
+			sec[5*i], sec[5*i+1], sec[5*i+2], sec[5*i+3], sec[5*i+4] = dx, dy, dxx, dxy, dyy
+			if unary {
+				tres[i], dres[i] = 0, dep[in.a]
+				if dres[i] {
+					tres[i] = dx * t[in.a]
 				}
-				dx, dy := info.Partials(x, y, res[i])
-				dxx, dxy, dyy := info.Partials2(x, y, res[i])
-				sec[5*i], sec[5*i+1], sec[5*i+2], sec[5*i+3], sec[5*i+4] = dx, dy, dxx, dxy, dyy
-				if unary {
-					tres[i], dres[i] = 0, dep[in.a]
-					if dres[i] {
-						tres[i] = dx * t[in.a]
-					}
-				} else {
-					tres[i], dres[i] = tangent(dep, t, in, dx, dy)
-				}
+			} else {
+				tres[i], dres[i] = tangent(dep, t, in, dx, dy)
 			}
 		}
 	}
+	w.nsec = nsec
 }
 
 // tangent returns the tangent dx·t(a) + dy·t(b) of a binary instruction,
@@ -164,26 +198,96 @@ func tangent(dep []bool, t []float64, in instr, dx, dy float64) (float64, bool) 
 //
 // and likewise for b, leaving out the terms of constant arguments, of
 // second partials the operation's Curvature says are identically zero and
-// of tangents that are structural zeros.
+// of tangents that are structural zeros. The written-out cases are the
+// general one with the table's partials of their operation put in.
 func (w *Workspace) secondBackward() {
 	p := w.p
-	adj, adjT, t, s, dep := w.adj, w.adjT, w.tan, w.sec, w.dep
-	clear(adj)
-	clear(adjT)
+	v, adj, adjT, t, dep := w.val, w.hadj, w.adjT, w.tan, w.dep
 	adj[p.out] = 1
+	nsec := w.nsec
 	for k := len(p.runs) - 1; k >= 0; k-- {
 		r := &p.runs[k]
 		code := p.code[r.lo:r.hi]
 		base := p.base + r.lo
 		gs := adj[base:][:len(code)]
 		gts := adjT[base:][:len(code)]
-		sec := s[5*r.lo:][:5*len(code)]
+		useA, useB := r.flags&constA == 0, r.flags&constB == 0
+		if w.written(r) {
+			switch r.op {
+			case op.Add:
+				// ∂x = ∂y = 1, no second partials.
+				for i := len(code) - 1; i >= 0; i-- {
+					in := code[i]
+					g, gt := gs[i], gts[i]
+					gs[i], gts[i] = 0, 0
+					if useA {
+						adj[in.a] += g * 1
+						adjT[in.a] += gt * 1
+					}
+					if useB {
+						adj[in.b] += g * 1
+						adjT[in.b] += gt * 1
+					}
+				}
+			case op.Sub:
+				// ∂x = 1, ∂y = -1, no second partials.
+				for i := len(code) - 1; i >= 0; i-- {
+					in := code[i]
+					g, gt := gs[i], gts[i]
+					gs[i], gts[i] = 0, 0
+					if useA {
+						adj[in.a] += g * 1
+						adjT[in.a] += gt * 1
+					}
+					if useB {
+						adj[in.b] += g * -1
+						adjT[in.b] += gt * -1
+					}
+				}
+			case op.Neg:
+				for i := len(code) - 1; i >= 0; i-- {
+					a := code[i].a
+					g, gt := gs[i], gts[i]
+					gs[i], gts[i] = 0, 0
+					adj[a] += g * -1
+					adjT[a] += gt * -1
+				}
+			case op.Mul:
+				// ∂x = y, ∂y = x, ∂x∂y = 1.
+				for i := len(code) - 1; i >= 0; i-- {
+					in := code[i]
+					g, gt := gs[i], gts[i]
+					gs[i], gts[i] = 0, 0
+					x, y := v[in.a], v[in.b]
+					if useA {
+						adj[in.a] += g * y
+						if dep[in.b] {
+							adjT[in.a] += gt*y + g*(1*t[in.b])
+						} else {
+							adjT[in.a] += gt * y
+						}
+					}
+					if useB {
+						adj[in.b] += g * x
+						if dep[in.a] {
+							adjT[in.b] += gt*x + g*(1*t[in.a])
+						} else {
+							adjT[in.b] += gt * x
+						}
+					}
+				}
+			}
+			continue
+		}
+		nsec -= 5 * len(code)
+		sec := w.sec[nsec:][:5*len(code)]
 		info := r.op.Info()
 		curv := info.Curvature
 		if info.Arity == 1 {
 			for i := len(code) - 1; i >= 0; i-- {
 				a := code[i].a
 				g, gt := gs[i], gts[i]
+				gs[i], gts[i] = 0, 0
 				d := sec[5*i:][:5]
 				adj[a] += g * d[0]
 				if curv&op.CurvXX != 0 && dep[a] {
@@ -194,11 +298,11 @@ func (w *Workspace) secondBackward() {
 			}
 			continue
 		}
-		useA, useB := r.flags&constA == 0, r.flags&constB == 0
 		cxx, cxy, cyy := curv&op.CurvXX != 0, curv&op.CurvXY != 0, curv&op.CurvYY != 0
 		for i := len(code) - 1; i >= 0; i-- {
 			in := code[i]
 			g, gt := gs[i], gts[i]
+			gs[i], gts[i] = 0, 0
 			d := sec[5*i:][:5]
 			ta, tb := t[in.a], t[in.b]
 			da, db := dep[in.a], dep[in.b]

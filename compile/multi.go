@@ -88,16 +88,13 @@ func (w *Workspace) JVPs(dst, values, x, v []float64) {
 	}
 	p := w.p
 	w.load(x)
-	if w.adjT == nil {
-		w.adjT = make([]float64, len(w.val))
-		w.sec = make([]float64, 5*len(p.code))
+	if w.dep == nil {
 		w.dep = make([]bool, len(w.val))
 	}
 	if w.tan == nil {
 		w.tan = make([]float64, len(w.val))
 	}
 	copy(w.tan, v)
-	w.forward(false)
 	w.secondForward()
 	for k, o := range p.outs {
 		t := w.tan[o]

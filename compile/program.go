@@ -188,8 +188,16 @@ type Workspace struct {
 	tan []float64 // the tangent of each slot, made by the first JVP
 
 	// Made by the first HVP: the tangent of each adjoint, and the first
-	// and second local partials of each instruction, five an instruction.
+	// and second local partials of the instructions of the runs the
+	// second-order passes do not write out, five an instruction (nsec of
+	// them in the last HVP).
 	adjT, sec []float64
+	nsec      int
+	// hadj holds the adjoints of an HVP. Unlike adj, which the other
+	// backward passes clear first, it is all zero between HVPs: the
+	// backward pass zeroes each adjoint and its tangent once it has read
+	// them, which saves a sweep over two arrays of a large program.
+	hadj []float64
 	// dep marks the slots whose tangent in an HVP is not a structural
 	// zero: those that depend on an input whose direction is not 0.
 	dep []bool

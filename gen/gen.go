@@ -122,10 +122,13 @@ type writer struct {
 	root  ir.ID
 	// Indexed by node (slices, not maps: at 10^5 nodes map lookups were
 	// most of the time):
-	name  []string        // the Go expression of each node's value
-	input []int           // the index of each parameter, -1 for other nodes
-	dep   []bool          // depends on an input
-	used  map[string]bool // helpers used
+	name []string // the Go expression of each node's value
+	// adjName is the name of the adjoint of each input (g…) and
+	// primitive node (b…).
+	adjName []string
+	input   []int           // the index of each parameter, -1 for other nodes
+	dep     []bool          // depends on an input
+	used    map[string]bool // helpers used
 	// memo maps a Go expression to the variable that holds it in the
 	// function being written, so that a partial such as log(x), needed
 	// by x^y's partial in y, reuses the value of a node log(x), and a
@@ -133,9 +136,23 @@ type writer struct {
 	memo map[string]string
 	tmp  int // the next p… temporary
 	tmpQ int // the next q… temporary of the HVP
+	num  [20]byte
 }
 
 func (wr *writer) p(format string, args ...any) { fmt.Fprintf(wr.w, format, args...) }
+
+// lineIndex writes the statement a, b, i in decimal and suffix, without
+// allocating a string for i: lines that write an index, one an input.
+func (wr *writer) lineIndex(a, b string, i int, suffix ...string) {
+	wr.w.WriteByte('\t')
+	wr.w.WriteString(a)
+	wr.w.WriteString(b)
+	wr.w.Write(strconv.AppendInt(wr.num[:0], int64(i), 10))
+	for _, s := range suffix {
+		wr.w.WriteString(s)
+	}
+	wr.w.WriteByte('\n')
+}
 
 // line writes one statement, tab-indented, from its parts.
 func (wr *writer) line(parts ...string) {
@@ -211,6 +228,26 @@ func (wr *writer) prepare() {
 	for i, p := range wr.fn.Params {
 		wr.input[p] = i
 	}
+	// The names of the inputs and nodes, x… and t…, and of their
+	// adjoints, g… and b…, are written into one buffer and sliced from
+	// one string: two strings a node allocated one by one were most of
+	// the garbage at 10^5 nodes.
+	wr.adjName = make([]string, n)
+	buf := make([]byte, 0, 16*len(wr.order))
+	type span struct {
+		id     ir.ID
+		lo, hi int32
+	}
+	spans := make([]span, 0, len(wr.order))
+	name := func(id ir.ID, c, b byte, i int) {
+		lo := len(buf)
+		buf = append(buf, c)
+		buf = strconv.AppendInt(buf, int64(i), 10)
+		mid := len(buf)
+		buf = append(buf, b)
+		buf = append(buf, buf[lo+1:mid]...)
+		spans = append(spans, span{id, int32(lo), int32(mid)})
+	}
 	k := 0
 	for _, id := range wr.order {
 		n := wr.g.Node(id)
@@ -218,10 +255,10 @@ func (wr *writer) prepare() {
 		case op.Const:
 			wr.name[id] = literal(n.Val)
 		case op.Var:
-			wr.name[id] = "x" + strconv.Itoa(wr.input[id])
+			name(id, 'x', 'g', wr.input[id])
 			wr.dep[id] = true
 		default:
-			wr.name[id] = "t" + strconv.Itoa(k)
+			name(id, 't', 'b', k)
 			k++
 			wr.dep[id] = wr.dep[n.X] || n.Y != ir.None && wr.dep[n.Y]
 			for _, h := range helpers(n.Op) {
@@ -233,6 +270,11 @@ func (wr *writer) prepare() {
 				}
 			}
 		}
+	}
+	all := string(buf)
+	for _, sp := range spans {
+		end := 2*sp.hi - sp.lo // the adjoint's name follows, as long
+		wr.name[sp.id], wr.adjName[sp.id] = all[sp.lo:sp.hi], all[sp.hi:end]
 	}
 }
 
@@ -295,36 +337,38 @@ func (wr *writer) helper(h string) string {
 }
 
 // value returns the Go expression of the value of primitive node n whose
-// arguments are written a and b.
-func (wr *writer) value(n *ir.Node, a, b string) string {
+// arguments are written a and b, as parts to be concatenated (k of them):
+// the forward pass writes them out without joining them, one string a
+// node less.
+func (wr *writer) value(n *ir.Node, a, b string) (e [7]string, k int) {
 	o := n.Op
 	if wr.square(n) {
-		return wr.helper("square") + "(" + a + ")"
+		return [7]string{wr.helper("square"), "(", a, ")"}, 4
 	}
 	switch o {
 	case op.Neg:
-		return "-" + a
+		return [7]string{"-", a}, 2
 	case op.Add:
-		return a + " + " + b
+		return [7]string{a, " + ", b}, 3
 	case op.Sub:
-		return a + " - " + b
+		return [7]string{a, " - ", b}, 3
 	case op.Mul:
-		return a + " * " + b
+		return [7]string{a, " * ", b}, 3
 	case op.Div:
-		return a + " / " + b
+		return [7]string{a, " / ", b}, 3
 	case op.Pow:
-		return "math.Pow(" + a + ", " + b + ")"
+		return [7]string{"math.Pow(", a, ", ", b, ")"}, 5
 	case op.Atan2:
-		return "math.Atan2(" + a + ", " + b + ")"
+		return [7]string{"math.Atan2(", a, ", ", b, ")"}, 5
 	case op.Min, op.Max, op.Sigmoid, op.Relu, op.Step, op.Sign:
 		if o.Arity() == 2 {
-			return wr.helper(o.String()) + "(" + a + ", " + b + ")"
+			return [7]string{wr.helper(o.String()), "(", a, ", ", b, ")"}, 6
 		}
-		return wr.helper(o.String()) + "(" + a + ")"
+		return [7]string{wr.helper(o.String()), "(", a, ")"}, 4
 	}
 	// The math functions: Exp, Log, Sqrt, Sin, …, Log1p, Expm1.
 	name := o.String()
-	return "math." + strings.ToUpper(name[:1]) + name[1:] + "(" + a + ")"
+	return [7]string{"math.", strings.ToUpper(name[:1]), name[1:], "(", a, ")"}, 6
 }
 
 // partials returns the Go expressions of the local partials of primitive
@@ -462,22 +506,41 @@ func (wr *writer) file() {
 // chain of n latencies) and returns the expression of its root: 0 if
 // every grad[i] is finite, NaN otherwise.
 func (wr *writer) finiteSum(slice string, n int) string {
+	// The first level is written from the indices straight to the
+	// writer: two strings an input were most of the allocations left.
+	var num [20]byte
+	elem := func(i int) {
+		wr.w.WriteString(slice)
+		wr.w.WriteByte('[')
+		wr.w.Write(strconv.AppendInt(num[:0], int64(i), 10))
+		wr.w.WriteByte(']')
+	}
+	diff := func(i int) {
+		elem(i)
+		wr.w.WriteString(" - ")
+		elem(i)
+	}
 	var level []string
 	k := 0
-	next := func() string {
+	nextK := func() string {
 		c := "k" + strconv.Itoa(k)
 		k++
 		return c
 	}
 	for i := 0; i < n; i += 2 {
-		d := slice + "[" + strconv.Itoa(i) + "]"
 		if i+1 == n {
+			d := slice + "[" + strconv.Itoa(i) + "]"
 			level = append(level, "("+d+" - "+d+")")
 			continue
 		}
-		e := slice + "[" + strconv.Itoa(i+1) + "]"
-		c := next()
-		wr.line(c, " := ", d, " - ", d, " + (", e, " - ", e, ")")
+		c := nextK()
+		wr.w.WriteByte('\t')
+		wr.w.WriteString(c)
+		wr.w.WriteString(" := ")
+		diff(i)
+		wr.w.WriteString(" + (")
+		diff(i + 1)
+		wr.w.WriteString(")\n")
 		level = append(level, c)
 	}
 	for len(level) > 1 {
@@ -487,7 +550,7 @@ func (wr *writer) finiteSum(slice string, n int) string {
 				up = append(up, level[i])
 				continue
 			}
-			c := next()
+			c := nextK()
 			wr.line(c, " := ", level[i], " + ", level[i+1])
 			up = append(up, c)
 		}
@@ -513,7 +576,7 @@ func (wr *writer) forward(grad bool) {
 		switch nd.Op {
 		case op.Const:
 		case op.Var:
-			wr.line(wr.name[id], " := x[", strconv.Itoa(wr.input[id]), "]")
+			wr.lineIndex(wr.name[id], " := x[", wr.input[id], "]")
 		default:
 			a := wr.name[nd.X]
 			if needs && wr.dep[nd.X] && (nd.Op == op.Sin || nd.Op == op.Cos) {
@@ -533,9 +596,16 @@ func (wr *writer) forward(grad bool) {
 			if nd.Y != ir.None {
 				b = wr.name[nd.Y]
 			}
-			e := wr.value(nd, a, b)
-			wr.line(wr.name[id], " := ", e)
+			e, k := wr.value(nd, a, b)
+			wr.w.WriteByte('\t')
+			wr.w.WriteString(wr.name[id])
+			wr.w.WriteString(" := ")
+			for _, part := range e[:k] {
+				wr.w.WriteString(part)
+			}
+			wr.w.WriteByte('\n')
 			if wr.memoized(nd.Op) {
+				e := strings.Join(e[:k], "")
 				if _, ok := wr.memo[e]; !ok {
 					wr.memo[e] = wr.name[id]
 				}
@@ -568,33 +638,58 @@ func (wr *writer) backward() {
 			}
 		}
 	}
-	// at[k] are the inputs whose adjoints are final after order[k].
-	at := make(map[int][]int, len(last))
+	// The inputs whose adjoints are final after order[k], in increasing
+	// order: at[k], next[at[k]], … until -1 (lists in two slices, not a
+	// map looked up at every node nor a slice allocated an input).
+	at := make([]int32, len(wr.order))
+	for k := range at {
+		at[k] = -1
+	}
+	next := make([]int32, len(last))
+	for i := len(last) - 1; i >= 0; i-- {
+		if k := last[i]; k >= 0 {
+			next[i], at[k] = at[k], int32(i)
+		}
+	}
 	for i, k := range last {
-		if k >= 0 {
-			at[k] = append(at[k], i)
-		} else {
-			wr.line("grad[", strconv.Itoa(i), "] = 0")
+		if k < 0 {
+			wr.lineIndex("grad[", "", i, "] = 0")
 		}
 	}
 	adj := make([]string, wr.g.Len())
-	adjName := func(id ir.ID) string {
-		if i := wr.input[id]; i >= 0 {
-			return "g" + strconv.Itoa(i)
-		}
-		return "b" + wr.name[id][1:]
-	}
+	adjName := func(id ir.ID) string { return wr.adjName[id] }
 	if wr.dep[wr.root] {
 		adj[wr.root] = adjName(wr.root)
 		wr.line(adj[wr.root], " := 1.0")
 	}
-	add := func(id ir.ID, term string) {
-		if name := adj[id]; name != "" {
-			wr.line(name, " += ", term)
-			return
+	// add writes a contribution, the concatenation of parts, to the
+	// adjoint of id: straight to the writer, not joined into a string
+	// first.
+	add := func(id ir.ID, parts ...string) {
+		assign := " += "
+		if adj[id] == "" {
+			adj[id] = adjName(id)
+			assign = " := "
 		}
-		adj[id] = adjName(id)
-		wr.line(adj[id], " := ", term)
+		w := wr.w
+		w.WriteByte('\t')
+		w.WriteString(adj[id])
+		w.WriteString(assign)
+		for _, p := range parts {
+			w.WriteString(p)
+		}
+		w.WriteByte('\n')
+	}
+	// term adds g·d: g for a partial d of 1 (""), -g for -1.
+	term := func(id ir.ID, g, d string) {
+		switch d {
+		case "":
+			add(id, g)
+		case "-1":
+			add(id, "-", g)
+		default:
+			add(id, g, " * ", d)
+		}
 	}
 	for k := len(wr.order) - 1; k >= 0; k-- {
 		id := wr.order[k]
@@ -608,29 +703,20 @@ func (wr *writer) backward() {
 			b = wr.name[nd.Y]
 		}
 		dx, dy := wr.partials(nd, wr.name[nd.X], b, wr.name[id])
-		term := func(d string) string {
-			if d == "" {
-				return g
-			}
-			if d == "-1" {
-				return "-" + g
-			}
-			return g + " * " + d
-		}
 		switch {
 		case nd.Op == op.Mul && nd.X == nd.Y && wr.dep[nd.X]:
 			// x·x: the two contributions g·x + g·x are 2·(g·x) exactly.
-			add(nd.X, "2 * ("+g+" * "+wr.name[nd.X]+")")
+			add(nd.X, "2 * (", g, " * ", wr.name[nd.X], ")")
 		default:
 			if wr.dep[nd.X] {
-				add(nd.X, term(dx))
+				term(nd.X, g, dx)
 			}
 			if nd.Y != ir.None && wr.dep[nd.Y] {
-				add(nd.Y, term(dy))
+				term(nd.Y, g, dy)
 			}
 		}
-		for _, i := range at[k] {
-			wr.line("grad[", strconv.Itoa(i), "] = ", adj[wr.fn.Params[i]])
+		for i := at[k]; i >= 0; i = next[i] {
+			wr.lineIndex("grad[", "", int(i), "] = ", adj[wr.fn.Params[i]])
 		}
 	}
 }

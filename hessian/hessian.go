@@ -167,10 +167,14 @@ func (h *Hessian) each(grad, x []float64, f func(c int, hv []float64)) float64 {
 	if grad != nil && len(grad) != n {
 		panic(fmt.Sprintf("hessian: grad has length %d, want %d inputs", len(grad), n))
 	}
+	// Each HVP returns the value, computed as Value computes it: a
+	// separate forward pass is needed only for the gradient, or when
+	// there is no product.
 	var value float64
-	if grad != nil {
+	switch {
+	case grad != nil:
 		value = h.w.Gradient(grad, x)
-	} else {
+	case h.colors == 0:
 		value = h.w.Value(x)
 	}
 	for c := range h.colors {
@@ -180,7 +184,10 @@ func (h *Hessian) each(grad, x []float64, f func(c int, hv []float64)) float64 {
 				h.seed[j] = 1
 			}
 		}
-		h.w.HVP(h.hv, nil, x, h.seed)
+		v := h.w.HVP(h.hv, nil, x, h.seed)
+		if grad == nil {
+			value = v
+		}
 		f(c, h.hv)
 	}
 	return value

@@ -174,6 +174,7 @@ func BenchmarkRosenbrockHVP(b *testing.B) {
 			for b.Loop() {
 				w.HVP(hv, nil, x, v)
 			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/n")
 		})
 	}
 }

@@ -67,24 +67,42 @@ type inliner struct {
 func (in *inliner) rebuild(root ID, bind map[ID]ID, fn *Func) ID {
 	g := in.g
 	order := g.Topo(root)
-	img := make(map[ID]ID, len(order))
+	// The image of each node of order: at the top, a slice indexed by
+	// node, which costs no more than Topo's and is read without hashing;
+	// in a function body, inlined once per distinct call, a map the size
+	// of the body.
+	var img image
+	if fn == nil {
+		img = image{dense: make([]ID, len(g.nodes))}
+	} else {
+		img.sparse = make(map[ID]ID, len(order))
+	}
+	// Rebuilt with the graph itself, a primitive whose arguments are
+	// their own images is its own image: Apply would find it, hash-consed,
+	// under its operation and arguments.
+	same, _ := in.b.(*Graph)
+	identity := same == g
 	for _, id := range order {
 		n := &g.nodes[id]
 		switch n.Op {
 		case op.Const:
-			img[id] = in.b.Const(n.Val)
+			if identity {
+				img.set(id, id)
+				break
+			}
+			img.set(id, in.b.Const(n.Val))
 		case op.Var:
 			if s, ok := bind[id]; ok {
-				img[id] = s
+				img.set(id, s)
 			} else {
-				img[id] = id
+				img.set(id, id)
 			}
 		case op.Call:
 			args := make([]ID, len(n.Args))
 			var k strings.Builder
 			fmt.Fprintf(&k, "%p", n.Fn)
 			for i, a := range n.Args {
-				args[i] = img[a]
+				args[i] = img.get(a)
 				k.WriteByte(',')
 				k.WriteString(strconv.Itoa(int(args[i])))
 			}
@@ -103,17 +121,45 @@ func (in *inliner) rebuild(root ID, bind map[ID]ID, fn *Func) ID {
 				delete(in.active, n.Fn)
 				in.memo[key] = r
 			}
-			img[id] = r
+			img.set(id, r)
 		default:
-			y := None
+			x, y := img.get(n.X), None
 			if n.Y != None {
-				y = img[n.Y]
+				y = img.get(n.Y)
 			}
-			img[id] = in.b.Apply(n.Op, img[n.X], y)
-			if r := img[id]; r >= 0 && int(r) < len(g.spans) {
+			var r ID
+			if identity && x == n.X && y == n.Y {
+				r = id
+			} else {
+				r = in.b.Apply(n.Op, x, y)
+			}
+			img.set(id, r)
+			if r >= 0 && int(r) < len(g.spans) {
 				g.SetSpan(r, g.SpanIn(id, fn))
 			}
 		}
 	}
-	return img[root]
+	return img.get(root)
+}
+
+// An image maps the nodes of a graph to the nodes they are rebuilt as:
+// dense, indexed by node, or sparse.
+type image struct {
+	dense  []ID
+	sparse map[ID]ID
+}
+
+func (m *image) get(id ID) ID {
+	if m.dense != nil {
+		return m.dense[id]
+	}
+	return m.sparse[id]
+}
+
+func (m *image) set(id, v ID) {
+	if m.dense != nil {
+		m.dense[id] = v
+		return
+	}
+	m.sparse[id] = v
 }
