@@ -82,6 +82,8 @@ func testReuseMatchesRules[T tensor.Float](t *testing.T, seed uint64) {
 			{matmul, param[T]{}, [2]*tensor.Dense[T]{salt(m, n).T(), x}, true},
 			{mean, param[T]{}, [2]*tensor.Dense[T]{x}, true},
 			{xent, param[T]{labels: labels}, [2]*tensor.Dense[T]{x}, true},
+			{reshape, param[T]{axes: []int{k, 1, m}}, [2]*tensor.Dense[T]{x}, true},
+			{reshape, param[T]{axes: []int{m * k}}, [2]*tensor.Dense[T]{x.T()}, true},
 		}
 		for _, c := range cases {
 			name := fmt.Sprintf("%T trial %d: %s %v", T(0), trial, rules[c.p].name, c.pa.op)
