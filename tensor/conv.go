@@ -5,6 +5,7 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // Window is the geometry of the sliding window of a 2-D convolution or
@@ -65,15 +66,11 @@ func newGeom(name string, x []int, kh, kw int, win Window, poolStride bool) geom
 // calls, so that a caller running the same convolution many times (as
 // package autograd's tape does) allocates nothing once warm. The zero
 // value is ready to use; a ConvWork must not be used by two calls at
-// once. Conv2DTo leaves in it the columns of its x (im2col), which
-// Conv2DGradTo reuses when given the same x and window; x must not have
-// changed in between.
+// once.
 type ConvWork[T Float] struct {
-	cols  []T       // im2col of colsX: (c·kh·kw) × (n·oh·ow)
-	perm  []T       // out × (n·oh·ow): the product, or the cotangent, channel-major
-	gcols []T       // the cotangent of cols
-	colsX *Dense[T] // the x whose columns cols holds, nil: none
-	colsG geom
+	cols  [][]T // per goroutine: im2col of one image, (c·kh·kw) × (oh·ow)
+	gcols [][]T // per goroutine: the cotangent of cols
+	part  []T   // per group of images: its share of wᵀ's cotangent, (c·kh·kw) × out
 }
 
 // grow returns s resliced to n elements, reallocated if too short.
@@ -84,12 +81,30 @@ func grow[T Float](s []T, n int) []T {
 	return s[:n]
 }
 
+// scratch returns the per-goroutine buffers of n elements of s, for
+// workers goroutines.
+func scratch[T Float](s [][]T, workers, n int) [][]T {
+	for len(s) < workers {
+		s = append(s, nil)
+	}
+	for w := range workers {
+		s[w] = grow(s[w], n)
+	}
+	return s
+}
+
+// groupImages is the number of images of a batch that one goroutine
+// convolves in a row, and that share one partial sum of the kernels'
+// cotangent. It is a constant, not a share of GOMAXPROCS, so that the
+// sums, and the results bit for bit, are the same on any number of cores.
+const groupImages = 8
+
 // Conv2D returns the 2-D convolution (a cross-correlation, as in PyTorch
 // and every deep-learning library) of x, batch × in × height × width,
 // with the kernels w, out × in × kh × kw: a new batch × out × oh × ow
 // array, oh = (height + 2·padding - dilation·(kh-1) - 1)/stride + 1 and
-// likewise ow. It computes by im2col and one matrix product over the
-// whole batch. It panics, naming the argument and the shapes, if x or w is
+// likewise ow. It computes image by image, by im2col and a matrix
+// product. It panics, naming the argument and the shapes, if x or w is
 // not of rank 4, if their channels differ, or if the window does not fit.
 func Conv2D[T Float](x, w *Dense[T], win Window) *Dense[T] {
 	return Conv2DTo(nil, x, w, win, nil)
@@ -111,7 +126,12 @@ func conv2DGeom(name string, x, w []int, win Window) geom {
 // contiguous, of the result's shape, not overlapping x or w), with the
 // scratch space work (nil: allocated for this call). With a warm work it
 // allocates nothing on contiguous arguments, apart from the goroutines
-// that share the batch across GOMAXPROCS.
+// that share a batch of more than one group of images across GOMAXPROCS.
+//
+// Each image's columns, (in·kh·kw) × (oh·ow), stay in the core's cache
+// between im2col and the product w·cols, which writes the image's
+// out × oh·ow result in place; the columns of a whole batch (20 MB for
+// the second layer of nn.NewMNISTCNN) would go to memory and back.
 func Conv2DTo[T Float](dst, x, w *Dense[T], win Window, work *ConvWork[T]) *Dense[T] {
 	g := conv2DGeom("conv2d", x.shape, w.shape, win)
 	out := w.shape[0]
@@ -123,34 +143,128 @@ func Conv2DTo[T Float](dst, x, w *Dense[T], win Window, work *ConvWork[T]) *Dens
 	if work == nil {
 		work = new(ConvWork[T])
 	}
-	orig := x
 	x, w = x.Contiguous(), w.Contiguous()
 	p := g.oh * g.ow
-	np, ckk := g.n*p, g.c*g.kh*g.kw
-	if np == 0 || out == 0 {
+	ckk := g.c * g.kh * g.kw
+	if g.n == 0 || p == 0 || out == 0 {
 		return dst
 	}
-	work.cols = grow(work.cols, ckk*np)
-	work.colsX, work.colsG = orig, g
-	im2col(work.cols, x.flat(), g)
-	work.perm = grow(work.perm, out*np)
-	gemm(false, false, out, np, ckk, 1, w.flat(), ckk, work.cols, np, 0, work.perm, np)
-	// perm is out × n × p; dst is n × out × p.
-	d := dst.flat()
-	for o := range out {
-		for i := range g.n {
-			copy(d[(i*out+o)*p:(i*out+o+1)*p], work.perm[(o*g.n+i)*p:])
+	groups := (g.n + groupImages - 1) / groupImages
+	workers := convWorkers(groups, g.n*p*ckk)
+	work.cols = scratch(work.cols, workers, ckk*p)
+	c := convCall[T]{g: g, out: out, x: x.flat(), w: w.flat(), y: dst.flat(), work: work}
+	c.init()
+	if workers == 1 {
+		for gr := range groups {
+			c.forward(0, gr)
 		}
+	} else {
+		cc := c // escapes to the goroutines; c stays on the stack
+		eachParallel(groups, workers, cc.forward)
 	}
 	return dst
+}
+
+// convCall is the arguments of one Conv2DTo or Conv2DGradTo, flat.
+type convCall[T Float] struct {
+	g         geom
+	out       int
+	x, w, y   []T // y: the result, or its cotangent
+	gx, gw    []T // the cotangents to compute (nil: not needed)
+	work      *ConvWork[T]
+	one       geom // g of one image
+	ckk, p, n int  // c·kh·kw, oh·ow, the images of the batch
+}
+
+// init sets the derived sizes, before the goroutines read them.
+func (c *convCall[T]) init() {
+	c.one = c.g
+	c.one.n = 1
+	c.ckk, c.p, c.n = c.g.c*c.g.kh*c.g.kw, c.g.oh*c.g.ow, c.g.n
+}
+
+// forward computes the images of group gr with the scratch of worker w.
+func (c *convCall[T]) forward(w, gr int) {
+	chw := c.g.c * c.g.h * c.g.w
+	cols := c.work.cols[w]
+	for i := gr * groupImages; i < min(c.n, (gr+1)*groupImages); i++ {
+		im2colRows(cols, c.x[i*chw:(i+1)*chw], c.one, 0, c.ckk)
+		gemm(false, false, c.out, c.p, c.ckk, 1, c.w, c.ckk, cols, c.p, 0, c.y[i*c.out*c.p:(i+1)*c.out*c.p], c.p)
+	}
+}
+
+// backward computes the cotangents of group gr with the scratch of
+// worker w: the group's partial sum of wᵀ's cotangent, its images'
+// columns times their cotangents transposed, and the cotangents of its
+// images, col2im of wᵀ times their cotangents.
+func (c *convCall[T]) backward(w, gr int) {
+	chw := c.g.c * c.g.h * c.g.w
+	op := c.out * c.p
+	lo := gr * groupImages
+	for i := lo; i < min(c.n, lo+groupImages); i++ {
+		gi := c.y[i*op : (i+1)*op]
+		if c.gw != nil {
+			cols := c.work.cols[w]
+			im2colRows(cols, c.x[i*chw:(i+1)*chw], c.one, 0, c.ckk)
+			beta := T(1)
+			if i == lo {
+				beta = 0
+			}
+			gemm(false, true, c.ckk, c.out, c.p, 1, cols, c.p, gi, c.p, beta, c.work.part[gr*c.ckk*c.out:(gr+1)*c.ckk*c.out], c.out)
+		}
+		if c.gx != nil {
+			gcols := c.work.gcols[w]
+			gemm(true, false, c.ckk, c.p, c.out, 1, c.w, c.ckk, gi, c.p, 0, gcols, c.p)
+			col2imChannels(c.gx[i*chw:(i+1)*chw], gcols, c.one, 0, c.g.c)
+		}
+	}
+}
+
+// convWorkers returns the number of goroutines for groups groups of
+// images of cost multiply-adds in all: 1 for a batch of one group or
+// too little work to share.
+func convWorkers(groups, cost int) int {
+	if serial(groups, cost) {
+		return 1
+	}
+	return min(groups, runtime.GOMAXPROCS(0))
+}
+
+// eachParallel calls f(w, i) for i in [0, n) on workers goroutines (the
+// calling one and workers-1 others, w the goroutine's number), each
+// taking the next i when done with the last, so that one that starts late
+// takes fewer. The calls must not depend on which goroutine makes them.
+func eachParallel(n, workers int, f func(w, i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	run := func(w int) {
+		for {
+			i := int(next.Add(1) - 1)
+			if i >= n {
+				return
+			}
+			f(w, i)
+		}
+	}
+	for w := 1; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			run(w)
+		}()
+	}
+	run(0)
+	wg.Wait()
 }
 
 // Conv2DGradTo computes the cotangents of x and w in y = Conv2D(x, w,
 // win) from the cotangent g of y: gx, of x's shape, if gx is not nil, and
 // gw, of w's shape, if gw is not nil, each overwritten. gx is the
 // transposed convolution of g (col2im of wᵀ·g), gw the product of g with
-// the columns of x, in work if Conv2DTo left them there for this x. It
-// panics, as Conv2D does, on shapes that do not match.
+// the columns of x, image by image as Conv2DTo computes; the images'
+// terms of gw are added in groups of groupImages and the groups' sums in
+// order, whatever the number of goroutines. It panics, as Conv2D does, on
+// shapes that do not match.
 func Conv2DGradTo[T Float](gx, gw, g, x, w *Dense[T], win Window, work *ConvWork[T]) {
 	geo := conv2DGeom("conv2d grad", x.shape, w.shape, win)
 	out := w.shape[0]
@@ -167,10 +281,10 @@ func Conv2DGradTo[T Float](gx, gw, g, x, w *Dense[T], win Window, work *ConvWork
 	if work == nil {
 		work = new(ConvWork[T])
 	}
-	g, w = g.Contiguous(), w.Contiguous()
+	g, w, x = g.Contiguous(), w.Contiguous(), x.Contiguous()
 	p := geo.oh * geo.ow
-	np, ckk := geo.n*p, geo.c*geo.kh*geo.kw
-	if np == 0 || out == 0 || ckk == 0 {
+	ckk := geo.c * geo.kh * geo.kw
+	if geo.n == 0 || p == 0 || out == 0 || ckk == 0 {
 		if gx != nil {
 			clear(gx.flat())
 		}
@@ -179,32 +293,49 @@ func Conv2DGradTo[T Float](gx, gw, g, x, w *Dense[T], win Window, work *ConvWork
 		}
 		return
 	}
-	// perm = g channel-major, out × (n·p).
-	work.perm = grow(work.perm, out*np)
-	gs := g.flat()
-	for o := range out {
-		for i := range geo.n {
-			copy(work.perm[(o*geo.n+i)*p:(o*geo.n+i+1)*p], gs[(i*out+o)*p:])
-		}
-	}
+	groups := (geo.n + groupImages - 1) / groupImages
+	workers := convWorkers(groups, 2*geo.n*p*ckk)
+	c := convCall[T]{g: geo, out: out, x: x.flat(), w: w.flat(), y: g.flat(), work: work}
+	c.init()
 	if gw != nil {
-		if work.colsX != x || work.colsG != geo || len(work.cols) != ckk*np {
-			xc := x.Contiguous()
-			work.cols = grow(work.cols, ckk*np)
-			im2col(work.cols, xc.flat(), geo)
-			work.colsX, work.colsG = x, geo
-		}
-		gemm(false, true, out, ckk, np, 1, work.perm, np, work.cols, np, 0, gw.flat(), ckk)
+		c.gw = gw.flat()
+		work.cols = scratch(work.cols, workers, ckk*p)
+		work.part = grow(work.part, groups*ckk*out)
 	}
 	if gx != nil {
-		work.gcols = grow(work.gcols, ckk*np)
-		gemm(true, false, ckk, np, out, 1, w.flat(), ckk, work.perm, np, 0, work.gcols, np)
-		col2im(gx.flat(), work.gcols, geo)
+		c.gx = gx.flat()
+		work.gcols = scratch(work.gcols, workers, ckk*p)
+	}
+	if workers == 1 {
+		for gr := range groups {
+			c.backward(0, gr)
+		}
+	} else {
+		cc := c // escapes to the goroutines; c stays on the stack
+		eachParallel(groups, workers, cc.backward)
+	}
+	if gw == nil {
+		return
+	}
+	// gw = the sum of the groups' (c·kh·kw) × out parts, transposed.
+	d := gw.flat()
+	for o := range out {
+		row := d[o*ckk : (o+1)*ckk]
+		for r := range row {
+			row[r] = work.part[r*out+o]
+		}
+		for gr := 1; gr < groups; gr++ {
+			part := work.part[gr*ckk*out:]
+			for r := range row {
+				row[r] += part[r*out+o]
+			}
+		}
 	}
 }
 
-// parallelMin is the number of elements copied below which the copies
-// to and from columns run on the calling goroutine alone.
+// parallelMin is the number of elements or multiply-adds below which
+// the work of a convolution or pooling runs on the calling goroutine
+// alone.
 const parallelMin = 1 << 16
 
 // serial reports whether n pieces of cost elements in all are better
@@ -229,20 +360,10 @@ func parallel(n int, f func(lo, hi int)) {
 	wg.Wait()
 }
 
-// im2col writes the columns of x into cols, a (c·kh·kw) × (n·oh·ow)
-// matrix: row (ci, ki, kj) holds, for every image and output position,
-// the input element under the kernel's tap (ki, kj) in channel ci, or 0
-// in the padding.
-func im2col[T Float](cols, x []T, g geom) {
-	rows := g.c * g.kh * g.kw
-	if serial(rows, len(cols)) {
-		im2colRows(cols, x, g, 0, rows)
-		return
-	}
-	parallel(rows, func(lo, hi int) { im2colRows(cols, x, g, lo, hi) })
-}
-
-// im2colRows writes the rows [lo, hi) of im2col's cols.
+// im2colRows writes the rows [lo, hi) of the columns of x into cols, a
+// (c·kh·kw) × (n·oh·ow) matrix: row (ci, ki, kj) holds, for every image
+// and output position, the input element under the kernel's tap (ki, kj)
+// in channel ci, or 0 in the padding.
 func im2colRows[T Float](cols, x []T, g geom, lo, hi int) {
 	p := g.oh * g.ow
 	np := g.n * p
@@ -298,19 +419,11 @@ func im2colRows[T Float](cols, x []T, g geom, lo, hi int) {
 	}
 }
 
-// col2im sets x to the sum, at every input element, of the entries of
-// cols ((c·kh·kw) × (n·oh·ow), as im2col lays them out) that im2col
-// copies from it: the transpose of im2col. Each element's terms are added
-// in the order of the kernel's taps.
-func col2im[T Float](x, cols []T, g geom) {
-	if serial(g.c, len(cols)) {
-		col2imChannels(x, cols, g, 0, g.c)
-		return
-	}
-	parallel(g.c, func(lo, hi int) { col2imChannels(x, cols, g, lo, hi) })
-}
-
-// col2imChannels sets the channels [lo, hi) of col2im's x.
+// col2imChannels sets the channels [lo, hi) of x to the sum, at every
+// input element, of the entries of cols ((c·kh·kw) × (n·oh·ow), as
+// im2colRows lays them out) that im2colRows copies from it: the transpose
+// of im2col. Each element's terms are added in the order of the kernel's
+// taps.
 func col2imChannels[T Float](x, cols []T, g geom, lo, hi int) {
 	p := g.oh * g.ow
 	np := g.n * p

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 )
 
@@ -280,4 +281,33 @@ func BenchmarkConv2D(b *testing.B) {
 			Conv2DGradTo(gx, gw, y, x, w, win, &work)
 		}
 	})
+}
+
+// TestConv2DProcs checks that a convolution and its cotangents are the
+// same, bit for bit, on one goroutine and on several: a batch of three
+// groups of images, large enough to be shared.
+func TestConv2DProcs(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	x, w := RandNormal[float32](r, 2*groupImages+3, 8, 10, 10), RandNormal[float32](r, 6, 8, 5, 5)
+	win := Window{Padding: [2]int{2, 2}}
+	run := func(procs int) [3][]float32 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		var work ConvWork[float32]
+		y := Conv2DTo(nil, x, w, win, &work)
+		g := y.Clone()
+		for i, v := range g.Data() {
+			g.Data()[i] = v * float32(i%7-3)
+		}
+		gx, gw := Zeros[float32](x.Shape()...), Zeros[float32](w.Shape()...)
+		Conv2DGradTo(gx, gw, g, x, w, win, &work)
+		return [3][]float32{y.Data(), gx.Data(), gw.Data()}
+	}
+	one, two := run(1), run(2)
+	for k, name := range []string{"y", "gx", "gw"} {
+		for i := range one[k] {
+			if math.Float32bits(one[k][i]) != math.Float32bits(two[k][i]) {
+				t.Fatalf("%s[%d]: %v on one goroutine, %v on two", name, i, one[k][i], two[k][i])
+			}
+		}
+	}
 }
