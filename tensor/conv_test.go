@@ -25,7 +25,9 @@ var convCases = []convCase{
 	{2, 2, 8, 9, 3, 3, 3, Window{Stride: [2]int{2, 3}, Padding: [2]int{1, 2}}},
 	{1, 2, 9, 9, 2, 3, 2, Window{Stride: [2]int{2, 1}, Padding: [2]int{2, 1}, Dilation: [2]int{2, 3}}},
 	{3, 1, 6, 6, 2, 5, 5, Window{Padding: [2]int{2, 2}}},
-	{1, 1, 2, 2, 1, 1, 1, Window{Padding: [2]int{3, 0}}}, // rows of padding only
+	{2, 2, 7, 7, 2, 3, 3, Window{Padding: [2]int{2, 2}, Dilation: [2]int{2, 2}}}, // "same", dilated
+	{2, 2, 6, 6, 2, 3, 3, Window{Padding: [2]int{1, 2}}},                         // wider than x
+	{1, 1, 2, 2, 1, 1, 1, Window{Padding: [2]int{3, 0}}},                         // rows of padding only
 }
 
 // stride, pad and dil return the resolved window (stride 0 is def).
@@ -203,6 +205,7 @@ func TestMaxPool2D(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	for _, tc := range []convCase{
 		{2, 3, 8, 8, 0, 2, 2, Window{}},
+		{1, 2, 7, 9, 0, 2, 2, Window{}}, // an odd row and column left out
 		{1, 2, 7, 7, 0, 3, 3, Window{Stride: [2]int{2, 2}, Padding: [2]int{1, 1}}},
 		{2, 1, 6, 9, 0, 2, 3, Window{Stride: [2]int{1, 2}}},
 		{1, 2, 9, 9, 0, 3, 2, Window{Stride: [2]int{2, 1}, Padding: [2]int{1, 1}, Dilation: [2]int{2, 2}}},
@@ -279,6 +282,21 @@ func BenchmarkConv2D(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			Conv2DGradTo(gx, gw, y, x, w, win, &work)
+		}
+	})
+	// One image's columns, and back.
+	g := conv2DGeom("bench", x.shape, w.shape, win)
+	g.n = 1
+	chw, ckk := g.c*g.h*g.w, g.c*g.kh*g.kw
+	cols := make([]float32, ckk*g.oh*g.ow)
+	b.Run("im2col", func(b *testing.B) {
+		for b.Loop() {
+			im2colRows(cols, x.flat()[:chw], g, 0, ckk)
+		}
+	})
+	b.Run("col2im", func(b *testing.B) {
+		for b.Loop() {
+			col2imChannels(gx.flat()[:chw], cols, g, 0, g.c)
 		}
 	})
 }
