@@ -595,9 +595,14 @@ func SumExceptTo[T Float](dst, x *Dense[T], axis int) *Dense[T] {
 	clear(d)
 	for at := 0; at < len(s); at += c * inner {
 		for i := range d {
+			// A local sum, which the compiler keeps in a register where
+			// d[i] += e stores at every term: the same additions in the
+			// same order.
+			acc := d[i]
 			for _, e := range s[at+i*inner : at+(i+1)*inner] {
-				d[i] += e
+				acc += e
 			}
+			d[i] = acc
 		}
 	}
 	return dst
