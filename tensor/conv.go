@@ -490,11 +490,44 @@ func im2colRowsW1[T Float](cols, x []T, g geom, lo, hi int) {
 	}
 }
 
+// col2imSame adds the entries of one tap's row of columns of one image,
+// s, into its plane of the input, dst, for a stride of 1 and rows as long
+// as the input's: entry e goes to element e+off, as im2colRowsW1 reads
+// them, so that the rows of the tap are one loop. The entries that fall
+// in the padding columns would go to the next or last row: they are set
+// to zero first, so that they add nothing (dst, summed from +0, is never
+// -0, which adding +0 would change).
+func col2imSame[T Float](dst, s []T, g geom, ki, iw0, olo, ohi int) {
+	ra := min(g.oh, max(0, g.ph-ki*g.dh))
+	rb := max(ra, min(g.oh, g.h+g.ph-ki*g.dh))
+	if olo > 0 || ohi < g.ow {
+		for oh := ra; oh < rb; oh++ {
+			d := s[oh*g.ow : (oh+1)*g.ow]
+			for j := range d[:olo] {
+				d[j] = 0
+			}
+			for j := ohi; j < len(d); j++ {
+				d[j] = 0
+			}
+		}
+	}
+	off := (ki*g.dh-g.ph)*g.w + iw0
+	lo, hi := max(ra*g.ow, -off), min(rb*g.ow, g.h*g.w-off)
+	if lo >= hi {
+		return
+	}
+	src := s[lo:hi]
+	d := dst[lo+off:][:len(src)]
+	for j, v := range src {
+		d[j] += v
+	}
+}
+
 // col2imChannels sets the channels [lo, hi) of x to the sum, at every
 // input element, of the entries of cols ((c·kh·kw) × (n·oh·ow), as
 // im2colRows lays them out) that im2colRows copies from it: the transpose
 // of im2col. Each element's terms are added in the order of the kernel's
-// taps.
+// taps. cols is scratch: its entries in the padding may be zeroed.
 func col2imChannels[T Float](x, cols []T, g geom, lo, hi int) {
 	p := g.oh * g.ow
 	np := g.n * p
@@ -518,6 +551,10 @@ func col2imChannels[T Float](x, cols []T, g geom, lo, hi int) {
 			ohi = max(ohi, olo)
 			for i := range g.n {
 				dst := x[(i*g.c+ci)*g.h*g.w : (i*g.c+ci+1)*g.h*g.w]
+				if g.sh == 1 && g.sw == 1 && g.ow == g.w {
+					col2imSame(dst, row[i*p:(i+1)*p], g, ki, iw0, olo, ohi)
+					continue
+				}
 				for oh := range g.oh {
 					ih := oh*g.sh + ki*g.dh - g.ph
 					if ih < 0 || ih >= g.h {
