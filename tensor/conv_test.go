@@ -215,8 +215,11 @@ func TestMaxPool2D(t *testing.T) {
 			d := x.Data()
 			for i := range d {
 				d[i] = float64(r.IntN(4))
-				if r.IntN(40) == 0 {
+				switch r.IntN(40) {
+				case 0:
 					d[i] = math.NaN()
+				case 1:
+					d[i] = math.Copysign(0, -1) // equal to +0, chosen if first
 				}
 			}
 			x = FromSlice(d, x.Shape()...)
@@ -327,5 +330,16 @@ func TestConv2DProcs(t *testing.T) {
 				t.Fatalf("%s[%d]: %v on one goroutine, %v on two", name, i, one[k][i], two[k][i])
 			}
 		}
+	}
+}
+
+func BenchmarkMaxPool2D(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	x := RandNormal[float32](r, 64, 16, 28, 28)
+	y := Zeros[float32](64, 16, 14, 14)
+	argmax := make([]int, y.Size())
+	b.ReportAllocs()
+	for b.Loop() {
+		MaxPool2DTo(y, argmax, x, 2, 2, Window{})
 	}
 }
