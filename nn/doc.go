@@ -45,8 +45,8 @@
 // the losses [SoftmaxCrossEntropy] and [MSE]. [NewMLP] and [NewMNISTCNN]
 // build the networks of the MNIST benchmarks. Every layer and loss is
 // checked against central differences (TestLayerGradients). A warm
-// step of a CNN allocates only Flatten's reshaped view (8 small objects;
-// TestCNNStepAllocs).
+// step of a CNN, Flatten's reshape included, allocates nothing on
+// batches small enough to run on one goroutine (TestCNNStepAllocs).
 //
 // # Training and evaluation
 //

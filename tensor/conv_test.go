@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 )
 
@@ -24,7 +25,9 @@ var convCases = []convCase{
 	{2, 2, 8, 9, 3, 3, 3, Window{Stride: [2]int{2, 3}, Padding: [2]int{1, 2}}},
 	{1, 2, 9, 9, 2, 3, 2, Window{Stride: [2]int{2, 1}, Padding: [2]int{2, 1}, Dilation: [2]int{2, 3}}},
 	{3, 1, 6, 6, 2, 5, 5, Window{Padding: [2]int{2, 2}}},
-	{1, 1, 2, 2, 1, 1, 1, Window{Padding: [2]int{3, 0}}}, // rows of padding only
+	{2, 2, 7, 7, 2, 3, 3, Window{Padding: [2]int{2, 2}, Dilation: [2]int{2, 2}}}, // "same", dilated
+	{2, 2, 6, 6, 2, 3, 3, Window{Padding: [2]int{1, 2}}},                         // wider than x
+	{1, 1, 2, 2, 1, 1, 1, Window{Padding: [2]int{3, 0}}},                         // rows of padding only
 }
 
 // stride, pad and dil return the resolved window (stride 0 is def).
@@ -202,6 +205,7 @@ func TestMaxPool2D(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	for _, tc := range []convCase{
 		{2, 3, 8, 8, 0, 2, 2, Window{}},
+		{1, 2, 7, 9, 0, 2, 2, Window{}}, // an odd row and column left out
 		{1, 2, 7, 7, 0, 3, 3, Window{Stride: [2]int{2, 2}, Padding: [2]int{1, 1}}},
 		{2, 1, 6, 9, 0, 2, 3, Window{Stride: [2]int{1, 2}}},
 		{1, 2, 9, 9, 0, 3, 2, Window{Stride: [2]int{2, 1}, Padding: [2]int{1, 1}, Dilation: [2]int{2, 2}}},
@@ -211,8 +215,11 @@ func TestMaxPool2D(t *testing.T) {
 			d := x.Data()
 			for i := range d {
 				d[i] = float64(r.IntN(4))
-				if r.IntN(40) == 0 {
+				switch r.IntN(40) {
+				case 0:
 					d[i] = math.NaN()
+				case 1:
+					d[i] = math.Copysign(0, -1) // equal to +0, chosen if first
 				}
 			}
 			x = FromSlice(d, x.Shape()...)
@@ -280,4 +287,59 @@ func BenchmarkConv2D(b *testing.B) {
 			Conv2DGradTo(gx, gw, y, x, w, win, &work)
 		}
 	})
+	// One image's columns, and back.
+	g := conv2DGeom("bench", x.shape, w.shape, win)
+	g.n = 1
+	chw, ckk := g.c*g.h*g.w, g.c*g.kh*g.kw
+	cols := make([]float32, ckk*g.oh*g.ow)
+	b.Run("im2col", func(b *testing.B) {
+		for b.Loop() {
+			im2colRows(cols, x.flat()[:chw], g, 0, ckk)
+		}
+	})
+	b.Run("col2im", func(b *testing.B) {
+		for b.Loop() {
+			col2imChannels(gx.flat()[:chw], cols, g, 0, g.c)
+		}
+	})
+}
+
+// TestConv2DProcs checks that a convolution and its cotangents are the
+// same, bit for bit, on one goroutine and on several: a batch of three
+// groups of images, large enough to be shared.
+func TestConv2DProcs(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	x, w := RandNormal[float32](r, 2*groupImages+3, 8, 10, 10), RandNormal[float32](r, 6, 8, 5, 5)
+	win := Window{Padding: [2]int{2, 2}}
+	run := func(procs int) [3][]float32 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		var work ConvWork[float32]
+		y := Conv2DTo(nil, x, w, win, &work)
+		g := y.Clone()
+		for i, v := range g.Data() {
+			g.Data()[i] = v * float32(i%7-3)
+		}
+		gx, gw := Zeros[float32](x.Shape()...), Zeros[float32](w.Shape()...)
+		Conv2DGradTo(gx, gw, g, x, w, win, &work)
+		return [3][]float32{y.Data(), gx.Data(), gw.Data()}
+	}
+	one, two := run(1), run(2)
+	for k, name := range []string{"y", "gx", "gw"} {
+		for i := range one[k] {
+			if math.Float32bits(one[k][i]) != math.Float32bits(two[k][i]) {
+				t.Fatalf("%s[%d]: %v on one goroutine, %v on two", name, i, one[k][i], two[k][i])
+			}
+		}
+	}
+}
+
+func BenchmarkMaxPool2D(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	x := RandNormal[float32](r, 64, 16, 28, 28)
+	y := Zeros[float32](64, 16, 14, 14)
+	argmax := make([]int, y.Size())
+	b.ReportAllocs()
+	for b.Loop() {
+		MaxPool2DTo(y, argmax, x, 2, 2, Window{})
+	}
 }

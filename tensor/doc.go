@@ -75,13 +75,14 @@
 //
 // [Conv2D] convolves a batch in PyTorch's NCHW layout with kernels
 // out × in × kh × kw, with the stride, padding and dilation of a
-// [Window], by im2col and one matrix product over the whole batch;
-// [Conv2DGradTo] computes its cotangents (col2im for the input).
-// [MaxPool2D] takes the maxima of windows, recording where each is for
-// [MaxPool2DGradTo]; [AddBias] adds a bias along one axis (a
-// convolution's channels). Copies to and from the columns are shared
-// among GOMAXPROCS goroutines, each element computed by one of them, so
-// results do not depend on GOMAXPROCS.
+// [Window], image by image, by im2col and a matrix product whose
+// operands stay in the core's cache; [Conv2DGradTo] computes its
+// cotangents (col2im for the input). [MaxPool2D] takes the maxima of
+// windows, recording where each is for [MaxPool2DGradTo]; [AddBias] adds
+// a bias along one axis (a convolution's channels). A batch's images
+// are shared among GOMAXPROCS goroutines in groups of a fixed size, and
+// the kernels' cotangent summed group by group in order, so results do
+// not depend on GOMAXPROCS.
 //
 // # Misuse
 //

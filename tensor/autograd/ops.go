@@ -68,7 +68,10 @@ func LogSumExp[T tensor.Float](x Var[T], axes []int, keepdims bool) Var[T] {
 
 // Reshape records x with a new shape, as [tensor.Dense.Reshape].
 func Reshape[T tensor.Float](x Var[T], shape ...int) Var[T] {
-	return apply("reshape", reshape, param[T]{axes: slices.Clone(shape)}, x)
+	// The slot's shape of the step before is free: the record that held
+	// it is gone.
+	s := x.tape("reshape").slot()
+	return apply("reshape", reshape, param[T]{axes: append(s.param.axes[:0], shape...)}, x)
 }
 
 // Transpose records x with its axes permuted (none: reversed), as

@@ -97,6 +97,8 @@ func testReuseMatchesRules[T tensor.Float](t *testing.T, seed uint64) {
 			{logsumexp, param[T]{}, [2]*tensor.Dense[T]{x}, true},
 			{logsumexp, param[T]{axes: []int{2}}, [2]*tensor.Dense[T]{salt(m, k, n)}, true},
 			{xent, param[T]{labels: labels}, [2]*tensor.Dense[T]{x}, true},
+			{reshape, param[T]{axes: []int{k, 1, m}}, [2]*tensor.Dense[T]{x}, true},
+			{reshape, param[T]{axes: []int{m * k}}, [2]*tensor.Dense[T]{x.T()}, true},
 		}
 		for _, c := range cases {
 			name := fmt.Sprintf("%T trial %d: %s %v", T(0), trial, rules[c.p].name, c.pa.op)

@@ -251,8 +251,8 @@ func newRules[T tensor.Float]() *[numPrims]rule[T] {
 				return tensor.Conv2DTo(nil, a[0], a[1], p.win, p.work)
 			},
 			// ḡx is the transposed convolution of g (col2im of wᵀ·g), ḡw
-			// the product of g with the columns (im2col) of x, which the
-			// forward rule left in the record's scratch.
+			// the product of g with the columns (im2col) of x, image by
+			// image, with the record's scratch.
 			vjp: func(p *param[T], g *tensor.Dense[T], a [2]*tensor.Dense[T], _ *tensor.Dense[T]) (*tensor.Dense[T], *tensor.Dense[T]) {
 				gx, gw := tensor.Zeros[T](a[0].Shape()...), tensor.Zeros[T](a[1].Shape()...)
 				tensor.Conv2DGradTo(gx, gw, g, a[0], a[1], p.win, p.work)
