@@ -63,4 +63,11 @@
 // waking a thread. Every element of C is computed by one goroutine with the
 // same summation order whatever the split, so results do not depend on
 // GOMAXPROCS.
+//
+// The workers are the package's one piece of shared state, kept on
+// purpose: a pool per caller would leave each caller's products without
+// the other cores' help unless it passed the pool down through every
+// layer of tensor and autograd, and two pools would fight over the same
+// cores. The pool is invisible to callers (nothing to configure, nothing
+// to close) and holds no data between jobs.
 package gemm
