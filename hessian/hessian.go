@@ -22,6 +22,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/gobackprop/backprop/compile"
+	"github.com/gobackprop/backprop/internal/colour"
 )
 
 // Sparse is a symmetric matrix in compressed rows: the entries of row i
@@ -77,7 +78,7 @@ func New(p *compile.Program) *Hessian {
 	for _, r := range rows {
 		h.cols = append(h.cols, r...)
 	}
-	h.color, h.colors = colour(rows)
+	h.color, h.colors = colour.Greedy(rows, rows) // symmetric: columns conflict through rows
 	h.byColor = make([]int, h.colors+1)
 	for _, j := range h.cols {
 		h.byColor[h.color[j]+1]++
@@ -98,36 +99,6 @@ func New(p *compile.Program) *Hessian {
 	h.seed = make([]float64, n)
 	h.hv = make([]float64, n)
 	return h
-}
-
-// colour colours the columns of a symmetric structure greedily so that
-// two columns with an entry in the same row have different colours (a
-// distance-2 colouring of the structure's graph), and returns the colours
-// and their number. Its time is the sum over rows of the squares of their
-// lengths: linear for a banded structure.
-func colour(rows [][]int32) ([]int32, int) {
-	n := len(rows)
-	color := make([]int32, n)
-	mark := make([]int, n+1) // mark[c] == j+1: colour c is taken for column j
-	colors := 0
-	for j := range n {
-		// Column j has entries in the rows rows[j] (symmetry); every
-		// column with an entry in one of those rows conflicts.
-		for _, i := range rows[j] {
-			for _, k := range rows[i] {
-				if int(k) < j {
-					mark[color[k]] = j + 1
-				}
-			}
-		}
-		c := 0
-		for mark[c] == j+1 {
-			c++
-		}
-		color[j] = int32(c)
-		colors = max(colors, c+1)
-	}
-	return color, colors
 }
 
 // Colors returns the number of Hessian-vector products a Hessian costs.

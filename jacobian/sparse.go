@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/gobackprop/backprop/compile"
+	"github.com/gobackprop/backprop/internal/colour"
 )
 
 // Sparse is an m×n matrix in compressed rows: the entries of row k are
@@ -77,8 +78,8 @@ func NewColored(p *compile.Program, mode Mode) *Colored {
 			colRows[j] = append(colRows[j], int32(k))
 		}
 	}
-	fc, fn := colour(colRows, rows) // columns conflict through rows
-	rc, rn := colour(rows, colRows) // rows conflict through columns
+	fc, fn := colour.Greedy(colRows, rows) // columns conflict through rows
+	rc, rn := colour.Greedy(rows, colRows) // rows conflict through columns
 	switch {
 	case mode == Forward || mode == Auto && fn <= rn:
 		c.mode, c.color, c.colors = Forward, fc, fn
@@ -114,32 +115,6 @@ func NewColored(p *compile.Program, mode Mode) *Colored {
 	c.out = make([]float64, max(n, m))
 	c.vals = make([]float64, m)
 	return c
-}
-
-// colour colours the items (columns or rows) greedily so that two items
-// linked to a common neighbour (a row or a column) differ: links[i] are
-// item i's neighbours and back[r] neighbour r's items. Its time is the
-// sum over neighbours of the squares of their numbers of items.
-func colour(links, back [][]int32) ([]int32, int) {
-	color := make([]int32, len(links))
-	mark := make([]int, len(links)+1) // mark[c] == i+1: colour c is taken for item i
-	colors := 0
-	for i := range links {
-		for _, r := range links[i] {
-			for _, o := range back[r] {
-				if int(o) < i {
-					mark[color[o]] = i + 1
-				}
-			}
-		}
-		c := 0
-		for mark[c] == i+1 {
-			c++
-		}
-		color[i] = int32(c)
-		colors = max(colors, c+1)
-	}
-	return color, colors
 }
 
 // Mode returns the mode the Jacobian is computed in, Forward or Reverse.

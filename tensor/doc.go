@@ -28,7 +28,7 @@
 // Every operation ([Apply], [Add], [Sum], [MatMul], [Softmax], …) returns
 // a new contiguous array that shares nothing with its arguments, and never
 // writes to its arguments. The dst-first variants ([ApplyTo], [MatMulTo],
-// [Gemm], [SumTo], [MeanTo], [SoftmaxTo], [SoftmaxCrossEntropyTo],
+// [Gemm], [SumTo], [MeanTo], [LogSumExpTo], [SoftmaxTo], [SoftmaxCrossEntropyTo],
 // [SoftmaxCrossEntropyLSETo], [SoftmaxCrossEntropyGradLSETo],
 // [AddScaledTo], [Conv2DTo], [MaxPool2DTo], [AddBiasTo]) write into an
 // array the caller owns instead (nil: a new

@@ -400,6 +400,75 @@ func checkLSE[T Float](name string, lse *Dense[T], n int) {
 	}
 }
 
+// LogSumExpTo is [LogSumExp] writing into dst (nil: a new array), with
+// the same results bit for bit. It allocates nothing when x and dst are
+// contiguous and axes are x's last ones in order (or nil: all of them).
+func LogSumExpTo[T Float](dst, x *Dense[T], axes []int, keepdims bool) *Dense[T] {
+	inner, ok := trailingAxes(x, axes)
+	if !ok || inner == 0 || dst == nil || !x.IsContiguous() || !dst.IsContiguous() || !trailingShape(dst, x, len(x.shape)-len(axes), axes == nil, keepdims) {
+		l := LogSumExp(x, cloneAxes(axes), keepdims)
+		if dst == nil {
+			return l
+		}
+		checkDst("logsumexp", dst, l.shape)
+		copy(dst.flat(), l.data)
+		return dst
+	}
+	d, s := dst.flat(), x.flat()
+	for i := range d {
+		d[i] = logSumExpRow(s[i*inner : (i+1)*inner])
+	}
+	return dst
+}
+
+// trailingAxes returns the number of elements in the trailing axes that
+// axes names (all for nil), and whether axes is exactly the last
+// len(axes) axes of x in order.
+func trailingAxes[T Float](x *Dense[T], axes []int) (int, bool) {
+	r := len(x.shape)
+	if axes == nil {
+		return product(x.shape), true
+	}
+	if len(axes) > r {
+		return 0, false
+	}
+	first := r - len(axes)
+	for k, a := range axes {
+		if a < 0 {
+			a += r
+		}
+		if a != first+k {
+			return 0, false
+		}
+	}
+	return product(x.shape[first:]), true
+}
+
+// trailingShape reports whether dst has the shape of x reduced along its
+// axes from first on (all of them if all), with keepdims.
+func trailingShape[T Float](dst, x *Dense[T], first int, all, keepdims bool) bool {
+	if all {
+		first = 0
+	}
+	r := len(x.shape)
+	if !keepdims {
+		return dst.hasShape(x.shape[:first])
+	}
+	if len(dst.shape) != r {
+		return false
+	}
+	for k := range r {
+		want := x.shape[k]
+		if k >= first {
+			want = 1
+		}
+		if dst.shape[k] != want {
+			return false
+		}
+	}
+	return true
+}
+
 // logSumExpRow returns log Σ exp(row) as LogSumExp computes it along an
 // axis: the maximum m, 0 where it is not finite, the sum of exp(x - m) in
 // T, then log(sum) + m.

@@ -77,6 +77,10 @@ func testIntoMatches[T Float](t *testing.T, seed uint64) {
 				check(name, Sum(x, axes, keep), func(d *Dense[T]) *Dense[T] { return SumTo(d, x, axes, keep) })
 				check(name, Sum(v, axes, keep), func(d *Dense[T]) *Dense[T] { return SumTo(d, v, axes, keep) })
 				check("mean", Mean(x, axes, keep), func(d *Dense[T]) *Dense[T] { return MeanTo(d, x, axes, keep) })
+				if rows > 0 {
+					check("logsumexp", LogSumExp(x, axes, keep), func(d *Dense[T]) *Dense[T] { return LogSumExpTo(d, x, axes, keep) })
+					check("logsumexp view", LogSumExp(v, axes, keep), func(d *Dense[T]) *Dense[T] { return LogSumExpTo(d, v, axes, keep) })
+				}
 			}
 		}
 		for _, ax := range []int{-1, 0} {
@@ -131,6 +135,7 @@ func TestIntoNoAllocs(t *testing.T) {
 		SoftmaxCrossEntropyTo(c, y, labels)
 		SoftmaxTo(y, y, -1)
 		MeanTo(m, c, nil, false)
+		LogSumExpTo(c, y, []int{-1}, false)
 		AddScaledTo(w, w, -0.1, g)
 	}); n != 0 {
 		t.Errorf("%v allocations", n)

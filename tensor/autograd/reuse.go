@@ -229,11 +229,7 @@ func newReuseRules[T tensor.Float]() *[numPrims]reuseRule[T] {
 				if d == nil {
 					d = tensor.Zeros[T](shape[:n]...)
 				}
-				ds, xs := d.Data(), x.Data()
-				for i := range ds {
-					ds[i] = logSumExpRow(xs[i*inner : (i+1)*inner])
-				}
-				return d
+				return tensor.LogSumExpTo(d, x, p.axes, p.keep)
 			},
 			// g·exp(x − lse), the softmax of each row times its
 			// cotangent, in one pass.
@@ -420,25 +416,6 @@ func trailingAxes[T tensor.Float](x *tensor.Dense[T], axes []int, keep bool, sha
 		}
 	}
 	return inner, len(shape), ok && r > 0
-}
-
-// logSumExpRow returns log Σ exp(v − m) + m over a row, m its maximum
-// (0 where that is infinite or NaN), as tensor.LogSumExp.
-func logSumExpRow[T tensor.Float](row []T) T {
-	m := T(math.Inf(-1))
-	for _, v := range row {
-		if v > m || v != v {
-			m = v
-		}
-	}
-	if math.IsInf(float64(m), 0) || m != m {
-		m = 0
-	}
-	var sum T
-	for _, v := range row {
-		sum += T(math.Exp(float64(v - m)))
-	}
-	return T(math.Log(float64(sum))) + m
 }
 
 // addVJP returns the cotangents of x + y: g itself, summed over the
