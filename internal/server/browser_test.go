@@ -200,10 +200,14 @@ func TestBrowser(t *testing.T) {
 				}
 			}
 		}
+		// The step's panel is rendered after the step counter moves: wait
+		// for it (an element may be absent between two renders) before
+		// reading it.
 		err = chromedp.Run(ctx,
-			chromedp.Evaluate(`document.getElementById('step-text').textContent`, &shown),
 			waitJS(`document.querySelector('#graph-svg .node.active') !== null`),
-			waitJS(`document.getElementById('step-done').textContent.includes('18260.7627311899') && document.getElementById('step-done').textContent.includes('6689.54446941267')`),
+			waitJS(`((document.getElementById('step-done') || {}).textContent || '').includes('18260.7627311899') && document.getElementById('step-done').textContent.includes('6689.54446941267')`),
+			waitJS(`((document.getElementById('step-text') || {}).textContent || '').includes('adj(x_1) = ')`),
+			chromedp.Evaluate(`document.getElementById('step-text').textContent`, &shown),
 		)
 		if err != nil {
 			t.Fatal(err)
@@ -367,6 +371,7 @@ func TestBrowser(t *testing.T) {
 			waitJS(`document.getElementById('step-done')?.textContent.includes('∂f/∂x = 122.045158140265')`),
 			chromedp.Click("#prev", chromedp.ByID),
 			waitJS(`document.getElementById('step-count').textContent.startsWith('step ') && !document.getElementById('step-done')`),
+			waitJS(`((document.getElementById('step-text') || {}).textContent || '') !== ''`),
 			chromedp.Evaluate(`document.getElementById('step-text').textContent`, &shown),
 			waitJS(`document.getElementById('plot-note').textContent.startsWith('Gradient descent')`),
 			shot(t, "explorer-forward.png"),
