@@ -80,6 +80,53 @@ func ratio(t *Tape, x, dst []float64) float64 {
 	return bestGrad / bestPlain
 }
 
+// BenchmarkRosenbrockHVP measures a Hessian-vector product at n = 1000 on
+// a warm tape: inputs, forward pass (recording), tangent pass, backward
+// pass in dual numbers, as BenchmarkRosenbrock measures a gradient. It
+// reports the ratio of its time to that of a gradient (×grad), both
+// measured in this run, taken in turn.
+func BenchmarkRosenbrockHVP(b *testing.B) {
+	const n = 1000
+	x := seedtest.RosenbrockStart(n)
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = float64(i%7) - 3
+	}
+	hv := make([]float64, n)
+	t := New()
+	hvp := func() {
+		t.Reset()
+		t.xs = t.inputs(x) // as Grad makes its inputs, without allocating
+		xs := t.xs
+		if _, err := t.HVP(hv, rosenbrock(t, xs), xs, v); err != nil {
+			b.Fatal(err)
+		}
+	}
+	hvp()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		hvp()
+	}
+	b.StopTimer()
+	const rounds, k = 15, 200
+	dst := make([]float64, n)
+	bestHVP, bestGrad := math.Inf(1), math.Inf(1)
+	for range rounds {
+		start := time.Now()
+		for range k {
+			hvp()
+		}
+		bestHVP = min(bestHVP, float64(time.Since(start))/k)
+		start = time.Now()
+		for range k {
+			t.Grad(dst, rosenbrock, x)
+		}
+		bestGrad = min(bestGrad, float64(time.Since(start))/k)
+	}
+	b.ReportMetric(bestHVP/bestGrad, "×grad")
+}
+
 // BenchmarkRosenbrockPlain is the plain Go loop of BenchmarkRosenbrock.
 func BenchmarkRosenbrockPlain(b *testing.B) {
 	for _, n := range rosenbrockSizes {

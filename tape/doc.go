@@ -78,6 +78,9 @@
 // [Tape.Custom] records a primitive of any arity whose value and partials
 // the caller computed, for functions better differentiated by hand.
 //
+// [Tape.HVP] multiplies the Hessian by a vector, forward over reverse over
+// the recording, exactly and at the cost of a few gradients.
+//
 // # Text and graphs
 //
 // [Apply] evaluates a function parsed from text (an [ir.Func] of an

@@ -84,6 +84,24 @@ func ExampleTape_Mark() {
 	// slope 12, f'(2) = -4.993762, records 3
 }
 
+// HVP multiplies the Hessian by a vector without forming it: two HVPs
+// with the unit vectors are the columns of the Hessian of
+// f(x, y) = x²y + sin y.
+func ExampleTape_HVP() {
+	t := tape.New()
+	x, y := t.Var(3), t.Var(0)
+	f := x.Mul(x).Mul(y).Add(tape.Sin(y))
+	wrt := []tape.Var{x, y}
+	col0, err := t.HVP(nil, f, wrt, []float64{1, 0})
+	if err != nil {
+		panic(err)
+	}
+	col1, _ := t.HVP(nil, f, wrt, []float64{0, 1})
+	fmt.Println(col0, col1) // [2y 2x] [2x -sin y] at (3, 0)
+	// Output:
+	// [0 6] [6 0]
+}
+
 // A custom primitive: the hypotenuse with partials written by hand.
 func ExampleTape_Custom() {
 	hypot := func(t *tape.Tape, x, y tape.Var) tape.Var {

@@ -26,6 +26,11 @@ type Tape struct {
 	runs  []run  // the epochs of the records
 
 	xs []Var // the inputs of Grad, reused
+
+	// The tangents, flags, adjoints and tangents of the adjoints of HVP,
+	// allocated by its first call.
+	tan, hadj, hadjT []float64
+	dep              []uint8
 }
 
 // record is what the backward pass reads: the operands x and y of a
