@@ -12,6 +12,9 @@ import (
 func (t *Tape) Backward(out Var) {
 	t.own(out)
 	t.backward(out.i, sinks, sinks)
+	if v := t.val[out.i]; v == v && hasNaN(t.adj[sinks:out.i+1]) {
+		t.backwardReached(out.i, sinks, sinks)
+	}
 }
 
 // Gradient returns the derivatives of out with respect to wrt, in dst: it
@@ -32,6 +35,10 @@ func (t *Tape) Gradient(dst []float64, out Var, wrt []Var) []float64 {
 	}
 	t.backward(out.i, lo, lo)
 	t.gather(dst, out, wrt)
+	if v := t.val[out.i]; v == v && hasNaN(dst) {
+		t.backwardReached(out.i, lo, lo)
+		t.gather(dst, out, wrt)
+	}
 	return op.Gradient(t.val[out.i], dst)
 }
 
@@ -135,6 +142,55 @@ func (t *Tape) backward(out, lo, stop uint32) {
 	t.lo, t.hi, t.passed = lo, out, true
 }
 
+// backwardReached is backward over only the records that out depends
+// on. backward runs through every record, and one that out does not
+// depend on has adjoint 0, which times a partial that is not finite (the
+// sqrt of a negative number recorded and not used) puts a NaN in the
+// adjoints of its operands, where the derivative is not NaN. The
+// gradients run this pass only when backward's result has a NaN and out's
+// value does not. It gives backward's results bit for bit elsewhere: the
+// terms it leaves out are zeros, and it adds the others in backward's
+// order (decreasing record), so the sums do not change.
+func (t *Tape) backwardReached(out, lo, stop uint32) {
+	adj := t.adj
+	clear(adj[lo : out+1])
+	clear(adj[:sinks])
+	adj[out] = 1
+	n := int(out) + 1
+	if cap(t.reached) < n {
+		t.reached = make([]bool, n)
+	}
+	reached := t.reached[:n]
+	clear(reached)
+	reached[out] = true
+	for i := out; i > stop; i-- {
+		if !reached[i] {
+			continue
+		}
+		r := &t.rec[i]
+		a := adj[i]
+		x, y := r.x&indexMask, r.y&indexMask
+		if x == y {
+			adj[x] += a*r.dx + a*r.dy
+		} else {
+			adj[x] += a * r.dx
+			adj[y] += a * r.dy
+		}
+		reached[x], reached[y] = true, true
+	}
+	t.lo, t.hi, t.passed = lo, out, true
+}
+
+// hasNaN reports whether xs holds a NaN.
+func hasNaN(xs []float64) bool {
+	for _, x := range xs {
+		if x != x {
+			return true
+		}
+	}
+	return false
+}
+
 // Grad returns the value of f at x and its gradient, in dst, evaluated on
 // t: it resets t, makes a Var of each x[i] and calls f. If dst is nil a
 // new slice is allocated; otherwise Grad panics if len(dst) != len(x). The
@@ -168,6 +224,10 @@ func (t *Tape) Grad(dst []float64, f func(t *Tape, x []Var) Var, x []float64) (v
 	copy(dst[:m], t.adj[i0:])
 	clear(dst[m:])
 	v := t.val[out.i]
+	if v == v && hasNaN(dst) {
+		t.backwardReached(out.i, min(out.i, i0), min(out.i, last))
+		copy(dst[:m], t.adj[i0:])
+	}
 	return v, op.Gradient(v, dst)
 }
 

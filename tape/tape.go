@@ -31,6 +31,10 @@ type Tape struct {
 	// allocated by its first call.
 	tan, hadj, hadjT []float64
 	dep              []uint8
+
+	// reached marks the records the output depends on, for the rare
+	// backward pass that must leave the others out (backwardReached).
+	reached []bool
 }
 
 // record is what the backward pass reads: the operands x and y of a
