@@ -572,9 +572,17 @@ function steps() {
   return [...x.steps.map((s, i) => ({ kind: 'forward', s, i })), ...x.backward.map((s, i) => ({ kind: 'backward', s, i }))];
 }
 
+// explain fetches the steps. The step panel keeps showing the previous
+// steps while the request runs, rather than going blank at every edit.
 function explain(signal, gen) {
-  return run(gen, $('step'), async () => {
-    const x = await api('explain', explainQuery({}), signal);
+  return run(gen, null, async () => {
+    let x;
+    try {
+      x = await api('explain', explainQuery({}), signal);
+    } catch (err) {
+      if (gen === generation && err.name !== 'AbortError') $('step').textContent = err.message;
+      throw err;
+    }
     if (gen !== generation) return;
     last.explain = x;
     renderStep();
