@@ -3,13 +3,12 @@ package main
 import (
 	"fmt"
 	"math"
-	"strconv"
 
 	"github.com/gobackprop/backprop/compile"
 	"github.com/gobackprop/backprop/dual"
 	"github.com/gobackprop/backprop/expr"
+	"github.com/gobackprop/backprop/internal/seedtest"
 	"github.com/gobackprop/backprop/ir"
-	"github.com/gobackprop/backprop/op"
 	"github.com/gobackprop/backprop/reverse"
 	"github.com/gobackprop/backprop/tape"
 )
@@ -35,32 +34,6 @@ func seedProgram() (*ir.Graph, *ir.Func, error) {
 		return nil, nil, err
 	}
 	return prog.Graph, fn, nil
-}
-
-// rosenbrockProgram builds the Rosenbrock function of n variables directly
-// as an expression DAG, with the same eight operations per pair as the
-// other tools (text would do as well, but a 100,000-variable source is
-// large for nothing).
-func rosenbrockProgram(n int) (*ir.Graph, *ir.Func) {
-	g := ir.NewGraph()
-	x := make([]ir.ID, n)
-	for i := range x {
-		x[i] = g.Var("x" + strconv.Itoa(i))
-	}
-	one, hundred := g.Const(1), g.Const(100)
-	s := ir.None
-	for i := 0; i+1 < n; i += 2 {
-		d := g.Apply(op.Sub, x[i+1], g.Apply(op.Mul, x[i], x[i]))
-		a := g.Apply(op.Mul, hundred, g.Apply(op.Mul, d, d))
-		e := g.Apply(op.Sub, one, x[i])
-		term := g.Apply(op.Add, a, g.Apply(op.Mul, e, e))
-		if s == ir.None {
-			s = term
-		} else {
-			s = g.Apply(op.Add, s, term)
-		}
-	}
-	return g, &ir.Func{Name: "rosenbrock", Params: x, Body: s}
 }
 
 // tapeTool is package tape: Stan-style define-by-run reverse mode. Every
@@ -141,7 +114,7 @@ func (compiledTool) seed() (gradFunc, error) {
 }
 
 func (compiledTool) rosenbrock(n int) (gradFunc, error) {
-	return compiledGrad(rosenbrockProgram(n))
+	return compiledGrad(seedtest.RosenbrockGraph(n))
 }
 
 // forwardTool is package dual: forward mode with dual numbers over the
@@ -193,7 +166,7 @@ func (forwardTool) rosenbrock(n int) (gradFunc, error) {
 	if n > forwardMaxN {
 		return nil, fmt.Errorf("%w for forward mode (n > %d)", errTooLarge, forwardMaxN)
 	}
-	return dualGrad(rosenbrockProgram(n)), nil
+	return dualGrad(seedtest.RosenbrockGraph(n)), nil
 }
 
 // dagTool is package reverse: reverse mode over the expression DAG that
@@ -226,6 +199,6 @@ func (dagTool) seed() (gradFunc, error) {
 }
 
 func (dagTool) rosenbrock(n int) (gradFunc, error) {
-	g, fn := rosenbrockProgram(n)
+	g, fn := seedtest.RosenbrockGraph(n)
 	return reverseGrad(g, fn, nil), nil
 }

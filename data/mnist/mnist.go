@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/gobackprop/backprop/data/idx"
@@ -94,22 +95,10 @@ func readUint8(dir, name string, shape ...int) ([]uint8, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mnist: %w", err)
 	}
-	if a.Type != idx.Uint8 || !equal(a.Shape, shape) {
+	if a.Type != idx.Uint8 || !slices.Equal(a.Shape, shape) {
 		return nil, fmt.Errorf("mnist: %s: %v of shape %s, expected uint8 of shape %s", path, a.Type, dims(a.Shape), dims(shape))
 	}
 	return a.Data.([]uint8), nil
-}
-
-func equal(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func dims(shape []int) string {

@@ -2,6 +2,7 @@ package autograd
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/gobackprop/backprop/op"
 	"github.com/gobackprop/backprop/tensor"
@@ -24,7 +25,7 @@ func JVP[T tensor.Float](f func(x []Dual[T]) Dual[T], x, v []*tensor.Dense[T]) (
 	}
 	d := make([]Dual[T], len(x))
 	for i := range x {
-		if !sameShape(x[i].Shape(), v[i].Shape()) {
+		if !slices.Equal(x[i].Shape(), v[i].Shape()) {
 			panic(fmt.Sprintf("autograd: jvp: x[%d] is %v but v[%d] is %v", i, x[i].Shape(), i, v[i].Shape()))
 		}
 		d[i] = Dual[T]{x[i], v[i]}
@@ -124,16 +125,4 @@ func matmulJVP[T tensor.Float](_ *param[T], a, t [2]*tensor.Dense[T], _ *tensor.
 		}
 	}
 	return d
-}
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

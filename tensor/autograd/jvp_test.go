@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/gobackprop/backprop/op"
@@ -101,7 +102,7 @@ func checkJVP[T tensor.Float](t *testing.T, tol float64) {
 			v := randArrays[T](r, shapes, -1, 1)
 			name := fmt.Sprintf("%T %s %v", T(0), c.name, shapes)
 			y, jv := JVP(c.dual, x, v)
-			if !sameShape(jv.Shape(), y.Shape()) {
+			if !slices.Equal(jv.Shape(), y.Shape()) {
 				t.Fatalf("%s: tangent %v, value %v", name, jv.Shape(), y.Shape())
 			}
 
