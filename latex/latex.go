@@ -489,29 +489,47 @@ func Name(name string) string { return name2(name, `\mathrm`) }
 func FuncName(name string) string { return name2(name, `\operatorname`) }
 
 func name2(name, upright string) string {
-	base, sub, ok := strings.Cut(name, "_")
+	base, parts, ok := SplitName(name)
 	if !ok {
-		// Trailing digits are a subscript: x1 → x_{1}.
-		i := len(name)
-		for i > 0 && name[i-1] >= '0' && name[i-1] <= '9' {
-			i--
-		}
-		if i > 0 && i < len(name) {
-			base, sub, ok = name[:i], name[i:], true
-		}
-	}
-	parts := strings.Split(sub, "_")
-	if base == "" || ok && slices.Contains(parts, "") {
 		return upright + "{" + strings.ReplaceAll(name, "_", `\_`) + "}"
 	}
 	tex := word(base, upright)
-	if !ok {
+	if parts == nil {
 		return tex
 	}
 	for i, s := range parts {
 		parts[i] = word(s, `\mathrm`)
 	}
 	return tex + "_{" + strings.Join(parts, " ") + "}"
+}
+
+// SplitName splits a variable or function name into the base and the
+// subscripts that the printers (this package and package mathml) typeset:
+// x → x and none, x_1 and x1 → x and 1 (trailing digits are a subscript),
+// rate_0_k → rate and 0, k. It returns ok false for a name that does not
+// split cleanly (_x, x__1, the empty name), which is printed whole.
+func SplitName(name string) (base string, subs []string, ok bool) {
+	base, sub, cut := strings.Cut(name, "_")
+	if !cut {
+		i := len(name)
+		for i > 0 && name[i-1] >= '0' && name[i-1] <= '9' {
+			i--
+		}
+		if i > 0 && i < len(name) {
+			base, sub, cut = name[:i], name[i:], true
+		}
+	}
+	if base == "" {
+		return "", nil, false
+	}
+	if !cut {
+		return base, nil, true
+	}
+	subs = strings.Split(sub, "_")
+	if slices.Contains(subs, "") {
+		return "", nil, false
+	}
+	return base, subs, true
 }
 
 // word prints one part of a name: a single letter, a number or a Greek
@@ -536,13 +554,24 @@ func word(s, upright string) string {
 }
 
 func isGreek(s string) bool {
-	switch s {
-	case "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta",
-		"eta", "theta", "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi",
-		"rho", "varrho", "sigma", "tau", "upsilon", "phi", "varphi", "chi",
-		"psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi",
-		"Sigma", "Upsilon", "Phi", "Psi", "Omega":
-		return true
-	}
-	return false
+	_, ok := greek[s]
+	return ok
+}
+
+// Greek returns the letter that a Greek letter's name (alpha, Omega, as
+// in LaTeX) stands for, and whether s is one.
+func Greek(s string) (string, bool) {
+	g, ok := greek[s]
+	return g, ok
+}
+
+// greek maps the names of the Greek letters that LaTeX has a command for
+// to the letters.
+var greek = map[string]string{
+	"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ϵ", "varepsilon": "ε",
+	"zeta": "ζ", "eta": "η", "theta": "θ", "vartheta": "ϑ", "iota": "ι", "kappa": "κ",
+	"lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "rho": "ρ", "varrho": "ϱ", "sigma": "σ",
+	"tau": "τ", "upsilon": "υ", "phi": "ϕ", "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω",
+	"Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π",
+	"Sigma": "Σ", "Upsilon": "Υ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
 }

@@ -1,6 +1,7 @@
 package latex
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/gobackprop/backprop/expr"
@@ -191,5 +192,31 @@ func TestAligned(t *testing.T) {
 	small := g.Inline(g, prog.Funcs[0].Body)
 	if got, want := Aligned(g, g.Listing(small, prog.Funcs[0].Params, nil), "u", small), "u = "+String(g, small); got != want {
 		t.Errorf("Aligned without helpers:\ngot  %s\nwant %s", got, want)
+	}
+}
+
+// TestSplitName pins the split of names into base and subscripts that
+// Name here and mathml.Name both typeset.
+func TestSplitName(t *testing.T) {
+	for _, c := range []struct {
+		name, base string
+		subs       []string
+		ok         bool
+	}{
+		{"x", "x", nil, true},
+		{"x_1", "x", []string{"1"}, true},
+		{"x12", "x", []string{"12"}, true},
+		{"rate_0_k", "rate", []string{"0", "k"}, true},
+		{"alpha", "alpha", nil, true},
+		{"12", "12", nil, true},
+		{"_x", "", nil, false},
+		{"x__1", "", nil, false},
+		{"x_", "", nil, false},
+		{"", "", nil, false},
+	} {
+		base, subs, ok := SplitName(c.name)
+		if base != c.base || !slices.Equal(subs, c.subs) || ok != c.ok {
+			t.Errorf("SplitName(%q) = %q, %q, %v; want %q, %q, %v", c.name, base, subs, ok, c.base, c.subs, c.ok)
+		}
 	}
 }

@@ -24,6 +24,7 @@ import (
 	"unicode"
 
 	"github.com/gobackprop/backprop/ir"
+	"github.com/gobackprop/backprop/latex"
 	"github.com/gobackprop/backprop/op"
 )
 
@@ -300,22 +301,12 @@ func FuncName(name string) string { return Name(name) }
 // Name returns the MathML of a variable name: x → x, x_1 and x1 → x with
 // subscript 1, alpha → α, rate_0 → rate (upright) with subscript 0.
 func Name(name string) string {
-	base, sub, ok := strings.Cut(name, "_")
+	base, parts, ok := latex.SplitName(name)
 	if !ok {
-		i := len(name)
-		for i > 0 && name[i-1] >= '0' && name[i-1] <= '9' {
-			i--
-		}
-		if i > 0 && i < len(name) {
-			base, sub, ok = name[:i], name[i:], true
-		}
-	}
-	parts := strings.Split(sub, "_")
-	if base == "" || ok && containsEmpty(parts) {
 		return "<mi>" + html.EscapeString(name) + "</mi>"
 	}
 	m := word(base)
-	if !ok {
+	if parts == nil {
 		return m
 	}
 	for i, s := range parts {
@@ -337,20 +328,11 @@ func isWord(s string) bool {
 	return s != ""
 }
 
-func containsEmpty(parts []string) bool {
-	for _, s := range parts {
-		if s == "" {
-			return true
-		}
-	}
-	return false
-}
-
 // word returns one part of a name: a number as mn, a Greek letter's name
 // as the letter, anything else as mi (which MathML renders italic when it
 // is one letter, upright when longer).
 func word(s string) string {
-	if g, ok := greek[s]; ok {
+	if g, ok := latex.Greek(s); ok {
 		return "<mi>" + g + "</mi>"
 	}
 	digits := s != ""
@@ -363,13 +345,4 @@ func word(s string) string {
 		return "<mn>" + s + "</mn>"
 	}
 	return "<mi>" + html.EscapeString(s) + "</mi>"
-}
-
-var greek = map[string]string{
-	"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ϵ", "varepsilon": "ε",
-	"zeta": "ζ", "eta": "η", "theta": "θ", "vartheta": "ϑ", "iota": "ι", "kappa": "κ",
-	"lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "rho": "ρ", "varrho": "ϱ", "sigma": "σ",
-	"tau": "τ", "upsilon": "υ", "phi": "ϕ", "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω",
-	"Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π",
-	"Sigma": "Σ", "Upsilon": "Υ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
 }
