@@ -182,19 +182,7 @@ func (e *env) writeHessian(g *ir.Graph, fn *ir.Func, x []float64, v float64, gra
 	}
 	if asJSON {
 		o := object{{"value", num(v)}, {"variables", names}, {"gradient", gradObject(names, grad)}, {"hessian", matrixJSON(ref)}}
-		if len(results) > 1 {
-			modes := object{}
-			for _, r := range results {
-				modes = append(modes, field{r.mode, matrixJSON(r.h)})
-			}
-			worst := object{}
-			for _, r := range results[1:] {
-				d, i, j := worstDiff(ref, r.h)
-				worst = append(worst, field{r.mode, object{{"relative", num(d)}, {"row", names[i]}, {"column", names[j]}}})
-			}
-			o = append(o, field{"modes", modes}, field{"worst", worst})
-		}
-		return writeJSON(e.stdout, o)
+		return writeJSON(e.stdout, append(o, modesJSON(results, names, names)...))
 	}
 	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(w, "%s(%s)\t%s\n", fn.Name, pointText(g, fn, x), fmtNum(v))
@@ -204,13 +192,38 @@ func (e *env) writeHessian(g *ir.Graph, fn *ir.Func, x []float64, v float64, gra
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "\nHessian (%s):\n", results[0].mode)
-	if err := writeMatrix(e.stdout, names, names, ref); err != nil {
+	return writeModes(e.stdout, "Hessian", results, names, names)
+}
+
+// modesJSON returns, when --mode all gave more than one matrix, the
+// fields "modes" (each mode's matrix) and "worst" (each later mode's
+// worst relative disagreement with the first, and where), of a matrix
+// whose rows and columns are named rows and cols.
+func modesJSON(results []hessianResult, rows, cols []string) object {
+	if len(results) < 2 {
+		return nil
+	}
+	modes, worst := object{}, object{}
+	for _, r := range results {
+		modes = append(modes, field{r.mode, matrixJSON(r.h)})
+	}
+	for _, r := range results[1:] {
+		d, i, j := worstDiff(results[0].h, r.h)
+		worst = append(worst, field{r.mode, object{{"relative", num(d)}, {"row", rows[i]}, {"column", cols[j]}}})
+	}
+	return object{{"modes", modes}, {"worst", worst}}
+}
+
+// writeModes prints the first mode's matrix under its title, and each
+// later mode's worst relative disagreement with it.
+func writeModes(out io.Writer, title string, results []hessianResult, rows, cols []string) error {
+	fmt.Fprintf(out, "\n%s (%s):\n", title, results[0].mode)
+	if err := writeMatrix(out, rows, cols, results[0].h); err != nil {
 		return err
 	}
 	for _, r := range results[1:] {
-		d, i, j := worstDiff(ref, r.h)
-		fmt.Fprintf(e.stdout, "%s: worst relative disagreement with %s %.2g (at %s, %s)\n", r.mode, results[0].mode, d, names[i], names[j])
+		d, i, j := worstDiff(results[0].h, r.h)
+		fmt.Fprintf(out, "%s: worst relative disagreement with %s %.2g (at %s, %s)\n", r.mode, results[0].mode, d, rows[i], cols[j])
 	}
 	return nil
 }

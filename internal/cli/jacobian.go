@@ -120,18 +120,7 @@ numeric and all beyond --max-numeric-inputs (default %d).`, defaultMaxMatrixInpu
 					jv[k] = num(v)
 				}
 				o := object{{"variables", names}, {"value", jv}, {"jacobian", matrixJSON(ref)}}
-				if len(results) > 1 {
-					modes, worst := object{}, object{}
-					for _, r := range results {
-						modes = append(modes, field{r.mode, matrixJSON(r.h)})
-					}
-					for _, r := range results[1:] {
-						d, i, j := worstDiff(ref, r.h)
-						worst = append(worst, field{r.mode, object{{"relative", num(d)}, {"row", outs[i]}, {"column", names[j]}}})
-					}
-					o = append(o, field{"modes", modes}, field{"worst", worst})
-				}
-				return writeJSON(e.stdout, o)
+				return writeJSON(e.stdout, append(o, modesJSON(results, outs, names)...))
 			}
 			w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 			for k := range m {
@@ -140,15 +129,7 @@ numeric and all beyond --max-numeric-inputs (default %d).`, defaultMaxMatrixInpu
 			if err := w.Flush(); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "\nJacobian (%s):\n", results[0].mode)
-			if err := writeMatrix(e.stdout, outs, names, ref); err != nil {
-				return err
-			}
-			for _, r := range results[1:] {
-				d, i, j := worstDiff(ref, r.h)
-				fmt.Fprintf(e.stdout, "%s: worst relative disagreement with %s %.2g (at %s, %s)\n", r.mode, results[0].mode, d, outs[i], names[j])
-			}
-			return nil
+			return writeModes(e.stdout, "Jacobian", results, outs, names)
 		},
 	}
 	c.register(cmd, true)
