@@ -375,6 +375,20 @@ func parallel(n int, f func(lo, hi int)) {
 // (c·kh·kw) × (n·oh·ow) matrix: row (ci, ki, kj) holds, for every image
 // and output position, the input element under the kernel's tap (ki, kj)
 // in channel ci, or 0 in the padding.
+// columns returns, for the kernel column kj, the input column iw0 that
+// output column 0 reads, and the output columns [olo, ohi) whose input
+// column iw0 + ow·sw is inside the input: the others read padding.
+func (g geom) columns(kj int) (iw0, olo, ohi int) {
+	iw0 = kj*g.dw - g.pw
+	if iw0 < 0 {
+		olo = min(g.ow, (-iw0+g.sw-1)/g.sw)
+	}
+	if g.w-iw0 > 0 {
+		ohi = min(g.ow, (g.w-iw0+g.sw-1)/g.sw)
+	}
+	return iw0, olo, max(ohi, olo)
+}
+
 func im2colRows[T Float](cols, x []T, g geom, lo, hi int) {
 	if g.sw == 1 {
 		im2colRowsW1(cols, x, g, lo, hi)
@@ -386,17 +400,7 @@ func im2colRows[T Float](cols, x []T, g geom, lo, hi int) {
 		ci, kk := r/(g.kh*g.kw), r%(g.kh*g.kw)
 		ki, kj := kk/g.kw, kk%g.kw
 		row := cols[r*np : (r+1)*np]
-		iw0 := kj*g.dw - g.pw
-		// Output columns whose input column is inside x: iw0 + ow·sw in [0, w).
-		olo := 0
-		if iw0 < 0 {
-			olo = min(g.ow, (-iw0+g.sw-1)/g.sw)
-		}
-		ohi := 0
-		if g.w-iw0 > 0 {
-			ohi = min(g.ow, (g.w-iw0+g.sw-1)/g.sw)
-		}
-		ohi = max(ohi, olo)
+		iw0, olo, ohi := g.columns(kj)
 		for i := range g.n {
 			src := x[(i*g.c+ci)*g.h*g.w : (i*g.c+ci+1)*g.h*g.w]
 			for oh := range g.oh {
@@ -446,10 +450,8 @@ func im2colRowsW1[T Float](cols, x []T, g geom, lo, hi int) {
 	for r := lo; r < hi; r++ {
 		ci, k := r/kk, r%kk
 		ki, kj := k/g.kw, k%g.kw
-		iw0 := kj*g.dw - g.pw
 		// Output columns [olo, ohi) read input columns iw0+olo, ….
-		olo := min(g.ow, max(0, -iw0))
-		ohi := max(olo, min(g.ow, g.w-iw0))
+		iw0, olo, ohi := g.columns(kj)
 		row := cols[r*np : (r+1)*np]
 		// Output rows [ra, rb) read input rows ra+ki·dh-ph, ….
 		ra := min(g.oh, max(0, g.ph-ki*g.dh))
@@ -550,16 +552,7 @@ func col2imChannels[T Float](x, cols []T, g geom, lo, hi int) {
 		for k := range kk {
 			ki, kj := k/g.kw, k%g.kw
 			row := cols[(ci*kk+k)*np : (ci*kk+k+1)*np]
-			iw0 := kj*g.dw - g.pw
-			olo := 0
-			if iw0 < 0 {
-				olo = min(g.ow, (-iw0+g.sw-1)/g.sw)
-			}
-			ohi := 0
-			if g.w-iw0 > 0 {
-				ohi = min(g.ow, (g.w-iw0+g.sw-1)/g.sw)
-			}
-			ohi = max(ohi, olo)
+			iw0, olo, ohi := g.columns(kj)
 			for i := range g.n {
 				dst := x[(i*g.c+ci)*g.h*g.w : (i*g.c+ci+1)*g.h*g.w]
 				if g.sh == 1 && g.sw == 1 && g.ow == g.w {
