@@ -78,14 +78,14 @@ func (w *Workspace) forwardRun(r *run, grad bool) {
 		case op.Pow:
 			if !grad {
 				for i, in := range code {
-					res[i] = math.Pow(v[in.a], v[in.b])
+					res[i] = op.Power(v[in.a], v[in.b])
 				}
 				break
 			}
 			d := w.d[r.d:][:2*len(code)]
 			for i, in := range code {
 				x, y := v[in.a], v[in.b]
-				z := math.Pow(x, y)
+				z := op.Power(x, y)
 				res[i] = z
 				var dx, dy float64
 				if r.flags&constA == 0 {

@@ -108,7 +108,7 @@ func Div(x, y Number) Number {
 // but a partial is only used when its tangent is not zero, so Pow of a
 // negative x to a constant y has a finite tangent.
 func Pow(x, y Number) Number {
-	v := math.Pow(x.Primal, y.Primal)
+	v := op.Power(x.Primal, y.Primal)
 	var dx, dy float64 // computed only when chain uses them
 	if x.Tangent != 0 {
 		dx = op.PowDx(x.Primal, y.Primal)

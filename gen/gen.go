@@ -23,10 +23,11 @@
 //
 // The formulas of each primitive are those of package op's table written
 // as Go expressions, and the values are the compiled mode's bit for bit.
-// Two rewrites keep the table's bits: x^2 with a constant 2 is x*x (what
-// math.Pow computes, except where x*x is subnormal or 0, where the helper
-// calls math.Pow), with the partial 2x (the table's 2·Pow(x, 1)); and
-// sin/cos by Sincos. One does not: the partial of x^y in x, y variable,
+// Three rewrites keep the table's bits: x^2 with a constant 2 is x*x
+// (what math.Pow computes, except where x*x is subnormal or 0, where the
+// helper calls math.Pow), with the partial 2x (the table's 2·Pow(x, 1));
+// any other x^y calls a helper that is op.Power written out, math.Pow
+// bit for bit and faster for exponents up to 1024; and sin/cos by Sincos. One does not: the partial of x^y in x, y variable,
 // is y·(x^y / x) from the value already computed instead of the table's
 // y·Pow(x, y-1), one division instead of a second Pow (where x^y is
 // normal and x is not 0; the table's formula elsewhere): it agrees within
@@ -317,16 +318,16 @@ func helpers(o op.Op) []string {
 	return nil
 }
 
-// powHelpers returns the helpers x^y needs: square for a constant 2,
-// powDx for a variable exponent of a variable base.
+// powHelpers returns the helpers x^y needs: square for a constant 2, pow
+// otherwise, and powDx for a variable exponent of a variable base.
 func (wr *writer) powHelpers(n *ir.Node) []string {
 	switch {
 	case wr.square(n):
 		return []string{"square"}
 	case wr.g.Node(n.Y).Op != op.Const && wr.dep[n.X]:
-		return []string{"powDx"}
+		return []string{"pow", "powDx"}
 	}
-	return nil
+	return []string{"pow"}
 }
 
 // helper returns the Go name of a helper: prefixed with the function's
@@ -357,7 +358,7 @@ func (wr *writer) value(n *ir.Node, a, b string) (e [7]string, k int) {
 	case op.Div:
 		return [7]string{a, " / ", b}, 3
 	case op.Pow:
-		return [7]string{"math.Pow(", a, ", ", b, ")"}, 5
+		return [7]string{wr.helper("pow"), "(", a, ", ", b, ")"}, 6
 	case op.Atan2:
 		return [7]string{"math.Atan2(", a, ", ", b, ")"}, 5
 	case op.Min, op.Max, op.Sigmoid, op.Relu, op.Step, op.Sign:
@@ -396,7 +397,7 @@ func (wr *writer) partials(n *ir.Node, a, b, v string) (dx, dy string) {
 			// The table's y·x^(y-1) is 2·Pow(x, 1) = 2·x exactly.
 			dx = "(2 * " + a + ")"
 		case y.Op == op.Const:
-			dx = "(" + b + " * math.Pow(" + a + ", " + literal(y.Val-1) + "))"
+			dx = "(" + b + " * " + wr.helper("pow") + "(" + a + ", " + literal(y.Val-1) + "))"
 		case wr.dep[n.X]:
 			dx = wr.helper("powDx") + "(" + a + ", " + b + ", " + v + ")"
 		}
@@ -721,6 +722,44 @@ func (wr *writer) backward() {
 	}
 }
 
+// powBody is op.Power, math.Pow bit for bit in fewer steps for exponents
+// up to 1024 (see op.Power for why the bits are the same); the generated
+// package's TestPowIsMathPow pins the text to math.Pow.
+const powBody = `(x, y float64) float64 {
+	ay := math.Abs(y)
+	if e := math.Float64bits(x) >> 52 & 0x7ff; e-(1023-60) <= 120 && ay <= 1024 && ay != 0.5 {
+		n := int64(ay)
+		f := ay - float64(n)
+		a := 1.0
+		if f != 0 {
+			if x < 0 {
+				return math.NaN()
+			}
+			if f > 0.5 {
+				f--
+				n++
+			}
+			a = math.Exp(f * math.Log(x))
+		}
+		for b := x; ; b *= b {
+			if n&1 != 0 {
+				a *= b
+			}
+			if n >>= 1; n == 0 {
+				break
+			}
+		}
+		if y < 0 {
+			a = 1 / a
+		}
+		if e := math.Float64bits(a) >> 52 & 0x7ff; e-(1023-900) <= 1800 {
+			return a
+		}
+	}
+	return math.Pow(x, y)
+}
+`
+
 // helpers writes the helper functions used, with the table's conventions.
 func (wr *writer) helpers() {
 	bodies := map[string]string{
@@ -735,9 +774,10 @@ func (wr *writer) helpers() {
 		"square": "(x float64) float64 {\n\tif y := x * x; y >= 0x1p-1022 || y != y {\n\t\treturn y\n\t}\n\treturn math.Pow(x, 2)\n}\n",
 		// y·x^(y-1) from z = x^y by one division, where z is normal and
 		// x is not 0; elsewhere the table's y·Pow(x, y-1).
-		"powDx": "(x, y, z float64) float64 {\n\tif a := math.Abs(z); a >= 0x1p-1022 && a <= math.MaxFloat64 && x != 0 {\n\t\treturn y * (z / x)\n\t}\n\treturn y * math.Pow(x, y-1)\n}\n",
+		"powDx": "(x, y, z float64) float64 {\n\tif a := math.Abs(z); a >= 0x1p-1022 && a <= math.MaxFloat64 && x != 0 {\n\t\treturn y * (z / x)\n\t}\n\treturn y * " + wr.helper("pow") + "(x, y-1)\n}\n",
+		"pow":   powBody,
 	}
-	for _, h := range []string{"max", "min", "powDx", "relu", "sigmoid", "sign", "square", "step"} {
+	for _, h := range []string{"max", "min", "pow", "powDx", "relu", "sigmoid", "sign", "square", "step"} {
 		if wr.used[h] {
 			wr.p("\nfunc %s%s", wr.helper(h), bodies[h])
 		}

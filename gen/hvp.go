@@ -335,7 +335,10 @@ func (wr *writer) second(id ir.ID, nd *ir.Node, want op.Curvature) (xx, xy, yy s
 		y := wr.g.Node(nd.Y)
 		if y.Op == op.Const {
 			c := y.Val
-			return sh(literal(c*(c-1)) + " * math.Pow(" + a + ", " + literal(c-2) + ")"), "", ""
+			if c == 2 {
+				return "2", "", "" // 2·Pow(x, 0) = 2 for every x, NaN included
+			}
+			return sh(literal(c*(c-1)) + " * " + wr.helper("pow") + "(" + a + ", " + literal(c-2) + ")"), "", ""
 		}
 		ym1 := ""
 		if want&(op.CurvXX|op.CurvXY) != 0 {
@@ -346,10 +349,10 @@ func (wr *writer) second(id ir.ID, nd *ir.Node, want op.Curvature) (xx, xy, yy s
 			l = sh("math.Log(" + a + ")")
 		}
 		xx = only(op.CurvXX, func() string {
-			return sh(b + " * " + ym1 + " * math.Pow(" + a + ", " + sh(b+" - 2") + ")")
+			return sh(b + " * " + ym1 + " * " + wr.helper("pow") + "(" + a + ", " + sh(b+" - 2") + ")")
 		})
 		xy = only(op.CurvXY, func() string {
-			return sh(sh("math.Pow("+a+", "+ym1+")") + " * (1 + " + sh(b+" * "+l) + ")")
+			return sh(sh(wr.helper("pow")+"("+a+", "+ym1+")") + " * (1 + " + sh(b+" * "+l) + ")")
 		})
 		yy = only(op.CurvYY, func() string { return sh(v + " * " + l + " * " + l) })
 		return xx, xy, yy

@@ -361,7 +361,7 @@ var table = [numOps]Info{
 	},
 	Pow: {
 		Name: "^", Arity: 2, Notation: Infix, Prec: PrecPow, RightAssoc: true,
-		Eval:      math.Pow,
+		Eval:      Power,
 		Partials2: powPartials2,
 		Curvature: CurvXX | CurvXY | CurvYY,
 		Partials: func(x, y, v float64) (float64, float64) {
@@ -435,7 +435,7 @@ var table = [numOps]Info{
 	},
 	Asin: {
 		Name: "asin", Arity: 1, Prec: PrecAtom, Eval: unary(math.Asin), TeX: `\operatorname{asin}`,
-		Partials2: func(x, _, _ float64) (float64, float64, float64) { return x * math.Pow(1-x*x, -1.5), 0, 0 },
+		Partials2: func(x, _, _ float64) (float64, float64, float64) { return x * Power(1-x*x, -1.5), 0, 0 },
 		Curvature: CurvXX,
 		Partials:  func(x, _, _ float64) (float64, float64) { return 1 / math.Sqrt(1-x*x), 0 },
 		Rule: func(b Builder, x, _, _ int32) (int32, int32) {
@@ -445,7 +445,7 @@ var table = [numOps]Info{
 	},
 	Acos: {
 		Name: "acos", Arity: 1, Prec: PrecAtom, Eval: unary(math.Acos), TeX: `\operatorname{acos}`,
-		Partials2: func(x, _, _ float64) (float64, float64, float64) { return -x * math.Pow(1-x*x, -1.5), 0, 0 },
+		Partials2: func(x, _, _ float64) (float64, float64, float64) { return -x * Power(1-x*x, -1.5), 0, 0 },
 		Curvature: CurvXX,
 		Partials:  func(x, _, _ float64) (float64, float64) { return -1 / math.Sqrt(1-x*x), 0 },
 		Rule: func(b Builder, x, _, _ int32) (int32, int32) {
@@ -617,8 +617,8 @@ func zero2(_, _, _ float64) (float64, float64, float64) { return 0, 0, 0 }
 // it is 1·0·0^(-1) = NaN, as for y = 0 the first derivative is).
 func powPartials2(x, y, v float64) (float64, float64, float64) {
 	l := math.Log(x)
-	p := math.Pow(x, y-1)
-	return y * (y - 1) * math.Pow(x, y-2), p * (1 + y*l), v * l * l
+	p := Power(x, y-1)
+	return y * (y - 1) * Power(x, y-2), p * (1 + y*l), v * l * l
 }
 
 // PowDx is ∂(x^y)/∂x = y·x^(y-1), with no special case: at x = 0 and
@@ -626,7 +626,7 @@ func powPartials2(x, y, v float64) (float64, float64, float64) {
 // Partials use it; it is exported, like TanhDx and SigmoidDx, for
 // evaluators that inline the table's formulas for speed (their tests pin
 // them to the table bit for bit).
-func PowDx(x, y float64) float64 { return y * math.Pow(x, y-1) }
+func PowDx(x, y float64) float64 { return y * Power(x, y-1) }
 
 // TanhDx is tanh'(x) = 1/cosh(x)², accurate in the tails where
 // 1 - tanh(x)² cancels to nothing (at x = 10 that form is wrong in the

@@ -154,7 +154,7 @@ func (a Var) PowConst(c float64) Var {
 }
 
 func powConst(t *Tape, i uint32, x, c float64) Var {
-	return t.push1(math.Pow(x, c), i, op.PowDx(x, c), c, op.Pow, vc)
+	return t.push1(op.Power(x, c), i, op.PowDx(x, c), c, op.Pow, vc)
 }
 
 // RPow returns c^a: the power with reversed operands. Its derivative is
@@ -167,6 +167,6 @@ func (a Var) RPow(c float64) Var {
 }
 
 func rpow(t *Tape, i uint32, x, c float64) Var {
-	v := math.Pow(c, x)
+	v := op.Power(c, x)
 	return t.pushc(v, i, c, v*math.Log(c), op.Pow)
 }

@@ -38,7 +38,7 @@ func Pow(x, y Var) Var {
 }
 
 func pow(t *Tape, i, j uint32, x, y float64) Var {
-	v := math.Pow(x, y)
+	v := op.Power(x, y)
 	return t.push(v, i, j, op.PowDx(x, y), v*math.Log(x), op.Pow, vv)
 }
 

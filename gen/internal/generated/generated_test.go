@@ -288,3 +288,41 @@ func BenchmarkRosenbrock100Ratio(b *testing.B) {
 	b.ReportMetric(float64(grad)/float64(200*b.N), "grad-ns")
 	b.ReportMetric(float64(plain)/float64(200*b.N), "plain-ns")
 }
+
+// TestPowIsMathPow pins the pow helper gen writes (op.Power's text) to
+// math.Pow bit for bit, on special values and on random pairs in and
+// around its fast path.
+func TestPowIsMathPow(t *testing.T) {
+	special := []float64{0, math.Copysign(0, -1), 1, -1, 2, -2, 0.5, -0.5, 1.5, 9, 1024, 1025,
+		0x1p-60, 0x1p60, 0x1p-1074, math.MaxFloat64, math.Inf(1), math.Inf(-1), math.NaN()}
+	var xs, ys []float64
+	xs = append(xs, special...)
+	ys = append(ys, special...)
+	r := rand.New(rand.NewPCG(5, 6))
+	for k := range 100_000 {
+		x := math.Exp2(140*r.Float64() - 70)
+		if k%3 == 0 {
+			x = -x
+		}
+		y := float64(r.IntN(2101) - 1050)
+		if k%2 == 0 {
+			y = 60*r.Float64() - 30
+		}
+		xs, ys = append(xs, x), append(ys, y)
+	}
+	for _, pow := range []func(x, y float64) float64{seedPow, section1Pow, primitivesPow} {
+		for i, x := range xs {
+			y := ys[i]
+			if got, want := pow(x, y), math.Pow(x, y); math.Float64bits(got) != math.Float64bits(want) && !(got != got && want != want) {
+				t.Fatalf("pow(%v, %v) = %v, math.Pow %v", x, y, got, want)
+			}
+		}
+		for _, x := range special {
+			for _, y := range special {
+				if got, want := pow(x, y), math.Pow(x, y); math.Float64bits(got) != math.Float64bits(want) && !(got != got && want != want) {
+					t.Errorf("pow(%v, %v) = %v, math.Pow %v", x, y, got, want)
+				}
+			}
+		}
+	}
+}

@@ -58,7 +58,7 @@ func Primitives(x []float64) float64 {
 	t44 := t42 + t43
 	t45 := primitivesSign(x0)
 	t46 := t44 + t45
-	t47 := math.Pow(x1, x0)
+	t47 := primitivesPow(x1, x0)
 	t48 := t46 + t47
 	t49 := x0 / x1
 	t50 := t48 + t49
@@ -124,7 +124,7 @@ func PrimitivesGrad(grad, x []float64) float64 {
 	t44 := t42 + t43
 	t45 := primitivesSign(x0)
 	t46 := t44 + t45
-	t47 := math.Pow(x1, x0)
+	t47 := primitivesPow(x1, x0)
 	t48 := t46 + t47
 	t49 := x0 / x1
 	t50 := t48 + t49
@@ -295,7 +295,7 @@ func PrimitivesHVP(hv, x, v []float64) float64 {
 	t44 := t42 + t43
 	t45 := primitivesSign(x0)
 	t46 := t44 + t45
-	t47 := math.Pow(x1, x0)
+	t47 := primitivesPow(x1, x0)
 	t48 := t46 + t47
 	t49 := x0 / x1
 	t50 := t48 + t49
@@ -354,8 +354,8 @@ func PrimitivesHVP(hv, x, v []float64) float64 {
 	p7 := t47 * t1
 	p8 := x0 - 1
 	p9 := x0 - 2
-	p10 := x0 * p8 * math.Pow(x1, p9)
-	p11 := math.Pow(x1, p8)
+	p10 := x0 * p8 * primitivesPow(x1, p9)
+	p11 := primitivesPow(x1, p8)
 	p12 := x0 * t1
 	p13 := p11 * (1 + p12)
 	p14 := t47 * t1 * t1
@@ -643,11 +643,45 @@ func primitivesMin(x, y float64) float64 {
 	return x
 }
 
+func primitivesPow(x, y float64) float64 {
+	ay := math.Abs(y)
+	if e := math.Float64bits(x) >> 52 & 0x7ff; e-(1023-60) <= 120 && ay <= 1024 && ay != 0.5 {
+		n := int64(ay)
+		f := ay - float64(n)
+		a := 1.0
+		if f != 0 {
+			if x < 0 {
+				return math.NaN()
+			}
+			if f > 0.5 {
+				f--
+				n++
+			}
+			a = math.Exp(f * math.Log(x))
+		}
+		for b := x; ; b *= b {
+			if n&1 != 0 {
+				a *= b
+			}
+			if n >>= 1; n == 0 {
+				break
+			}
+		}
+		if y < 0 {
+			a = 1 / a
+		}
+		if e := math.Float64bits(a) >> 52 & 0x7ff; e-(1023-900) <= 1800 {
+			return a
+		}
+	}
+	return math.Pow(x, y)
+}
+
 func primitivesPowDx(x, y, z float64) float64 {
 	if a := math.Abs(z); a >= 0x1p-1022 && a <= math.MaxFloat64 && x != 0 {
 		return y * (z / x)
 	}
-	return y * math.Pow(x, y-1)
+	return y * primitivesPow(x, y-1)
 }
 
 func primitivesRelu(x float64) float64 {

@@ -15,7 +15,7 @@ func Section1(x []float64) float64 {
 	t2 := 3.0 * t1
 	t3 := 5.0 * t0
 	t4 := math.Sqrt(x0)
-	t5 := math.Pow(2.718281828459045, x0)
+	t5 := section1Pow(2.718281828459045, x0)
 	t6 := t4 + t5
 	t7 := t3 * t6
 	t8 := t2 + t7
@@ -38,7 +38,7 @@ func Section1Grad(grad, x []float64) float64 {
 	t2 := 3.0 * t1
 	t3 := 5.0 * t0
 	t4 := math.Sqrt(x0)
-	t5 := math.Pow(2.718281828459045, x0)
+	t5 := section1Pow(2.718281828459045, x0)
 	t6 := t4 + t5
 	t7 := t3 * t6
 	t8 := t2 + t7
@@ -90,7 +90,7 @@ func Section1HVP(hv, x, v []float64) float64 {
 	t2 := 3.0 * t1
 	t3 := 5.0 * t0
 	t4 := math.Sqrt(x0)
-	t5 := math.Pow(2.718281828459045, x0)
+	t5 := section1Pow(2.718281828459045, x0)
 	t6 := t4 + t5
 	t7 := t3 * t6
 	t8 := t2 + t7
@@ -116,8 +116,7 @@ func Section1HVP(hv, x, v []float64) float64 {
 	b9 := b10 * 4.0
 	e9 := e10 * 4.0
 	p3 := 2 * t6
-	p4 := 2.0 * math.Pow(t6, 0.0)
-	q0 := u6 * p4
+	q0 := u6 * 2
 	q1 := e9 * p3
 	q2 := b9 * q0
 	q3 := q1 + q2
@@ -141,14 +140,14 @@ func Section1HVP(hv, x, v []float64) float64 {
 	e4 := e6
 	b5 := b6
 	e5 := e6
-	p5 := t5 * p1 * p1
-	q10 := w0 * p5
+	p4 := t5 * p1 * p1
+	q10 := w0 * p4
 	q11 := e5 * p2
 	q12 := b5 * q10
 	q13 := q11 + q12
 	h0 := q13
-	p6 := -0.25 / (t4 * t4 * t4)
-	q14 := w0 * p6
+	p5 := -0.25 / (t4 * t4 * t4)
+	q14 := w0 * p5
 	q15 := e4 * p0
 	q16 := b4 * q14
 	q17 := q15 + q16
@@ -157,16 +156,15 @@ func Section1HVP(hv, x, v []float64) float64 {
 	e0 := e3 * 5.0
 	b1 := b2 * 3.0
 	e1 := e2 * 3.0
-	p7 := 2 * t0
-	p8 := 2.0 * math.Pow(t0, 0.0)
-	q18 := u0 * p8
-	q19 := e1 * p7
+	p6 := 2 * t0
+	q18 := u0 * 2
+	q19 := e1 * p6
 	q20 := b1 * q18
 	q21 := q19 + q20
-	b0 += b1 * p7
+	b0 += b1 * p6
 	e0 += q21
-	p9 := -t0
-	q22 := w0 * p9
+	p7 := -t0
+	q22 := w0 * p7
 	q23 := e0 * c0
 	q24 := b0 * q22
 	q25 := q23 + q24
@@ -182,6 +180,40 @@ func Section1HVP(hv, x, v []float64) float64 {
 		}
 	}
 	return val
+}
+
+func section1Pow(x, y float64) float64 {
+	ay := math.Abs(y)
+	if e := math.Float64bits(x) >> 52 & 0x7ff; e-(1023-60) <= 120 && ay <= 1024 && ay != 0.5 {
+		n := int64(ay)
+		f := ay - float64(n)
+		a := 1.0
+		if f != 0 {
+			if x < 0 {
+				return math.NaN()
+			}
+			if f > 0.5 {
+				f--
+				n++
+			}
+			a = math.Exp(f * math.Log(x))
+		}
+		for b := x; ; b *= b {
+			if n&1 != 0 {
+				a *= b
+			}
+			if n >>= 1; n == 0 {
+				break
+			}
+		}
+		if y < 0 {
+			a = 1 / a
+		}
+		if e := math.Float64bits(a) >> 52 & 0x7ff; e-(1023-900) <= 1800 {
+			return a
+		}
+	}
+	return math.Pow(x, y)
 }
 
 func section1Square(x float64) float64 {

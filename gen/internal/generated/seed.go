@@ -11,8 +11,8 @@ func Seed(x []float64) float64 {
 	_ = x[1]
 	x0 := x[0]
 	x1 := x[1]
-	t0 := math.Pow(x1, x0)
-	t1 := math.Pow(x0, t0)
+	t0 := seedPow(x1, x0)
+	t1 := seedPow(x0, t0)
 	t2 := 3.141592653589793 * t1
 	t3 := math.Sin(t2)
 	t4 := math.Log(x0)
@@ -31,8 +31,8 @@ func SeedGrad(grad, x []float64) float64 {
 	_ = x[1]
 	x0 := x[0]
 	x1 := x[1]
-	t0 := math.Pow(x1, x0)
-	t1 := math.Pow(x0, t0)
+	t0 := seedPow(x1, x0)
+	t1 := seedPow(x0, t0)
 	t2 := 3.141592653589793 * t1
 	t3, c3 := math.Sincos(t2)
 	t4 := math.Log(x0)
@@ -77,8 +77,8 @@ func SeedHVP(hv, x, v []float64) float64 {
 	_ = x[1]
 	x0 := x[0]
 	x1 := x[1]
-	t0 := math.Pow(x1, x0)
-	t1 := math.Pow(x0, t0)
+	t0 := seedPow(x1, x0)
+	t1 := seedPow(x0, t0)
 	t2 := 3.141592653589793 * t1
 	t3, c3 := math.Sincos(t2)
 	t4 := math.Log(x0)
@@ -133,8 +133,8 @@ func SeedHVP(hv, x, v []float64) float64 {
 	e1 := e2 * 3.141592653589793
 	p10 := t0 - 1
 	p11 := t0 - 2
-	p12 := t0 * p10 * math.Pow(x0, p11)
-	p13 := math.Pow(x0, p10)
+	p12 := t0 * p10 * seedPow(x0, p11)
+	p13 := seedPow(x0, p10)
 	p14 := t0 * t4
 	p15 := p13 * (1 + p14)
 	p16 := t1 * t4 * t4
@@ -157,8 +157,8 @@ func SeedHVP(hv, x, v []float64) float64 {
 	e0 := q25
 	p17 := x0 - 1
 	p18 := x0 - 2
-	p19 := x0 * p17 * math.Pow(x1, p18)
-	p20 := math.Pow(x1, p17)
+	p19 := x0 * p17 * seedPow(x1, p18)
+	p20 := seedPow(x1, p17)
 	p21 := x0 * p0
 	p22 := p20 * (1 + p21)
 	p23 := t0 * p0 * p0
@@ -193,9 +193,43 @@ func SeedHVP(hv, x, v []float64) float64 {
 	return val
 }
 
+func seedPow(x, y float64) float64 {
+	ay := math.Abs(y)
+	if e := math.Float64bits(x) >> 52 & 0x7ff; e-(1023-60) <= 120 && ay <= 1024 && ay != 0.5 {
+		n := int64(ay)
+		f := ay - float64(n)
+		a := 1.0
+		if f != 0 {
+			if x < 0 {
+				return math.NaN()
+			}
+			if f > 0.5 {
+				f--
+				n++
+			}
+			a = math.Exp(f * math.Log(x))
+		}
+		for b := x; ; b *= b {
+			if n&1 != 0 {
+				a *= b
+			}
+			if n >>= 1; n == 0 {
+				break
+			}
+		}
+		if y < 0 {
+			a = 1 / a
+		}
+		if e := math.Float64bits(a) >> 52 & 0x7ff; e-(1023-900) <= 1800 {
+			return a
+		}
+	}
+	return math.Pow(x, y)
+}
+
 func seedPowDx(x, y, z float64) float64 {
 	if a := math.Abs(z); a >= 0x1p-1022 && a <= math.MaxFloat64 && x != 0 {
 		return y * (z / x)
 	}
-	return y * math.Pow(x, y-1)
+	return y * seedPow(x, y-1)
 }
