@@ -65,9 +65,22 @@ func sexpr(g *ir.Graph, id ir.ID) string {
 func dump(p *ir.Program) string {
 	var b strings.Builder
 	for _, fn := range p.Funcs {
-		fmt.Fprintf(&b, "%s(%s) = %s\n", fn.Name, strings.Join(fn.ParamNames(p.Graph), ", "), sexpr(p.Graph, fn.Body))
+		fmt.Fprintf(&b, "%s(%s) = %s\n", fn.Name, strings.Join(fn.ParamNames(p.Graph), ", "), results(fn, func(id ir.ID) string { return sexpr(p.Graph, id) }))
 	}
 	return b.String()
+}
+
+// results writes fn's result with str: its body, or the tuple of its
+// outputs for a function that returns several values.
+func results(fn *ir.Func, str func(ir.ID) string) string {
+	if len(fn.Outputs) == 0 {
+		return str(fn.Body)
+	}
+	elems := make([]string, len(fn.Outputs))
+	for i, o := range fn.Outputs {
+		elems[i] = str(o)
+	}
+	return "(" + strings.Join(elems, ", ") + ")"
 }
 
 // printProgram prints p in backprop's language with the ir printer: each
@@ -76,12 +89,13 @@ func dump(p *ir.Program) string {
 func printProgram(p *ir.Program, bare bool) string {
 	var b strings.Builder
 	for i, fn := range p.Funcs {
+		body := results(fn, p.Graph.String)
 		if bare && i == len(p.Funcs)-1 {
-			b.WriteString(p.Graph.String(fn.Body))
+			b.WriteString(body)
 			b.WriteByte('\n')
 			break
 		}
-		fmt.Fprintf(&b, "%s(%s) = %s\n", fn.Name, strings.Join(fn.ParamNames(p.Graph), ", "), p.Graph.String(fn.Body))
+		fmt.Fprintf(&b, "%s(%s) = %s\n", fn.Name, strings.Join(fn.ParamNames(p.Graph), ", "), body)
 	}
 	return b.String()
 }
@@ -157,7 +171,10 @@ func (s *structEq) funcs(fa, fb *ir.Func) bool {
 	for i := 0; eq && i < len(fa.Params); i++ {
 		eq = s.node(fa.Params[i], fb.Params[i])
 	}
-	eq = eq && s.node(fa.Body, fb.Body)
+	eq = eq && s.node(fa.Body, fb.Body) && len(fa.Outputs) == len(fb.Outputs)
+	for i := 0; eq && i < len(fa.Outputs); i++ {
+		eq = s.node(fa.Outputs[i], fb.Outputs[i])
+	}
 	s.fns[k] = eq
 	return eq
 }
