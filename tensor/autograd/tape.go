@@ -115,7 +115,11 @@ func (t *Tape[T]) Backward(out Var[T]) {
 	for i := out.i; i >= 0; i-- {
 		g := t.adj[i]
 		rec := &t.recs[i]
-		if g == nil || rec.prim == leaf || !rec.diff {
+		// A record of no elements (a product over an empty dimension)
+		// is on no path from out to its arguments: like a record never
+		// reached, it sends them nothing, not a zero cotangent that a
+		// partial NaN outside the domain would turn into NaN.
+		if g == nil || rec.prim == leaf || !rec.diff || rec.val.Size() == 0 {
 			continue
 		}
 		var args [2]*tensor.Dense[T]
