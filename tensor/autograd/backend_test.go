@@ -340,7 +340,7 @@ func (b *scalarBackend) lse(vs []tape.Var) tape.Var {
 
 // max returns the largest of vs, its derivative shared equally by the
 // elements equal to it, as package autograd's convention is (tape.Max
-// gives it all to the first).
+// gives it all to the first), and the partial 0 to the others.
 func (b *scalarBackend) max(vs []tape.Var) tape.Var {
 	m := math.Inf(-1)
 	for _, v := range vs {
@@ -361,11 +361,17 @@ func (b *scalarBackend) max(vs []tape.Var) tape.Var {
 		}
 		return b.t.Custom(m, vs, p)
 	}
-	p := make([]float64, len(ties))
-	for i := range p {
-		p[i] = 1 / float64(len(ties))
+	// Every element is an argument, the ties with an equal share and
+	// the others with the partial 0, as op's max(x, y) has step(x - y):
+	// a 0 that meets an infinite partial below (acos at 1) gives NaN, as
+	// the scalar table's chain rule does.
+	p := make([]float64, len(vs))
+	for i, v := range vs {
+		if v.Value() == m {
+			p[i] = 1 / float64(len(ties))
+		}
 	}
-	return b.t.Custom(m, ties, p)
+	return b.t.Custom(m, vs, p)
 }
 
 func (b *scalarBackend) reshape(x int, shape []int) int {

@@ -188,10 +188,11 @@ func newRules[T tensor.Float]() *[numPrims]rule[T] {
 			// The cotangent is shared equally by the elements equal to the
 			// maximum, as in JAX and PyTorch (where max of two arrays, op's
 			// Max, gives it all to its first argument on a tie); the
-			// others get 0, even from a cotangent that is not finite, as
-			// on the scalar tape, where they are not on any path to the
-			// output. NaN propagates: a slice whose maximum is NaN gets
-			// NaN.
+			// others get the cotangent times 0, as op's max(x, y) gives
+			// its smaller argument the partial step(y - x) = 0: 0 where
+			// the cotangent is finite, NaN where it is not (the chain rule
+			// in IEEE arithmetic, op.Derivative). NaN propagates: a slice
+			// whose maximum is NaN gets NaN.
 			vjp: func(p *param[T], g *tensor.Dense[T], a [2]*tensor.Dense[T], out *tensor.Dense[T]) (*tensor.Dense[T], *tensor.Dense[T]) {
 				x := a[0]
 				kept := keptShape(x.Shape(), p.axes)
@@ -210,6 +211,8 @@ func newRules[T tensor.Float]() *[numPrims]rule[T] {
 						ind[i] = gs[i] / cs[i]
 					case cs[i] == 0:
 						ind[i] = T(math.NaN())
+					default:
+						ind[i] = gs[i] * 0
 					}
 				}
 				return tensor.FromSlice(ind, x.Shape()...), nil
