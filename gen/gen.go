@@ -138,6 +138,7 @@ type writer struct {
 	tmp  int // the next p… temporary
 	tmpQ int // the next q… temporary of the HVP
 	num  [20]byte
+	rev  *reverse
 }
 
 func (wr *writer) p(format string, args ...any) { fmt.Fprintf(wr.w, format, args...) }
@@ -484,7 +485,7 @@ func (wr *writer) file() {
 		wr.p("\t_ = grad[%d]\n", n-1)
 	}
 	wr.forward(true)
-	wr.backward()
+	wr.backward(wr.root, "grad", 0)
 	wr.p("\tv := %s\n", wr.name[wr.root])
 	if n > 0 {
 		// The gradient is all finite, and the value not NaN, unless the
@@ -615,26 +616,75 @@ func (wr *writer) forward(grad bool) {
 	}
 }
 
-// backward writes the reverse pass: the adjoint of each node that depends
-// on an input is a variable b… (g… for the inputs), declared by its first
-// contribution; an input's partial is stored in grad as soon as its last
-// contribution is added, so that it is not kept live to the end.
-func (wr *writer) backward() {
-	// last[i] is the position in order of the first user of input i: the
-	// last contribution to its adjoint in the reverse pass.
-	last := make([]int, len(wr.fn.Params))
+// reverse is what the reverse sweeps of one function reuse, indexed by
+// node (adj, declared, live), by input (last, next) and by position in
+// order (at): allocated once and cleared over order after each sweep, so
+// that a Jacobian's m sweeps cost m passes over the program's nodes, not m
+// slices the size of the graph.
+type reverse struct {
+	adj      []string // the variable of each adjoint of the sweep, "" for none yet
+	declared []bool   // the adjoint's variable was declared by an earlier sweep
+	live     []bool   // the node is the root or an argument of a live node
+	last     []int32
+	next     []int32
+	at       []int32
+}
+
+// reverseState returns the writer's reverse, allocating it the first time.
+func (wr *writer) reverseState() *reverse {
+	if wr.rev == nil {
+		n, in := wr.g.Len(), len(wr.fn.Params)
+		wr.rev = &reverse{
+			adj: make([]string, n), declared: make([]bool, n), live: make([]bool, n),
+			last: make([]int32, in), next: make([]int32, in), at: make([]int32, len(wr.order)),
+		}
+	}
+	return wr.rev
+}
+
+// backward writes the reverse pass from root, storing the partial
+// derivative of root in input i in slice[base+i]: the gradient's, or one
+// row of a Jacobian. The adjoint of each node on which root depends and
+// that depends on an input is a variable b… (g… for the inputs), declared
+// by its first contribution (assigned, when an earlier sweep declared
+// it); an input's partial is stored as soon as its last contribution is
+// added, so that it is not kept live to the end, and the partials in the
+// inputs root does not depend on are stored as 0 first.
+func (wr *writer) backward(root ir.ID, slice string, base int) {
+	st := wr.reverseState()
+	elem := slice + "["
+	if i := wr.input[root]; i >= 0 {
+		// The root is an input: no node to go through.
+		for j := range wr.fn.Params {
+			d := "] = 0"
+			if j == i {
+				d = "] = 1"
+			}
+			wr.lineIndex(elem, "", base+j, d)
+		}
+		return
+	}
+	// live marks the nodes of the sweep, the root and, transitively, the
+	// arguments that depend on an input; last[i] is the position in order
+	// of the first live user of input i: the last contribution to its
+	// adjoint in the reverse pass (the loop runs down, so the smallest
+	// position is assigned last).
+	live, last := st.live, st.last
 	for i := range last {
 		last[i] = -1
 	}
-	if wr.dep[wr.root] {
-		for k, id := range wr.order {
-			nd := wr.g.Node(id)
-			if !nd.Op.IsPrimitive() {
-				continue
-			}
-			for _, a := range []ir.ID{nd.X, nd.Y} {
-				if a != ir.None && wr.input[a] >= 0 && last[wr.input[a]] < 0 {
-					last[wr.input[a]] = k
+	live[root] = wr.dep[root]
+	for k := len(wr.order) - 1; k >= 0; k-- {
+		id := wr.order[k]
+		nd := wr.g.Node(id)
+		if !live[id] || !nd.Op.IsPrimitive() {
+			continue
+		}
+		for _, a := range [2]ir.ID{nd.X, nd.Y} {
+			if a != ir.None && wr.dep[a] {
+				live[a] = true
+				if i := wr.input[a]; i >= 0 {
+					last[i] = int32(k)
 				}
 			}
 		}
@@ -642,11 +692,10 @@ func (wr *writer) backward() {
 	// The inputs whose adjoints are final after order[k], in increasing
 	// order: at[k], next[at[k]], … until -1 (lists in two slices, not a
 	// map looked up at every node nor a slice allocated an input).
-	at := make([]int32, len(wr.order))
+	at, next := st.at, st.next
 	for k := range at {
 		at[k] = -1
 	}
-	next := make([]int32, len(last))
 	for i := len(last) - 1; i >= 0; i-- {
 		if k := last[i]; k >= 0 {
 			next[i], at[k] = at[k], int32(i)
@@ -654,23 +703,21 @@ func (wr *writer) backward() {
 	}
 	for i, k := range last {
 		if k < 0 {
-			wr.lineIndex("grad[", "", i, "] = 0")
+			wr.lineIndex(elem, "", base+i, "] = 0")
 		}
 	}
-	adj := make([]string, wr.g.Len())
-	adjName := func(id ir.ID) string { return wr.adjName[id] }
-	if wr.dep[wr.root] {
-		adj[wr.root] = adjName(wr.root)
-		wr.line(adj[wr.root], " := 1.0")
-	}
-	// add writes a contribution, the concatenation of parts, to the
-	// adjoint of id: straight to the writer, not joined into a string
-	// first.
-	add := func(id ir.ID, parts ...string) {
+	adj := st.adj
+	// declare writes the first contribution to the adjoint of id, the
+	// concatenation of parts, or a later one (+=).
+	declare := func(id ir.ID, parts ...string) {
 		assign := " += "
 		if adj[id] == "" {
-			adj[id] = adjName(id)
+			adj[id] = wr.adjName[id]
 			assign = " := "
+			if st.declared[id] {
+				assign = " = "
+			}
+			st.declared[id] = true
 		}
 		w := wr.w
 		w.WriteByte('\t')
@@ -681,15 +728,18 @@ func (wr *writer) backward() {
 		}
 		w.WriteByte('\n')
 	}
+	if live[root] {
+		declare(root, "1.0")
+	}
 	// term adds g·d: g for a partial d of 1 (""), -g for -1.
 	term := func(id ir.ID, g, d string) {
 		switch d {
 		case "":
-			add(id, g)
+			declare(id, g)
 		case "-1":
-			add(id, "-", g)
+			declare(id, "-", g)
 		default:
-			add(id, g, " * ", d)
+			declare(id, g, " * ", d)
 		}
 	}
 	for k := len(wr.order) - 1; k >= 0; k-- {
@@ -707,7 +757,7 @@ func (wr *writer) backward() {
 		switch {
 		case nd.Op == op.Mul && nd.X == nd.Y && wr.dep[nd.X]:
 			// x·x: the two contributions g·x + g·x are 2·(g·x) exactly.
-			add(nd.X, "2 * (", g, " * ", wr.name[nd.X], ")")
+			declare(nd.X, "2 * (", g, " * ", wr.name[nd.X], ")")
 		default:
 			if wr.dep[nd.X] {
 				term(nd.X, g, dx)
@@ -717,8 +767,11 @@ func (wr *writer) backward() {
 			}
 		}
 		for i := at[k]; i >= 0; i = next[i] {
-			wr.lineIndex("grad[", "", int(i), "] = ", adj[wr.fn.Params[i]])
+			wr.lineIndex(elem, "", base+int(i), "] = ", adj[wr.fn.Params[i]])
 		}
+	}
+	for _, id := range wr.order {
+		adj[id], live[id] = "", false
 	}
 }
 

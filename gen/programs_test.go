@@ -80,6 +80,7 @@ func TestFormatted(t *testing.T) {
 		"f(x, y) = -x^-1.5 + 2^x - (x - -y)*(x / -y) + x^3 + 1e-5*x + x^y^2 - min(-x, 2) + max(y, -1e300)",
 		"f(x) = sin(cos(x)) * cos(x) - tanh(x)*tanh(x) + sqrt(x)^0.5 + exp(-x)*expm1(x) + sigmoid(-x)",
 		"f(x, y, z) = 3",
+		"f(x, y) = y",
 		"f() = 2",
 		"f(x, y) = sin(x)*y + cos(y)^x + 1/x + 2^y + y^sin(2) + atan2(y, x)^2 + acos(x/9) + log1p(x)*sigmoid(y)",
 	}
@@ -112,6 +113,22 @@ func TestFormatted(t *testing.T) {
 		conf := types.Config{Importer: importer.ForCompiler(fset, "source", nil)}
 		if _, err := conf.Check(pr.pkgName, fset, []*ast.File{file}, nil); err != nil {
 			t.Errorf("%s: %v", pr.file, err)
+		}
+	}
+}
+
+// TestGradientOfAnInput checks the gradient of a function that is one of
+// its inputs, whose reverse pass goes through no node: 1 in that input,
+// 0 in the others.
+func TestGradientOfAnInput(t *testing.T) {
+	g, fn := fromText("input.bp", "f(x, y) = y")(t)
+	var b bytes.Buffer
+	if err := gen.Go(&b, g, fn, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\tgrad[0] = 0\n", "\tgrad[1] = 1\n"} {
+		if !bytes.Contains(b.Bytes(), []byte(want)) {
+			t.Errorf("no %q in\n%s", want, b.Bytes())
 		}
 	}
 }
