@@ -139,6 +139,8 @@ type writer struct {
 	tmpQ int // the next q… temporary of the HVP
 	num  [20]byte
 	rev  *reverse
+	// sincos pairs the sin and the cos nodes of one argument.
+	sincos map[ir.ID]ir.ID
 }
 
 func (wr *writer) p(format string, args ...any) { fmt.Fprintf(wr.w, format, args...) }
@@ -273,10 +275,39 @@ func (wr *writer) prepare() {
 			}
 		}
 	}
+	wr.pairSincos()
 	all := string(buf)
 	for _, sp := range spans {
 		end := 2*sp.hi - sp.lo // the adjoint's name follows, as long
 		wr.name[sp.id], wr.adjName[sp.id] = all[sp.lo:sp.hi], all[sp.hi:end]
+	}
+}
+
+// pairSincos fills sincos with the sin and cos nodes of one argument.
+func (wr *writer) pairSincos() {
+	var sin, cos map[ir.ID]ir.ID // argument → node
+	for _, id := range wr.order {
+		n := wr.g.Node(id)
+		switch n.Op {
+		case op.Sin:
+			if sin == nil {
+				sin = make(map[ir.ID]ir.ID)
+			}
+			sin[n.X] = id
+		case op.Cos:
+			if cos == nil {
+				cos = make(map[ir.ID]ir.ID)
+			}
+			cos[n.X] = id
+		}
+	}
+	for a, s := range sin {
+		if c, ok := cos[a]; ok {
+			if wr.sincos == nil {
+				wr.sincos = make(map[ir.ID]ir.ID)
+			}
+			wr.sincos[s], wr.sincos[c] = c, s
+		}
 	}
 }
 
@@ -564,7 +595,8 @@ func (wr *writer) finiteSum(slice string, n int) string {
 // forward writes the loads of the inputs used and one assignment per
 // primitive node. For the gradient (grad), sin and cos whose partial is
 // needed are computed together by math.Sincos, which gives the bits of
-// math.Sin and math.Cos (TestSincos).
+// math.Sin and math.Cos (TestSincos); so are the sin and the cos of one
+// argument when the program has both.
 func (wr *writer) forward(grad bool) {
 	wr.memo = make(map[string]string)
 	wr.tmp = 0
@@ -573,6 +605,10 @@ func (wr *writer) forward(grad bool) {
 		wr.p("\t_ = x[%d]\n", n-1)
 	}
 	needs := grad && wr.dep[wr.root]
+	var written map[ir.ID]bool // the Sincos of wr.sincos written
+	if len(wr.sincos) > 0 {
+		written = make(map[ir.ID]bool)
+	}
 	for _, id := range wr.order {
 		nd := wr.g.Node(id)
 		switch nd.Op {
@@ -581,6 +617,21 @@ func (wr *writer) forward(grad bool) {
 			wr.lineIndex(wr.name[id], " := x[", wr.input[id], "]")
 		default:
 			a := wr.name[nd.X]
+			if other, ok := wr.sincos[id]; ok {
+				// sin and cos of one argument, both values: one
+				// Sincos at the first, none at the second.
+				if written[other] {
+					continue
+				}
+				written[id] = true
+				sin, cos := wr.name[id], wr.name[other]
+				if nd.Op == op.Cos {
+					sin, cos = cos, sin
+				}
+				wr.line(sin, ", ", cos, " := math.Sincos(", a, ")")
+				wr.memo["math.Sin("+a+")"], wr.memo["math.Cos("+a+")"] = sin, cos
+				continue
+			}
 			if needs && wr.dep[nd.X] && (nd.Op == op.Sin || nd.Op == op.Cos) {
 				t := wr.name[id]
 				other := "c" + t[1:]

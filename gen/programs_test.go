@@ -83,6 +83,7 @@ func TestFormatted(t *testing.T) {
 		"f(x, y) = y",
 		"f() = 2",
 		"f(x, y) = sin(x)*y + cos(y)^x + 1/x + 2^y + y^sin(2) + atan2(y, x)^2 + acos(x/9) + log1p(x)*sigmoid(y)",
+		"f(x) = sin(x)*cos(x) + cos(x)",
 	}
 	all := programs
 	for i, src := range extra {
