@@ -1,6 +1,7 @@
 // Package gen writes Go source code for the value and the gradient of a
-// program: straight-line, dependency-free (package math only), allocation
-// free functions that a Go program can ship without backprop.
+// program (the values and the Jacobian of one that returns a tuple):
+// straight-line, dependency-free (package math only), allocation free
+// functions that a Go program can ship without backprop.
 //
 // For a target f of parameters x_1, x_2 it writes
 //
@@ -8,16 +9,32 @@
 //	func FGrad(grad, x []float64) float64 // the gradient in grad, and the value
 //	func FHVP(hv, x, v []float64) float64  // with Settings.Hessian: ∇²f(x)·v in hv
 //
-// with x in the order of the parameters. Calls of user functions are
-// inlined and common subexpressions, which the hash-consed DAG shares, are
-// computed once, into named temporaries; so are the subexpressions of the
-// partials (log x of x^y's partial is the node log(x) when the program has
-// one; sin and cos of one argument come from one math.Sincos). The
-// gradient is the reverse pass written out, one statement per edge, with
-// each adjoint a local variable and each input's partial stored as soon
-// as it is complete. The text is written in gofmt's layout directly, in
-// time linear in the program's size (go/format's grows faster); a test
-// checks that go/format leaves it unchanged.
+// with x in the order of the parameters. For a target that returns a
+// tuple of m values, F(x, y) = (x*y, sin(x) + y), it writes instead
+//
+//	func F(out, x []float64)              // the values, in out
+//	func FJacobian(jac, out, x []float64) // the values and, in jac, the m×n Jacobian
+//
+// with jac row-major, jac[i*n+j] the partial derivative of value i in
+// x[j]. The Jacobian is the forward pass once and then either one reverse
+// sweep per value, a row each, or one forward (tangent) sweep per input,
+// a column each, whichever is fewer sweeps as jacobian.Choose picks:
+// reverse unless there are fewer inputs than values. The sweeps share the
+// values, the partials' subexpressions and the formulas of the gradient;
+// an entry is 0 where its value does not depend on the input, and NaN by
+// the gradient's convention, row by row (below). A tuple has no
+// Hessian-vector product.
+//
+// Calls of user functions are inlined and common subexpressions, which the
+// hash-consed DAG shares, are computed once, into named temporaries; so
+// are the subexpressions of the partials (log x of x^y's partial is the
+// node log(x) when the program has one; sin and cos of one argument come
+// from one math.Sincos). The gradient is the reverse pass written out, one
+// statement per edge, with each adjoint a local variable and each input's
+// partial stored as soon as it is complete. The text is written in gofmt's
+// layout directly, in time linear in the program's size (go/format's grows
+// faster; a Jacobian's, linear in the size times the number of sweeps); a
+// test checks that go/format leaves it unchanged.
 //
 // # Exactness
 //
@@ -36,7 +53,9 @@
 // the order in which a node's adjoint contributions are added. The tests
 // compile generated code and check it against the compiled mode, for
 // every primitive. A partial derivative is NaN where the value is NaN or
-// the partial is not finite, as op.Gradient says.
+// the partial is not finite, as op.Gradient says; an entry of a Jacobian
+// where its value is NaN or the entry is not finite, as
+// jacobian.Jacobian's.
 package gen
 
 import (
@@ -60,11 +79,12 @@ type Settings struct {
 	// the function in lower case.
 	Package string
 	// Name is the Go name of the value function, the gradient's being
-	// Name+"Grad"; empty means the target's name with its first letter
-	// in upper case.
+	// Name+"Grad" (the Jacobian's Name+"Jacobian", for a tuple); empty
+	// means the target's name with its first letter in upper case.
 	Name string
 	// Hessian also writes NameHVP(hv, x, v []float64) float64, the
-	// Hessian-vector product by forward over reverse.
+	// Hessian-vector product by forward over reverse, for a function of
+	// one value.
 	Hessian bool
 	// Source names the program in the doc comments, such as
 	// "examples/seed.bp"; Command is how the code was generated, for the
@@ -86,16 +106,17 @@ func GoName(name string) string {
 	return string(unicode.ToUpper(r)) + name[size:]
 }
 
-// Go writes the Go source of fn, a function of g of one result, to w. It
-// returns an error if fn returns a tuple, if its body is recursive, or if
-// writing fails.
+// Go writes the Go source of fn, a function of g, to w: its value and
+// gradient, or its values and Jacobian if it returns a tuple. It returns
+// an error if settings ask for the Hessian-vector product of a tuple, if
+// fn's body is recursive, or if writing fails.
 func Go(w io.Writer, g *ir.Graph, fn *ir.Func, settings *Settings) error {
 	var s Settings
 	if settings != nil {
 		s = *settings
 	}
-	if len(fn.Outputs) > 0 {
-		return fmt.Errorf("gen: %s returns a tuple of %d values; gen writes functions of one value", fn.Name, len(fn.Outputs))
+	if len(fn.Outputs) > 0 && s.Hessian {
+		return fmt.Errorf("gen: %s returns a tuple of %d values: gen writes Hessian-vector products of functions of one value only", fn.Name, len(fn.Outputs))
 	}
 	if s.Name == "" {
 		s.Name = GoName(fn.Name)
@@ -106,11 +127,19 @@ func Go(w io.Writer, g *ir.Graph, fn *ir.Func, settings *Settings) error {
 	if s.Command == "" {
 		s.Command = "backprop gen"
 	}
-	root := g.Inline(g, fn.Body)
-	order := g.Topo(root)
-	wr := &writer{w: bufio.NewWriterSize(w, 64<<10), g: g, s: s, fn: fn, order: order, root: root}
+	roots := []ir.ID{fn.Body}
+	if len(fn.Outputs) > 0 {
+		roots = fn.Outputs
+	}
+	roots = g.InlineAll(g, roots...)
+	order := g.Topo(roots...)
+	wr := &writer{w: bufio.NewWriterSize(w, 64<<10), g: g, s: s, fn: fn, order: order, roots: roots, root: roots[0]}
 	wr.prepare()
-	wr.file()
+	if len(fn.Outputs) > 0 {
+		wr.tupleFile()
+	} else {
+		wr.file()
+	}
 	return wr.w.Flush()
 }
 
@@ -120,6 +149,9 @@ type writer struct {
 	s     Settings
 	fn    *ir.Func
 	order []ir.ID
+	// roots are the nodes of the values, one for a function of one value
+	// (root) and m for one that returns a tuple of m.
+	roots []ir.ID
 	root  ir.ID
 	// Indexed by node (slices, not maps: at 10^5 nodes map lookups were
 	// most of the time):
@@ -139,6 +171,7 @@ type writer struct {
 	tmpQ int // the next q… temporary of the HVP
 	num  [20]byte
 	rev  *reverse
+	tan  *tangent
 	// sincos pairs the sin and the cos nodes of one argument.
 	sincos map[ir.ID]ir.ID
 }
@@ -522,7 +555,7 @@ func (wr *writer) file() {
 		// The gradient is all finite, and the value not NaN, unless the
 		// sum of v-v and every d-d is not 0; only then does the loop
 		// that puts NaN where op.Gradient does run.
-		wr.p("\tchk := v - v + %s\n", wr.finiteSum("grad", n))
+		wr.p("\tchk := v - v + %s\n", wr.finiteSum(elems{"grad", n}))
 		wr.p("\tif chk != 0 {\n")
 		wr.p("\t\tfor i, d := range grad[:%d] {\n", n)
 		wr.p("\t\t\tif v != v || d-d != 0 {\n\t\t\t\tgrad[i] = math.NaN()\n\t\t\t}\n\t\t}\n\t}\n")
@@ -534,16 +567,37 @@ func (wr *writer) file() {
 	wr.helpers()
 }
 
-// finiteSum writes the sum of grad[i]-grad[i] over the n inputs as a
-// balanced tree of k… temporaries (a chain of n additions would be a
-// chain of n latencies) and returns the expression of its root: 0 if
-// every grad[i] is finite, NaN otherwise.
-func (wr *writer) finiteSum(slice string, n int) string {
+// elems are the first n elements of the slice called name.
+type elems struct {
+	name string
+	n    int
+}
+
+// finiteSum writes the sum of d-d over the elements d of the slices, in
+// order, as a balanced tree of k… temporaries (a chain of additions would
+// be a chain of latencies) and returns the expression of its root: 0 if
+// every element is finite, NaN otherwise.
+func (wr *writer) finiteSum(slices ...elems) string {
 	// The first level is written from the indices straight to the
 	// writer: two strings an input were most of the allocations left.
 	var num [20]byte
+	total := 0
+	for _, s := range slices {
+		total += s.n
+	}
+	// at returns the slice and index of element i of the concatenation.
+	at := func(i int) (string, int) {
+		for _, s := range slices {
+			if i < s.n {
+				return s.name, i
+			}
+			i -= s.n
+		}
+		panic("gen: finiteSum: element out of range")
+	}
 	elem := func(i int) {
-		wr.w.WriteString(slice)
+		name, i := at(i)
+		wr.w.WriteString(name)
 		wr.w.WriteByte('[')
 		wr.w.Write(strconv.AppendInt(num[:0], int64(i), 10))
 		wr.w.WriteByte(']')
@@ -560,9 +614,10 @@ func (wr *writer) finiteSum(slice string, n int) string {
 		k++
 		return c
 	}
-	for i := 0; i < n; i += 2 {
-		if i+1 == n {
-			d := slice + "[" + strconv.Itoa(i) + "]"
+	for i := 0; i < total; i += 2 {
+		if i+1 == total {
+			name, j := at(i)
+			d := name + "[" + strconv.Itoa(j) + "]"
 			level = append(level, "("+d+" - "+d+")")
 			continue
 		}
@@ -604,7 +659,10 @@ func (wr *writer) forward(grad bool) {
 	if n > 0 {
 		wr.p("\t_ = x[%d]\n", n-1)
 	}
-	needs := grad && wr.dep[wr.root]
+	needs := false
+	for _, root := range wr.roots {
+		needs = needs || grad && wr.dep[root]
+	}
 	var written map[ir.ID]bool // the Sincos of wr.sincos written
 	if len(wr.sincos) > 0 {
 		written = make(map[ir.ID]bool)
