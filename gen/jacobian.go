@@ -237,7 +237,7 @@ func tangentTerm(d, t string) string {
 
 // identifier reports whether e is a Go identifier (a variable).
 func identifier(e string) bool {
-	return simple(e) && !('0' <= e[0] && e[0] <= '9') && e[0] != '.'
+	return simple(e) && !('0' <= e[0] && e[0] <= '9') && !strings.Contains(e, ".")
 }
 
 // floatLiteral returns e with an integer literal (1, -1, 0: the partials

@@ -9,6 +9,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"strings"
 	"testing"
 
 	"github.com/gobackprop/backprop/expr"
@@ -103,6 +104,8 @@ func TestFormatted(t *testing.T) {
 		"F(x, y) = (x, 3, y^x, x*x, min(x, y), x/x, -x, y - y, x + 2, 2 - x, sin(x), cos(x))",
 		"F(x, y, z) = (x*y*z, sin(x)*cos(y) + tanh(z), 4, y)",
 		"F(x, y) = (x*x, x*x)",
+		"F(x, y, z) = (y, x*z)",
+		"F(x, y, z) = (-1, 2*y^z, atan2(z, x))",
 		"F(t) = (t, t)",
 		"F() = (1, 2)",
 		"g(x, y) = x*y + y^2\nF(x, y, z) = (g(x, y), g(y, z), g(x, y) + g(z, x))",
@@ -153,5 +156,15 @@ func TestGradientOfAnInput(t *testing.T) {
 		if !bytes.Contains(b.Bytes(), []byte(want)) {
 			t.Errorf("no %q in\n%s", want, b.Bytes())
 		}
+	}
+}
+
+// TestTupleHessian checks that gen refuses the Hessian-vector product of
+// a function that returns a tuple.
+func TestTupleHessian(t *testing.T) {
+	g, fn := fromText("tuple.bp", "F(x, y) = (x*y, sin(x) + y)")(t)
+	var b bytes.Buffer
+	if err := gen.Go(&b, g, fn, &gen.Settings{Hessian: true}); err == nil || !strings.Contains(err.Error(), "tuple") {
+		t.Errorf("Hessian of a tuple: error %v", err)
 	}
 }
