@@ -1,6 +1,7 @@
 // Package gen writes Go source code for the value and the gradient of a
-// program: straight-line, dependency-free (package math only), allocation
-// free functions that a Go program can ship without backprop.
+// program (the values and the Jacobian of one that returns a tuple):
+// straight-line, dependency-free (package math only), allocation free
+// functions that a Go program can ship without backprop.
 //
 // For a target f of parameters x_1, x_2 it writes
 //
@@ -8,16 +9,32 @@
 //	func FGrad(grad, x []float64) float64 // the gradient in grad, and the value
 //	func FHVP(hv, x, v []float64) float64  // with Settings.Hessian: ∇²f(x)·v in hv
 //
-// with x in the order of the parameters. Calls of user functions are
-// inlined and common subexpressions, which the hash-consed DAG shares, are
-// computed once, into named temporaries; so are the subexpressions of the
-// partials (log x of x^y's partial is the node log(x) when the program has
-// one; sin and cos of one argument come from one math.Sincos). The
-// gradient is the reverse pass written out, one statement per edge, with
-// each adjoint a local variable and each input's partial stored as soon
-// as it is complete. The text is written in gofmt's layout directly, in
-// time linear in the program's size (go/format's grows faster); a test
-// checks that go/format leaves it unchanged.
+// with x in the order of the parameters. For a target that returns a
+// tuple of m values, F(x, y) = (x*y, sin(x) + y), it writes instead
+//
+//	func F(out, x []float64)              // the values, in out
+//	func FJacobian(jac, out, x []float64) // the values and, in jac, the m×n Jacobian
+//
+// with jac row-major, jac[i*n+j] the partial derivative of value i in
+// x[j]. The Jacobian is the forward pass once and then either one reverse
+// sweep per value, a row each, or one forward (tangent) sweep per input,
+// a column each, whichever is fewer sweeps as jacobian.Choose picks:
+// reverse unless there are fewer inputs than values. The sweeps share the
+// values, the partials' subexpressions and the formulas of the gradient;
+// an entry is 0 where its value does not depend on the input, and NaN by
+// the gradient's convention, row by row (below). A tuple has no
+// Hessian-vector product.
+//
+// Calls of user functions are inlined and common subexpressions, which the
+// hash-consed DAG shares, are computed once, into named temporaries; so
+// are the subexpressions of the partials (log x of x^y's partial is the
+// node log(x) when the program has one; sin and cos of one argument come
+// from one math.Sincos). The gradient is the reverse pass written out, one
+// statement per edge, with each adjoint a local variable and each input's
+// partial stored as soon as it is complete. The text is written in gofmt's
+// layout directly, in time linear in the program's size (go/format's grows
+// faster; a Jacobian's, linear in the size times the number of sweeps); a
+// test checks that go/format leaves it unchanged.
 //
 // # Exactness
 //
@@ -36,7 +53,9 @@
 // the order in which a node's adjoint contributions are added. The tests
 // compile generated code and check it against the compiled mode, for
 // every primitive. A partial derivative is NaN where the value is NaN or
-// the partial is not finite, as op.Gradient says.
+// the partial is not finite, as op.Gradient says; an entry of a Jacobian
+// where its value is NaN or the entry is not finite, as
+// jacobian.Jacobian's.
 package gen
 
 import (
@@ -60,11 +79,12 @@ type Settings struct {
 	// the function in lower case.
 	Package string
 	// Name is the Go name of the value function, the gradient's being
-	// Name+"Grad"; empty means the target's name with its first letter
-	// in upper case.
+	// Name+"Grad" (the Jacobian's Name+"Jacobian", for a tuple); empty
+	// means the target's name with its first letter in upper case.
 	Name string
 	// Hessian also writes NameHVP(hv, x, v []float64) float64, the
-	// Hessian-vector product by forward over reverse.
+	// Hessian-vector product by forward over reverse, for a function of
+	// one value.
 	Hessian bool
 	// Source names the program in the doc comments, such as
 	// "examples/seed.bp"; Command is how the code was generated, for the
@@ -86,16 +106,17 @@ func GoName(name string) string {
 	return string(unicode.ToUpper(r)) + name[size:]
 }
 
-// Go writes the Go source of fn, a function of g of one result, to w. It
-// returns an error if fn returns a tuple, if its body is recursive, or if
-// writing fails.
+// Go writes the Go source of fn, a function of g, to w: its value and
+// gradient, or its values and Jacobian if it returns a tuple. It returns
+// an error if settings ask for the Hessian-vector product of a tuple, if
+// fn's body is recursive, or if writing fails.
 func Go(w io.Writer, g *ir.Graph, fn *ir.Func, settings *Settings) error {
 	var s Settings
 	if settings != nil {
 		s = *settings
 	}
-	if len(fn.Outputs) > 0 {
-		return fmt.Errorf("gen: %s returns a tuple of %d values; gen writes functions of one value", fn.Name, len(fn.Outputs))
+	if len(fn.Outputs) > 0 && s.Hessian {
+		return fmt.Errorf("gen: %s returns a tuple of %d values: gen writes Hessian-vector products of functions of one value only", fn.Name, len(fn.Outputs))
 	}
 	if s.Name == "" {
 		s.Name = GoName(fn.Name)
@@ -106,11 +127,19 @@ func Go(w io.Writer, g *ir.Graph, fn *ir.Func, settings *Settings) error {
 	if s.Command == "" {
 		s.Command = "backprop gen"
 	}
-	root := g.Inline(g, fn.Body)
-	order := g.Topo(root)
-	wr := &writer{w: bufio.NewWriterSize(w, 64<<10), g: g, s: s, fn: fn, order: order, root: root}
+	roots := []ir.ID{fn.Body}
+	if len(fn.Outputs) > 0 {
+		roots = fn.Outputs
+	}
+	roots = g.InlineAll(g, roots...)
+	order := g.Topo(roots...)
+	wr := &writer{w: bufio.NewWriterSize(w, 64<<10), g: g, s: s, fn: fn, order: order, roots: roots, root: roots[0]}
 	wr.prepare()
-	wr.file()
+	if len(fn.Outputs) > 0 {
+		wr.tupleFile()
+	} else {
+		wr.file()
+	}
 	return wr.w.Flush()
 }
 
@@ -120,6 +149,9 @@ type writer struct {
 	s     Settings
 	fn    *ir.Func
 	order []ir.ID
+	// roots are the nodes of the values, one for a function of one value
+	// (root) and m for one that returns a tuple of m.
+	roots []ir.ID
 	root  ir.ID
 	// Indexed by node (slices, not maps: at 10^5 nodes map lookups were
 	// most of the time):
@@ -138,6 +170,10 @@ type writer struct {
 	tmp  int // the next p… temporary
 	tmpQ int // the next q… temporary of the HVP
 	num  [20]byte
+	rev  *reverse
+	tan  *tangent
+	// sincos pairs the sin and the cos nodes of one argument.
+	sincos map[ir.ID]ir.ID
 }
 
 func (wr *writer) p(format string, args ...any) { fmt.Fprintf(wr.w, format, args...) }
@@ -272,10 +308,39 @@ func (wr *writer) prepare() {
 			}
 		}
 	}
+	wr.pairSincos()
 	all := string(buf)
 	for _, sp := range spans {
 		end := 2*sp.hi - sp.lo // the adjoint's name follows, as long
 		wr.name[sp.id], wr.adjName[sp.id] = all[sp.lo:sp.hi], all[sp.hi:end]
+	}
+}
+
+// pairSincos fills sincos with the sin and cos nodes of one argument.
+func (wr *writer) pairSincos() {
+	var sin, cos map[ir.ID]ir.ID // argument → node
+	for _, id := range wr.order {
+		n := wr.g.Node(id)
+		switch n.Op {
+		case op.Sin:
+			if sin == nil {
+				sin = make(map[ir.ID]ir.ID)
+			}
+			sin[n.X] = id
+		case op.Cos:
+			if cos == nil {
+				cos = make(map[ir.ID]ir.ID)
+			}
+			cos[n.X] = id
+		}
+	}
+	for a, s := range sin {
+		if c, ok := cos[a]; ok {
+			if wr.sincos == nil {
+				wr.sincos = make(map[ir.ID]ir.ID)
+			}
+			wr.sincos[s], wr.sincos[c] = c, s
+		}
 	}
 }
 
@@ -484,13 +549,13 @@ func (wr *writer) file() {
 		wr.p("\t_ = grad[%d]\n", n-1)
 	}
 	wr.forward(true)
-	wr.backward()
+	wr.backward(wr.root, "grad", 0)
 	wr.p("\tv := %s\n", wr.name[wr.root])
 	if n > 0 {
 		// The gradient is all finite, and the value not NaN, unless the
 		// sum of v-v and every d-d is not 0; only then does the loop
 		// that puts NaN where op.Gradient does run.
-		wr.p("\tchk := v - v + %s\n", wr.finiteSum("grad", n))
+		wr.p("\tchk := v - v + %s\n", wr.finiteSum(elems{"grad", n}))
 		wr.p("\tif chk != 0 {\n")
 		wr.p("\t\tfor i, d := range grad[:%d] {\n", n)
 		wr.p("\t\t\tif v != v || d-d != 0 {\n\t\t\t\tgrad[i] = math.NaN()\n\t\t\t}\n\t\t}\n\t}\n")
@@ -502,16 +567,37 @@ func (wr *writer) file() {
 	wr.helpers()
 }
 
-// finiteSum writes the sum of grad[i]-grad[i] over the n inputs as a
-// balanced tree of k… temporaries (a chain of n additions would be a
-// chain of n latencies) and returns the expression of its root: 0 if
-// every grad[i] is finite, NaN otherwise.
-func (wr *writer) finiteSum(slice string, n int) string {
+// elems are the first n elements of the slice called name.
+type elems struct {
+	name string
+	n    int
+}
+
+// finiteSum writes the sum of d-d over the elements d of the slices, in
+// order, as a balanced tree of k… temporaries (a chain of additions would
+// be a chain of latencies) and returns the expression of its root: 0 if
+// every element is finite, NaN otherwise.
+func (wr *writer) finiteSum(slices ...elems) string {
 	// The first level is written from the indices straight to the
 	// writer: two strings an input were most of the allocations left.
 	var num [20]byte
+	total := 0
+	for _, s := range slices {
+		total += s.n
+	}
+	// at returns the slice and index of element i of the concatenation.
+	at := func(i int) (string, int) {
+		for _, s := range slices {
+			if i < s.n {
+				return s.name, i
+			}
+			i -= s.n
+		}
+		panic("gen: finiteSum: element out of range")
+	}
 	elem := func(i int) {
-		wr.w.WriteString(slice)
+		name, i := at(i)
+		wr.w.WriteString(name)
 		wr.w.WriteByte('[')
 		wr.w.Write(strconv.AppendInt(num[:0], int64(i), 10))
 		wr.w.WriteByte(']')
@@ -528,9 +614,10 @@ func (wr *writer) finiteSum(slice string, n int) string {
 		k++
 		return c
 	}
-	for i := 0; i < n; i += 2 {
-		if i+1 == n {
-			d := slice + "[" + strconv.Itoa(i) + "]"
+	for i := 0; i < total; i += 2 {
+		if i+1 == total {
+			name, j := at(i)
+			d := name + "[" + strconv.Itoa(j) + "]"
 			level = append(level, "("+d+" - "+d+")")
 			continue
 		}
@@ -563,7 +650,8 @@ func (wr *writer) finiteSum(slice string, n int) string {
 // forward writes the loads of the inputs used and one assignment per
 // primitive node. For the gradient (grad), sin and cos whose partial is
 // needed are computed together by math.Sincos, which gives the bits of
-// math.Sin and math.Cos (TestSincos).
+// math.Sin and math.Cos (TestSincos); so are the sin and the cos of one
+// argument when the program has both.
 func (wr *writer) forward(grad bool) {
 	wr.memo = make(map[string]string)
 	wr.tmp = 0
@@ -571,7 +659,14 @@ func (wr *writer) forward(grad bool) {
 	if n > 0 {
 		wr.p("\t_ = x[%d]\n", n-1)
 	}
-	needs := grad && wr.dep[wr.root]
+	needs := false
+	for _, root := range wr.roots {
+		needs = needs || grad && wr.dep[root]
+	}
+	var written map[ir.ID]bool // the Sincos of wr.sincos written
+	if len(wr.sincos) > 0 {
+		written = make(map[ir.ID]bool)
+	}
 	for _, id := range wr.order {
 		nd := wr.g.Node(id)
 		switch nd.Op {
@@ -580,6 +675,21 @@ func (wr *writer) forward(grad bool) {
 			wr.lineIndex(wr.name[id], " := x[", wr.input[id], "]")
 		default:
 			a := wr.name[nd.X]
+			if other, ok := wr.sincos[id]; ok {
+				// sin and cos of one argument, both values: one
+				// Sincos at the first, none at the second.
+				if written[other] {
+					continue
+				}
+				written[id] = true
+				sin, cos := wr.name[id], wr.name[other]
+				if nd.Op == op.Cos {
+					sin, cos = cos, sin
+				}
+				wr.line(sin, ", ", cos, " := math.Sincos(", a, ")")
+				wr.memo["math.Sin("+a+")"], wr.memo["math.Cos("+a+")"] = sin, cos
+				continue
+			}
 			if needs && wr.dep[nd.X] && (nd.Op == op.Sin || nd.Op == op.Cos) {
 				t := wr.name[id]
 				other := "c" + t[1:]
@@ -615,26 +725,75 @@ func (wr *writer) forward(grad bool) {
 	}
 }
 
-// backward writes the reverse pass: the adjoint of each node that depends
-// on an input is a variable b… (g… for the inputs), declared by its first
-// contribution; an input's partial is stored in grad as soon as its last
-// contribution is added, so that it is not kept live to the end.
-func (wr *writer) backward() {
-	// last[i] is the position in order of the first user of input i: the
-	// last contribution to its adjoint in the reverse pass.
-	last := make([]int, len(wr.fn.Params))
+// reverse is what the reverse sweeps of one function reuse, indexed by
+// node (adj, declared, live), by input (last, next) and by position in
+// order (at): allocated once and cleared over order after each sweep, so
+// that a Jacobian's m sweeps cost m passes over the program's nodes, not m
+// slices the size of the graph.
+type reverse struct {
+	adj      []string // the variable of each adjoint of the sweep, "" for none yet
+	declared []bool   // the adjoint's variable was declared by an earlier sweep
+	live     []bool   // the node is the root or an argument of a live node
+	last     []int32
+	next     []int32
+	at       []int32
+}
+
+// reverseState returns the writer's reverse, allocating it the first time.
+func (wr *writer) reverseState() *reverse {
+	if wr.rev == nil {
+		n, in := wr.g.Len(), len(wr.fn.Params)
+		wr.rev = &reverse{
+			adj: make([]string, n), declared: make([]bool, n), live: make([]bool, n),
+			last: make([]int32, in), next: make([]int32, in), at: make([]int32, len(wr.order)),
+		}
+	}
+	return wr.rev
+}
+
+// backward writes the reverse pass from root, storing the partial
+// derivative of root in input i in slice[base+i]: the gradient's, or one
+// row of a Jacobian. The adjoint of each node on which root depends and
+// that depends on an input is a variable b… (g… for the inputs), declared
+// by its first contribution (assigned, when an earlier sweep declared
+// it); an input's partial is stored as soon as its last contribution is
+// added, so that it is not kept live to the end, and the partials in the
+// inputs root does not depend on are stored as 0 first.
+func (wr *writer) backward(root ir.ID, slice string, base int) {
+	st := wr.reverseState()
+	elem := slice + "["
+	if i := wr.input[root]; i >= 0 {
+		// The root is an input: no node to go through.
+		for j := range wr.fn.Params {
+			d := "] = 0"
+			if j == i {
+				d = "] = 1"
+			}
+			wr.lineIndex(elem, "", base+j, d)
+		}
+		return
+	}
+	// live marks the nodes of the sweep, the root and, transitively, the
+	// arguments that depend on an input; last[i] is the position in order
+	// of the first live user of input i: the last contribution to its
+	// adjoint in the reverse pass (the loop runs down, so the smallest
+	// position is assigned last).
+	live, last := st.live, st.last
 	for i := range last {
 		last[i] = -1
 	}
-	if wr.dep[wr.root] {
-		for k, id := range wr.order {
-			nd := wr.g.Node(id)
-			if !nd.Op.IsPrimitive() {
-				continue
-			}
-			for _, a := range []ir.ID{nd.X, nd.Y} {
-				if a != ir.None && wr.input[a] >= 0 && last[wr.input[a]] < 0 {
-					last[wr.input[a]] = k
+	live[root] = wr.dep[root]
+	for k := len(wr.order) - 1; k >= 0; k-- {
+		id := wr.order[k]
+		nd := wr.g.Node(id)
+		if !live[id] || !nd.Op.IsPrimitive() {
+			continue
+		}
+		for _, a := range [2]ir.ID{nd.X, nd.Y} {
+			if a != ir.None && wr.dep[a] {
+				live[a] = true
+				if i := wr.input[a]; i >= 0 {
+					last[i] = int32(k)
 				}
 			}
 		}
@@ -642,11 +801,10 @@ func (wr *writer) backward() {
 	// The inputs whose adjoints are final after order[k], in increasing
 	// order: at[k], next[at[k]], … until -1 (lists in two slices, not a
 	// map looked up at every node nor a slice allocated an input).
-	at := make([]int32, len(wr.order))
+	at, next := st.at, st.next
 	for k := range at {
 		at[k] = -1
 	}
-	next := make([]int32, len(last))
 	for i := len(last) - 1; i >= 0; i-- {
 		if k := last[i]; k >= 0 {
 			next[i], at[k] = at[k], int32(i)
@@ -654,23 +812,21 @@ func (wr *writer) backward() {
 	}
 	for i, k := range last {
 		if k < 0 {
-			wr.lineIndex("grad[", "", i, "] = 0")
+			wr.lineIndex(elem, "", base+i, "] = 0")
 		}
 	}
-	adj := make([]string, wr.g.Len())
-	adjName := func(id ir.ID) string { return wr.adjName[id] }
-	if wr.dep[wr.root] {
-		adj[wr.root] = adjName(wr.root)
-		wr.line(adj[wr.root], " := 1.0")
-	}
-	// add writes a contribution, the concatenation of parts, to the
-	// adjoint of id: straight to the writer, not joined into a string
-	// first.
-	add := func(id ir.ID, parts ...string) {
+	adj := st.adj
+	// declare writes the first contribution to the adjoint of id, the
+	// concatenation of parts, or a later one (+=).
+	declare := func(id ir.ID, parts ...string) {
 		assign := " += "
 		if adj[id] == "" {
-			adj[id] = adjName(id)
+			adj[id] = wr.adjName[id]
 			assign = " := "
+			if st.declared[id] {
+				assign = " = "
+			}
+			st.declared[id] = true
 		}
 		w := wr.w
 		w.WriteByte('\t')
@@ -681,15 +837,18 @@ func (wr *writer) backward() {
 		}
 		w.WriteByte('\n')
 	}
+	if live[root] {
+		declare(root, "1.0")
+	}
 	// term adds g·d: g for a partial d of 1 (""), -g for -1.
 	term := func(id ir.ID, g, d string) {
 		switch d {
 		case "":
-			add(id, g)
+			declare(id, g)
 		case "-1":
-			add(id, "-", g)
+			declare(id, "-", g)
 		default:
-			add(id, g, " * ", d)
+			declare(id, g, " * ", d)
 		}
 	}
 	for k := len(wr.order) - 1; k >= 0; k-- {
@@ -707,7 +866,7 @@ func (wr *writer) backward() {
 		switch {
 		case nd.Op == op.Mul && nd.X == nd.Y && wr.dep[nd.X]:
 			// x·x: the two contributions g·x + g·x are 2·(g·x) exactly.
-			add(nd.X, "2 * (", g, " * ", wr.name[nd.X], ")")
+			declare(nd.X, "2 * (", g, " * ", wr.name[nd.X], ")")
 		default:
 			if wr.dep[nd.X] {
 				term(nd.X, g, dx)
@@ -717,8 +876,11 @@ func (wr *writer) backward() {
 			}
 		}
 		for i := at[k]; i >= 0; i = next[i] {
-			wr.lineIndex("grad[", "", int(i), "] = ", adj[wr.fn.Params[i]])
+			wr.lineIndex(elem, "", base+int(i), "] = ", adj[wr.fn.Params[i]])
 		}
+	}
+	for _, id := range wr.order {
+		adj[id], live[id] = "", false
 	}
 }
 

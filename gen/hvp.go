@@ -188,7 +188,7 @@ func (wr *writer) hvp() {
 	}
 	wr.p("\tval := %s\n", wr.name[wr.root])
 	if n > 0 {
-		wr.p("\tchk := val - val + %s\n", wr.finiteSum("hv", n))
+		wr.p("\tchk := val - val + %s\n", wr.finiteSum(elems{"hv", n}))
 		wr.p("\tif chk != 0 {\n")
 		wr.p("\t\tfor i, d := range hv[:%d] {\n", n)
 		wr.p("\t\t\tif val != val || d-d != 0 {\n\t\t\t\thv[i] = math.NaN()\n\t\t\t}\n\t\t}\n\t}\n")

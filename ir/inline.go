@@ -18,8 +18,16 @@ import (
 // Inline panics if a function calls itself, which only a graph built
 // through the API can do: the parser reports recursion as an error.
 func (g *Graph) Inline(b op.Builder, root ID) ID {
+	return g.InlineAll(b, root)[0]
+}
+
+// InlineAll is Inline for several roots at once, such as the results of
+// a function that returns a tuple: a call they share is inlined once, and
+// the time is that of one pass over the nodes reachable from any of them
+// rather than one pass per root.
+func (g *Graph) InlineAll(b op.Builder, roots ...ID) []ID {
 	in := inliner{g: g, b: b, memo: make(map[string]ID), active: make(map[*Func]bool)}
-	return in.rebuild(root, nil, nil)
+	return in.rebuild(roots, nil, nil)
 }
 
 // Subst returns root with each node in sub replaced by its image, rebuilt
@@ -62,11 +70,12 @@ type inliner struct {
 	active map[*Func]bool
 }
 
-// rebuild inlines the calls below root; fn is the function whose body root
-// is (nil at the top), and bind maps its parameters to their images.
-func (in *inliner) rebuild(root ID, bind map[ID]ID, fn *Func) ID {
+// rebuild inlines the calls below roots and returns their images; fn is
+// the function whose body the root is (nil at the top), and bind maps its
+// parameters to their images.
+func (in *inliner) rebuild(roots []ID, bind map[ID]ID, fn *Func) []ID {
 	g := in.g
-	order := g.Topo(root)
+	order := g.Topo(roots...)
 	// The image of each node of order: at the top, a slice indexed by
 	// node, which costs no more than Topo's and is read without hashing;
 	// in a function body, inlined once per distinct call, a map the size
@@ -117,7 +126,7 @@ func (in *inliner) rebuild(root ID, bind map[ID]ID, fn *Func) ID {
 					sub[p] = args[i]
 				}
 				in.active[n.Fn] = true
-				r = in.rebuild(n.Fn.Body, sub, n.Fn)
+				r = in.rebuild([]ID{n.Fn.Body}, sub, n.Fn)[0]
 				delete(in.active, n.Fn)
 				in.memo[key] = r
 			}
@@ -139,7 +148,11 @@ func (in *inliner) rebuild(root ID, bind map[ID]ID, fn *Func) ID {
 			}
 		}
 	}
-	return img.get(root)
+	out := make([]ID, len(roots))
+	for i, r := range roots {
+		out[i] = img.get(r)
+	}
+	return out
 }
 
 // An image maps the nodes of a graph to the nodes they are rebuilt as:

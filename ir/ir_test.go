@@ -113,6 +113,20 @@ func TestEvalCallsAndInline(t *testing.T) {
 	}
 }
 
+// TestInlineAll checks that inlining several roots at once gives what
+// inlining each does, for roots that share a call and one without.
+func TestInlineAll(t *testing.T) {
+	g, f := seedProgram()
+	x1 := f.Params[0]
+	roots := []ir.ID{f.Body, g.Apply(op.Neg, f.Body, ir.None), x1}
+	got := g.InlineAll(g, roots...)
+	for i, r := range roots {
+		if want := g.Inline(g, r); got[i] != want {
+			t.Errorf("root %d: InlineAll gives %s, Inline %s", i, g.String(got[i]), g.String(want))
+		}
+	}
+}
+
 func TestSubst(t *testing.T) {
 	g := ir.NewGraph()
 	x, y := g.Var("x"), g.Var("y")

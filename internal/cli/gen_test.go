@@ -20,3 +20,25 @@ func TestGenHessian(t *testing.T) {
 		t.Errorf("not gofmt'ed (%v)", err)
 	}
 }
+
+// TestGenTuple checks that gen takes a function that returns a tuple,
+// writing its values and Jacobian, and refuses --hessian for it as bad
+// input.
+func TestGenTuple(t *testing.T) {
+	out, errOut, status := run(t, "", "gen", "-e", "F(x, y) = (x*y, sin(x) + y)")
+	if status != ExitOK {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	for _, want := range []string{"func F(out, x []float64) {", "func FJacobian(jac, out, x []float64) {"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+	if f, err := goformat.Source([]byte(out)); err != nil || string(f) != out {
+		t.Errorf("not gofmt'ed (%v)", err)
+	}
+	_, errOut, status = run(t, "", "gen", "-e", "F(x, y) = (x*y, sin(x) + y)", "--hessian")
+	if status != ExitInput || !strings.Contains(errOut, "tuple") || !strings.Contains(errOut, "--hessian") {
+		t.Errorf("--hessian with a tuple: status %d, stderr %q", status, errOut)
+	}
+}

@@ -22,7 +22,7 @@ func baEx(x []float64) float64 {
 	t4 := x2 * x2
 	t5 := t3 + t4
 	t6 := math.Sqrt(t5)
-	t7 := math.Cos(t6)
+	t15, t7 := math.Sincos(t6)
 	t8 := t0 * t7
 	x13 := x[13]
 	x5 := x[5]
@@ -34,7 +34,6 @@ func baEx(x []float64) float64 {
 	t12 := x2 * t11
 	t13 := t10 - t12
 	t14 := t13 / t6
-	t15 := math.Sin(t6)
 	t16 := t14 * t15
 	t17 := t8 + t16
 	t18 := x0 / t6
@@ -113,7 +112,7 @@ func baExGrad(grad, x []float64) float64 {
 	t4 := x2 * x2
 	t5 := t3 + t4
 	t6 := math.Sqrt(t5)
-	s7, t7 := math.Sincos(t6)
+	t15, t7 := math.Sincos(t6)
 	t8 := t0 * t7
 	x13 := x[13]
 	x5 := x[5]
@@ -125,7 +124,6 @@ func baExGrad(grad, x []float64) float64 {
 	t12 := x2 * t11
 	t13 := t10 - t12
 	t14 := t13 / t6
-	t15, c15 := math.Sincos(t6)
 	t16 := t14 * t15
 	t17 := t8 + t16
 	t18 := x0 / t6
@@ -286,7 +284,7 @@ func baExGrad(grad, x []float64) float64 {
 	b16 := b17
 	b14 := b16 * t15
 	b15 += b16 * t14
-	b6 += b15 * c15
+	b6 += b15 * t7
 	b13 := b14 * (1 / t6)
 	b6 += b14 * (-t14 / t6)
 	b10 := b13
@@ -305,7 +303,7 @@ func baExGrad(grad, x []float64) float64 {
 	grad[13] = g13
 	b0 += b8 * t7
 	b7 += b8 * t0
-	b6 += b7 * (-s7)
+	b6 += b7 * (-t15)
 	b5 := b6 * (0.5 / t6)
 	b3 := b5
 	b4 := b5

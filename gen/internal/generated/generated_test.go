@@ -11,6 +11,7 @@ import (
 	"github.com/gobackprop/backprop/expr"
 	"github.com/gobackprop/backprop/internal/seedtest"
 	"github.com/gobackprop/backprop/ir"
+	"github.com/gobackprop/backprop/jacobian"
 	"github.com/gobackprop/backprop/op"
 )
 
@@ -113,6 +114,81 @@ func TestAgainstCompiled(t *testing.T) {
 				if d := math.Abs(hv[i] - want[i]); !(d <= 1e-12*scale) && !(math.IsNaN(hv[i]) && math.IsNaN(want[i])) {
 					t.Errorf("%s at %v along %v: (Hv)_%d = %v, compiled %v", c.name, x, v, i, hv[i], want[i])
 				}
+			}
+		}
+	}
+}
+
+// tuples are the generated functions that return tuples, with the
+// programs (gen/programs_test.go's) and points where an entry is NaN: a
+// partial that is not finite, a value that is NaN, also where the chain
+// rule alone gives a number (∂(x·y)/∂y = x at y = NaN) or the value does
+// not depend on the input (atan2(y, x) in z).
+var tuples = []struct {
+	name  string
+	value func(out, x []float64)
+	jac   func(jac, out, x []float64)
+	src   string
+	point func(r *rand.Rand) []float64
+	nan   [][]float64
+}{
+	{"tuple", Tuple, TupleJacobian, "F(x, y) = (x*y, sin(x) + y)", uniform(2, -3, 3),
+		[][]float64{{math.NaN(), 1}, {1, math.NaN()}, {math.Inf(1), 2}}},
+	{"curve", Curve, CurveJacobian, "G(t) = (cos(t), sin(t), t^2)", uniform(1, -5, 5),
+		[][]float64{{math.Inf(1)}, {math.NaN()}}},
+	{"spherical", Spherical, SphericalJacobian, "S(x, y, z) = (sqrt(x^2 + y^2 + z^2), atan2(y, x))", uniform(3, -2, 2),
+		[][]float64{{0, 0, 0}, {0, 0, 1}, {1, 2, math.NaN()}, {math.NaN(), 1, 1}}},
+	{"every primitive", PrimitiveTuple, PrimitiveTupleJacobian, primitiveTupleSrc, func(r *rand.Rand) []float64 {
+		return []float64{-2 + 4*r.Float64(), 1 + 2*r.Float64()}
+	}, [][]float64{{1, 0}, {1, math.NaN()}}},
+}
+
+// primitiveTupleSrc is gen/programs_test.go's primitiveTuple.
+const primitiveTupleSrc = `P(x, y) = (exp(x), log(y), sqrt(y), sin(x), cos(y), tan(x/2), asin(x/4), acos(y/4),
+	atan(x), atan2(x, y), sinh(x), cosh(y), tanh(x), abs(x), min(x, y), max(x, y*x),
+	log1p(y), expm1(x), sigmoid(x), relu(x), step(y), sign(x), y^x, x^3, x/y, -x*y, x - y)
+`
+
+// TestJacobian checks the generated values and Jacobians of tuples
+// against the compiled mode's values and jacobian.Jacobian's (in the mode
+// jacobian.Choose picks, as the generated code does) at random points and
+// where an entry is NaN: the values bit for bit, the entries up to the
+// order in which a node's contributions are added.
+func TestJacobian(t *testing.T) {
+	for _, c := range tuples {
+		p := parse(c.src)(t)
+		n, m := p.NumInputs(), p.NumOutputs()
+		w := p.NewWorkspace()
+		r := rand.New(rand.NewPCG(9, 10))
+		points := append([][]float64(nil), c.nan...)
+		if c.name == "every primitive" {
+			points = append(points, []float64{0, 1}) // the kinks of abs, relu, sign at 0
+		}
+		for range 200 {
+			points = append(points, c.point(r))
+		}
+		for k, x := range points {
+			want := make([]float64, m)
+			w.Values(want, x)
+			wantJ := jacobian.Jacobian(nil, nil, p, x, jacobian.Auto)
+			out, outJ, jac := make([]float64, m), make([]float64, m), make([]float64, m*n)
+			c.value(out, x)
+			c.jac(jac, outJ, x)
+			nan := false
+			for i := range m {
+				if math.Float64bits(out[i]) != math.Float64bits(want[i]) || math.Float64bits(outJ[i]) != math.Float64bits(want[i]) {
+					t.Errorf("%s at %v: value %d is %v, with the Jacobian %v, compiled %v", c.name, x, i, out[i], outJ[i], want[i])
+				}
+				for j := range n {
+					got := jac[i*n+j]
+					if !same(got, wantJ.At(i, j)) {
+						t.Errorf("%s at %v: ∂out%d/∂x%d = %v, jacobian.Jacobian %v", c.name, x, i, j, got, wantJ.At(i, j))
+					}
+					nan = nan || math.IsNaN(got)
+				}
+			}
+			if k < len(c.nan) && !nan {
+				t.Errorf("%s at %v: no entry is NaN, %v", c.name, x, jac)
 			}
 		}
 	}
