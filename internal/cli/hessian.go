@@ -268,7 +268,7 @@ func (e *env) writeHessian(g *ir.Graph, fn *ir.Func, x []float64, v float64, gra
 // writeGradient prints the value and the gradient as grad does.
 func writeGradient(out io.Writer, g *ir.Graph, fn *ir.Func, x []float64, v float64, grad []float64) error {
 	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(w, "%s(%s)\t%s\n", fn.Name, pointText(g, fn, x), fmtNum(v))
+	fmt.Fprintf(w, "%s(%s)\t%s\n", fn.Name, pointLine(g, fn, x), fmtNum(v))
 	for i, n := range fn.ParamNames(g) {
 		fmt.Fprintf(w, "∂%s/∂%s\t%s\n", fn.Name, n, fmtNum(grad[i]))
 	}

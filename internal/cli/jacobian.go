@@ -200,7 +200,7 @@ products take more than --max-work.`, defaultMaxMatrixInputs, defaultMaxNumericI
 			}
 			w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 			for k := range m {
-				fmt.Fprintf(w, "%s(%s)\t%s\n", outs[k], pointText(prog.Graph, fn, x), fmtNum(vals[k]))
+				fmt.Fprintf(w, "%s(%s)\t%s\n", outs[k], pointLine(prog.Graph, fn, x), fmtNum(vals[k]))
 			}
 			if err := w.Flush(); err != nil {
 				return err
