@@ -199,8 +199,9 @@ products take more than --max-work.`, defaultMaxMatrixInputs, defaultMaxNumericI
 				return writeJSON(e.stdout, append(o, modesJSON(results, outs, names)...))
 			}
 			w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			at := pointLine(prog.Graph, fn, x) // once: it names every parameter
 			for k := range m {
-				fmt.Fprintf(w, "%s(%s)\t%s\n", outs[k], pointLine(prog.Graph, fn, x), fmtNum(vals[k]))
+				fmt.Fprintf(w, "%s(%s)\t%s\n", outs[k], at, fmtNum(vals[k]))
 			}
 			if err := w.Flush(); err != nil {
 				return err

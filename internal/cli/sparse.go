@@ -96,10 +96,11 @@ func checkProducts(src *source, what, product string, colors int) error {
 }
 
 // structureLost is the refusal of a structure whose finding overran
-// --max-work: what is "the Hessian of f".
-func structureLost(src *source, what, sets string) error {
-	return badInput("finding the structure of %s stores more than --max-work %d indices (the sets of inputs %s, counted with repeats); raise it (0: no limit)",
-		what, src.maxWork, sets)
+// --max-work: what is "the Hessian of f", sets says which sets of inputs
+// are stored and example gives a program that stores many.
+func structureLost(src *source, what, sets, example string) error {
+	return badInput("finding the structure of %s stores more than --max-work %d indices, the sets of inputs %s counted with repeats (%s); raise it (0: no limit)",
+		what, src.maxWork, sets, example)
 }
 
 // sparseHessian finds the structure of the Hessian of p, checks it against
@@ -109,7 +110,7 @@ func (sp *sparseFlags) sparseHessian(src *source, name string, p *compile.Progra
 	what := "the Hessian of " + name
 	rows, ok := p.HessianSparsityWithin(src.maxWork)
 	if !ok {
-		return nil, structureLost(src, what, "its curved operations depend on, such as a square of a sum of many inputs, whose Hessian is dense")
+		return nil, structureLost(src, what, "that its curved operations depend on", "the square of a sum of n inputs stores n²/2, and its Hessian is dense")
 	}
 	nnz := 0
 	for _, r := range rows {
@@ -130,7 +131,7 @@ func (sp *sparseFlags) sparseJacobian(src *source, name string, p *compile.Progr
 	what := "the Jacobian of " + name
 	rows, ok := p.DependenciesWithin(src.maxWork)
 	if !ok {
-		return nil, structureLost(src, what, "its operations depend on, such as the partial sums of a sum of many inputs")
+		return nil, structureLost(src, what, "that its operations depend on", "the partial sums of a sum of n inputs store n²/2")
 	}
 	nnz := 0
 	for _, r := range rows {
