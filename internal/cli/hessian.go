@@ -100,6 +100,11 @@ function of about 20,000 inputs): raise it.`, defaultMaxMatrixInputs, defaultMax
 				return err
 			}
 			n := len(x)
+			if n == 0 {
+				// gonum has no matrix of no columns: refused, not an
+				// internal error.
+				return badInput("%s has no parameters to differentiate by", fn.Name)
+			}
 			if limit >= 0 && n > limit {
 				switch {
 				case sp.on && mode == "all":

@@ -97,6 +97,11 @@ products take more than --max-work.`, defaultMaxMatrixInputs, defaultMaxNumericI
 				return err
 			}
 			n := len(x)
+			if n == 0 {
+				// gonum has no matrix of no columns: refused, not an
+				// internal error.
+				return badInput("%s has no parameters to differentiate by", fn.Name)
+			}
 			if limit >= 0 && n > limit {
 				if sp.on && mode == "all" {
 					return badInput("%s has %d inputs: --mode all compares the sparse Jacobian with dense ones, more than --max-inputs %d allows (0: no limit)", fn.Name, n, limit)

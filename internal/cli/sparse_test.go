@@ -213,6 +213,9 @@ func TestSparseLimits(t *testing.T) {
 		status int
 		stderr []string
 	}{
+		{"no parameters", []string{"hessian", "-e", "f() = 3", "--sparse"}, 2, []string{"f has no parameters to differentiate by"}},
+		{"no parameters, dense", []string{"hessian", "-e", "f() = 3"}, 2, []string{"f has no parameters to differentiate by"}},
+		{"no parameters of a Jacobian", []string{"jacobian", "-e", "F() = (1, 2)", "--mode", "all"}, 2, []string{"F has no parameters to differentiate by"}},
 		{"--max-entries", []string{"hessian", "-e", rb10, "--at", at10, "--sparse", "--max-entries", "27"}, 2,
 			[]string{"the Hessian of f has 28 entries in its structure, more than --max-entries 27"}},
 		{"--max-entries at the limit", []string{"hessian", "-e", rb10, "--at", at10, "--sparse", "--max-entries", "28"}, 0, nil},
