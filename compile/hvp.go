@@ -353,13 +353,47 @@ func (w *Workspace) secondBackward() {
 // instructions: the Hessian is a sum, over the instructions with a second
 // partial that is not identically zero ([op.Info.Curvature]), of the
 // products of the sets of inputs their arguments depend on. The sets are
-// made only for the arguments of such instructions, so a long sum of
-// local terms, as in the extended Rosenbrock function, costs time linear
-// in the program, while a program whose Hessian is dense costs the number
-// of its nonzero entries.
+// made only for the arguments of such instructions whose product is not
+// empty, so a long sum of local terms, as in the extended Rosenbrock
+// function, costs time linear in the program, and so does a sum of
+// squares times a constant, 0.5·(x_1² + … + x_n²); a program whose
+// Hessian is dense costs at least the number of its nonzero entries.
 func (p *Program) HessianSparsity() [][]int32 {
+	rows, _ := p.HessianSparsityWithin(0)
+	return rows
+}
+
+// HessianSparsityWithin is [Program.HessianSparsity] bounded: it gives up,
+// returning nil and false, as soon as finding the structure would store
+// more than max indices in all, counting the sets of inputs of the
+// instructions and the entries of the rows before their repeats are
+// merged. Its time and memory are then within a constant times max plus
+// the size of the program, so that a caller can refuse a program whose
+// structure is too large to find (as (x_1 + … + x_n)², whose partial sums
+// alone hold n²/2 indices) before finding it. A max of 0 or less means no
+// bound.
+func (p *Program) HessianSparsityWithin(max int64) ([][]int32, bool) {
 	nIn := p.nIn
-	// need[s]: the inputs slot s depends on are needed.
+	b := budget{max: max}
+	// varies[s]: slot s depends on some input. An argument that does not
+	// vary has an empty set of inputs, which adds no entry.
+	varies := make([]bool, p.nSlot)
+	for i := range nIn {
+		varies[i] = true
+	}
+	for _, r := range p.runs {
+		unary := r.op.Arity() == 1
+		for i := r.lo; i < r.hi; i++ {
+			in := p.code[i]
+			varies[p.base+i] = varies[in.a] || !unary && varies[in.b]
+		}
+	}
+	// need[s]: the inputs slot s depends on are needed, because a needed
+	// slot is made from it or because an instruction's second partials
+	// pair it with a set of inputs that is not empty. Without the second
+	// condition the sum in 0.5·(x_1² + … + x_n²), which the constant's
+	// product with it pairs with nothing, would need all its partial
+	// sums, n²/2 indices.
 	need := make([]bool, p.nSlot)
 	for k := len(p.runs) - 1; k >= 0; k-- {
 		r := &p.runs[k]
@@ -368,23 +402,32 @@ func (p *Program) HessianSparsity() [][]int32 {
 		for i := r.hi - 1; i >= r.lo; i-- {
 			in := p.code[i]
 			s := p.base + i
-			if need[s] || curv != 0 {
+			va, vb := varies[in.a], !unary && varies[in.b]
+			both := curv&op.CurvXY != 0 && va && vb
+			if va && (need[s] || curv&op.CurvXX != 0 || both) {
 				need[in.a] = true
-				if !unary {
-					need[in.b] = true
-				}
+			}
+			if vb && (need[s] || curv&op.CurvYY != 0 || both) {
+				need[in.b] = true
 			}
 		}
 	}
-	deps := p.dependencies(need)
+	deps := p.dependencies(need, &b)
+	if deps == nil {
+		return nil, false
+	}
 	rows := make([][]int32, nIn)
-	pairs := func(a, b []int32) {
-		for _, i := range a {
-			rows[i] = append(rows[i], b...)
+	pairs := func(a, c []int32) bool {
+		if !b.spend(2 * int64(len(a)) * int64(len(c))) {
+			return false
 		}
-		for _, i := range b {
+		for _, i := range a {
+			rows[i] = append(rows[i], c...)
+		}
+		for _, i := range c {
 			rows[i] = append(rows[i], a...)
 		}
+		return true
 	}
 	for _, r := range p.runs {
 		curv := r.op.Info().Curvature
@@ -393,15 +436,15 @@ func (p *Program) HessianSparsity() [][]int32 {
 		}
 		for _, in := range p.code[r.lo:r.hi] {
 			da, db := deps[in.a], deps[in.b]
-			if curv&op.CurvXX != 0 {
-				pairs(da, da)
+			if curv&op.CurvXX != 0 && !pairs(da, da) {
+				return nil, false
 			}
 			if r.op.Arity() == 2 {
-				if curv&op.CurvXY != 0 {
-					pairs(da, db)
+				if curv&op.CurvXY != 0 && !pairs(da, db) {
+					return nil, false
 				}
-				if curv&op.CurvYY != 0 {
-					pairs(db, db)
+				if curv&op.CurvYY != 0 && !pairs(db, db) {
+					return nil, false
 				}
 			}
 		}
@@ -410,17 +453,33 @@ func (p *Program) HessianSparsity() [][]int32 {
 		slices.Sort(row)
 		rows[i] = slices.Compact(row)
 	}
-	return rows
+	return rows, true
+}
+
+// budget counts the indices a structure stores against a bound.
+type budget struct {
+	max, spent int64 // max ≤ 0: no bound
+}
+
+// spend adds n indices and reports whether they are within the bound.
+func (b *budget) spend(n int64) bool {
+	b.spent += n
+	return b.max <= 0 || b.spent <= b.max
 }
 
 // dependencies returns, for each slot s with need[s], the sorted inputs
-// it depends on (nil for the other slots and for constants).
-func (p *Program) dependencies(need []bool) [][]int32 {
+// it depends on (nil for the other slots and for constants). It returns
+// nil if the sets, counted as the union of two costs the sum of their
+// lengths, overrun b.
+func (p *Program) dependencies(need []bool, b *budget) [][]int32 {
 	deps := make([][]int32, p.nSlot)
 	for i := range p.nIn {
 		if need[i] {
 			deps[i] = []int32{int32(i)}
 		}
+	}
+	if !b.spend(int64(p.nIn)) {
+		return nil
 	}
 	for _, r := range p.runs {
 		unary := r.op.Arity() == 1
@@ -433,6 +492,9 @@ func (p *Program) dependencies(need []bool) [][]int32 {
 			if unary || in.a == in.b {
 				deps[s] = deps[in.a]
 				continue
+			}
+			if !b.spend(int64(len(deps[in.a]) + len(deps[in.b]))) {
+				return nil
 			}
 			deps[s] = union(deps[in.a], deps[in.b])
 		}
@@ -480,6 +542,18 @@ func union(a, b []int32) []int32 {
 // depends on: the sparsity of the Jacobian of a program with several
 // outputs, row by row.
 func (p *Program) Dependencies() [][]int32 {
+	rows, _ := p.DependenciesWithin(0)
+	return rows
+}
+
+// DependenciesWithin is [Program.Dependencies] bounded: it gives up,
+// returning nil and false, as soon as the sets of inputs of the
+// instructions it makes would hold more than max indices in all, the union
+// of two sets counted as the sum of their lengths, so that its time and
+// memory are within a constant times max plus the size of the program.
+// An output that sums n inputs one by one holds n²/2 indices in its
+// partial sums. A max of 0 or less means no bound.
+func (p *Program) DependenciesWithin(max int64) ([][]int32, bool) {
 	need := make([]bool, p.nSlot)
 	for _, o := range p.outs {
 		need[o] = true
@@ -490,10 +564,13 @@ func (p *Program) Dependencies() [][]int32 {
 			need[p.code[i].b] = true
 		}
 	}
-	deps := p.dependencies(need)
+	deps := p.dependencies(need, &budget{max: max})
+	if deps == nil {
+		return nil, false
+	}
 	rows := make([][]int32, len(p.outs))
 	for k, o := range p.outs {
 		rows[k] = deps[o]
 	}
-	return rows
+	return rows, true
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/gobackprop/backprop/compile"
@@ -245,4 +246,69 @@ func FuzzHVP(f *testing.F) {
 		g, root, inputs := randomGraph(rnd, 1+int(in%4), 1+int(n%40))
 		checkHVP(t, "fuzz", rnd, g, root, inputs)
 	})
+}
+
+// sumOf is the source x_1 <op> x_2 <op> … <op> x_n of parameters x_1, …,
+// x_n, each term written by term.
+func sumOf(n int, term func(i int) string) (params, sum string) {
+	ps, ts := make([]string, n), make([]string, n)
+	for i := range n {
+		ps[i] = fmt.Sprintf("x_%d", i+1)
+		ts[i] = term(i + 1)
+	}
+	return strings.Join(ps, ", "), strings.Join(ts, " + ")
+}
+
+// TestSparsityWithin checks that the bounded structures are the
+// unbounded ones when the bound allows, that they give up when it does
+// not, and that the indices a sum of squares times a constant stores are
+// linear in its size: the constant pairs the sum with nothing, so the
+// partial sums are not needed.
+func TestSparsityWithin(t *testing.T) {
+	const n = 2000
+	params, squares := sumOf(n, func(i int) string { return fmt.Sprintf("x_%d^2", i) })
+	_, plain := sumOf(n, func(i int) string { return fmt.Sprintf("x_%d", i) })
+	compileSrc := func(src string) *compile.Program {
+		prog, fn := parse(t, src)
+		p, err := compile.Func(prog.Graph, fn, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	half := compileSrc(fmt.Sprintf("f(%s) = 0.5*(%s)", params, squares))
+	rows, ok := half.HessianSparsityWithin(10 * n)
+	if !ok {
+		t.Fatalf("0.5·Σx_i²: the structure takes more than %d indices", 10*n)
+	}
+	for i, row := range rows {
+		if !slices.Equal(row, []int32{int32(i)}) {
+			t.Fatalf("0.5·Σx_i²: row %d is %v, want [%d]", i, row, i)
+		}
+	}
+
+	// (Σx_i)² is dense, and its partial sums hold n²/2 indices.
+	dense := compileSrc(fmt.Sprintf("f(%s) = (%s)^2", params, plain))
+	if rows, ok := dense.HessianSparsityWithin(n * n); ok || rows != nil {
+		t.Errorf("(Σx_i)²: the structure fits in %d indices", n*n)
+	}
+	all := dense.HessianSparsity()
+	if len(all) != n || len(all[0]) != n || len(all[n-1]) != n {
+		t.Errorf("(Σx_i)²: the structure has %d rows, the first of %d entries, want %d×%d", len(all), len(all[0]), n, n)
+	}
+	if rows, ok := dense.HessianSparsityWithin(4 * n * n); !ok || !slices.EqualFunc(rows, all, slices.Equal) {
+		t.Errorf("(Σx_i)²: the bounded structure is not the unbounded one (ok %v)", ok)
+	}
+
+	tuple := compileSrc(fmt.Sprintf("F(%s) = (%s, x_1*x_2)", params, plain))
+	if rows, ok := tuple.DependenciesWithin(100 * n); ok || rows != nil {
+		t.Errorf("(Σx_i, x_1·x_2): the dependencies fit in %d indices", 100*n)
+	}
+	deps := tuple.Dependencies()
+	if got, ok := tuple.DependenciesWithin(n * n); !ok || !slices.EqualFunc(got, deps, slices.Equal) {
+		t.Errorf("(Σx_i, x_1·x_2): the bounded dependencies are not the unbounded ones (ok %v)", ok)
+	}
+	if len(deps) != 2 || len(deps[0]) != n || !slices.Equal(deps[1], []int32{0, 1}) {
+		t.Errorf("(Σx_i, x_1·x_2): dependencies of %d rows, the first of %d entries, the second %v", len(deps), len(deps[0]), deps[1])
+	}
 }

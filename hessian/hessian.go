@@ -68,8 +68,19 @@ type Hessian struct {
 
 // New returns a Hessian of p.
 func New(p *compile.Program) *Hessian {
-	rows := p.HessianSparsity()
+	return NewFromSparsity(p, p.HessianSparsity())
+}
+
+// NewFromSparsity returns a Hessian of p whose structure is rows, which
+// must be p's [compile.Program.HessianSparsity]: the structure found once
+// with a bound ([compile.Program.HessianSparsityWithin]), and its size
+// and [ColoringCost] checked against limits, before the colouring is
+// worked out. New finds the structure itself, without a bound.
+func NewFromSparsity(p *compile.Program, rows [][]int32) *Hessian {
 	n := p.NumInputs()
+	if len(rows) != n {
+		panic(fmt.Sprintf("hessian: the structure has %d rows, want %d inputs", len(rows), n))
+	}
 	h := &Hessian{p: p, w: p.NewWorkspace(), start: make([]int, n+1)}
 	for i, r := range rows {
 		h.start[i+1] = h.start[i] + len(r)
@@ -99,6 +110,13 @@ func New(p *compile.Program) *Hessian {
 	h.seed = make([]float64, n)
 	h.hv = make([]float64, n)
 	return h
+}
+
+// ColoringCost returns the steps New and NewFromSparsity take to colour
+// the structure rows: the sum of the squares of the rows' lengths, linear
+// for a banded structure and n³ for a dense one of n inputs.
+func ColoringCost(rows [][]int32) int64 {
+	return colour.Cost(rows)
 }
 
 // Colors returns the number of Hessian-vector products a Hessian costs.

@@ -3,6 +3,7 @@ package hessian_test
 import (
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -105,10 +106,28 @@ func TestChained(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := check(t, p, []float64{0.5, -1, 2, 0.25, 1.5})
+	x := []float64{0.5, -1, 2, 0.25, 1.5}
+	h := check(t, p, x)
 	if h.Colors() != 3 {
 		t.Errorf("%d colours, want 3", h.Colors())
 	}
+	// Rows of 2, 3, 3, 3 and 2 entries.
+	rows := p.HessianSparsity()
+	if c := hessian.ColoringCost(rows); c != 4+9+9+9+4 {
+		t.Errorf("colouring cost %d, want %d", c, 4+9+9+9+4)
+	}
+	from := hessian.NewFromSparsity(p, rows)
+	a, va := h.Sparse(nil, nil, x)
+	b, vb := from.Sparse(nil, nil, x)
+	if va != vb || from.Colors() != 3 || !slices.Equal(a.Vals, b.Vals) || !slices.Equal(a.Cols, b.Cols) {
+		t.Errorf("NewFromSparsity: value %v, %d colours, entries %v; New: %v, %v", vb, from.Colors(), b.Vals, va, a.Vals)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("NewFromSparsity takes a structure of the wrong size")
+		}
+	}()
+	hessian.NewFromSparsity(p, rows[1:])
 }
 
 func TestDenseReuse(t *testing.T) {

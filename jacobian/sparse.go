@@ -61,8 +61,19 @@ type Colored struct {
 // Reverse rows, and Auto takes whichever needs fewer products (forward on
 // a tie).
 func NewColored(p *compile.Program, mode Mode) *Colored {
-	rows := p.Dependencies()
+	return NewColoredFromSparsity(p, p.Dependencies(), mode)
+}
+
+// NewColoredFromSparsity is NewColored with the structure rows, which must
+// be p's [compile.Program.Dependencies]: the structure found once with a
+// bound ([compile.Program.DependenciesWithin]), and its size and
+// [ColoringCost] checked against limits, before the colouring is worked
+// out.
+func NewColoredFromSparsity(p *compile.Program, rows [][]int32, mode Mode) *Colored {
 	n, m := p.NumInputs(), p.NumOutputs()
+	if len(rows) != m {
+		panic(fmt.Sprintf("jacobian: the structure has %d rows, want %d outputs", len(rows), m))
+	}
 	c := &Colored{p: p, w: p.NewWorkspace(), start: make([]int, m+1)}
 	for k, r := range rows {
 		c.start[k+1] = c.start[k] + len(r)
@@ -78,8 +89,16 @@ func NewColored(p *compile.Program, mode Mode) *Colored {
 			colRows[j] = append(colRows[j], int32(k))
 		}
 	}
-	fc, fn := colour.Greedy(colRows, rows) // columns conflict through rows
-	rc, rn := colour.Greedy(rows, colRows) // rows conflict through columns
+	// Columns conflict through rows, rows through columns; Auto colours
+	// both ways to compare, the others only their own.
+	var fc, rc []int32
+	var fn, rn int
+	if mode != Reverse {
+		fc, fn = colour.Greedy(colRows, rows)
+	}
+	if mode != Forward {
+		rc, rn = colour.Greedy(rows, colRows)
+	}
 	switch {
 	case mode == Forward || mode == Auto && fn <= rn:
 		c.mode, c.color, c.colors = Forward, fc, fn
@@ -114,6 +133,29 @@ func NewColored(p *compile.Program, mode Mode) *Colored {
 	c.seed = make([]float64, max(n, m))
 	c.out = make([]float64, max(n, m))
 	c.vals = make([]float64, m)
+	return c
+}
+
+// ColoringCost returns the steps NewColoredFromSparsity takes to colour
+// the structure rows of a program of n inputs in mode: for Forward the sum
+// of the squares of the rows' lengths, for Reverse that of the columns',
+// for Auto, which colours both ways, the two.
+func ColoringCost(rows [][]int32, n int, mode Mode) int64 {
+	var c int64
+	if mode != Reverse {
+		c += colour.Cost(rows)
+	}
+	if mode != Forward {
+		count := make([]int64, n)
+		for _, r := range rows {
+			for _, j := range r {
+				count[j]++
+			}
+		}
+		for _, k := range count {
+			c += k * k
+		}
+	}
 	return c
 }
 

@@ -92,3 +92,28 @@ func inStructure(s *jacobian.Sparse, k, j int) bool {
 	}
 	return false
 }
+
+// TestColoringCost checks the cost of colouring (x·y·z, x), whose rows
+// have 3 and 1 entries and whose columns 2, 1 and 1, and that a structure
+// of the wrong size is refused.
+func TestColoringCost(t *testing.T) {
+	p := program(t, "F(x, y, z) = (x*y*z, x)")
+	rows := p.Dependencies()
+	for _, tc := range []struct {
+		mode jacobian.Mode
+		want int64
+	}{{jacobian.Forward, 9 + 1}, {jacobian.Reverse, 4 + 1 + 1}, {jacobian.Auto, 10 + 6}} {
+		if c := jacobian.ColoringCost(rows, 3, tc.mode); c != tc.want {
+			t.Errorf("%v: cost %d, want %d", tc.mode, c, tc.want)
+		}
+	}
+	if c := jacobian.NewColoredFromSparsity(p, rows, jacobian.Reverse); c.Mode() != jacobian.Reverse || c.Colors() != 2 {
+		t.Errorf("reverse: %v by %d colours, want reverse by 2", c.Mode(), c.Colors())
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("NewColoredFromSparsity takes a structure of the wrong size")
+		}
+	}()
+	jacobian.NewColoredFromSparsity(p, rows[1:], jacobian.Forward)
+}

@@ -119,6 +119,13 @@ func TestGolden(t *testing.T) {
 		{"explain-direction", []string{"explain", "examples/seed.bp", "--at", "x_1=2,x_2=3", "--mode", "forward", "--direction", "x_1=1,x_2=0.5"}},
 		{"explain-direction-json", []string{"explain", "examples/seed.bp", "--at", "x_1=2,x_2=3", "--mode", "forward", "--direction", "x_2=1/2", "--direction", "x_1=1", "--json"}},
 		{"explain-direction-markdown", []string{"explain", "examples/seed.bp", "--at", "x_1=2,x_2=3", "--mode", "forward", "--direction", "x_1=1,x_2=0.5", "--format", "markdown"}},
+		// d³ puts (d, d) in the structure, 0 at d = 0.
+		{"hessian-sparse", []string{"hessian", "-e", sparseHessianSrc, "--at", "a=1,b=2,c=3,d=0", "--sparse"}},
+		{"hessian-sparse-json", []string{"hessian", "-e", sparseHessianSrc, "--at", "a=1,b=2,c=3,d=0", "--sparse", "--json"}},
+		{"hessian-sparse-max-print", []string{"hessian", "-e", sparseHessianSrc, "--at", "a=1,b=2,c=3,d=0", "--sparse", "--max-print", "3"}},
+		{"jacobian-sparse", []string{"jacobian", "-e", sparseJacobianSrc, "--at", "a=1,b=2,c=3", "--sparse"}},
+		{"jacobian-sparse-json", []string{"jacobian", "-e", sparseJacobianSrc, "--at", "a=1,b=2,c=3", "--sparse", "--json"}},
+		{"jacobian-sparse-reverse", []string{"jacobian", "-e", sparseJacobianSrc, "--at", "a=1,b=2,c=3", "--sparse", "--mode", "reverse", "--max-print", "2"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -74,6 +74,28 @@ func (e *env) eval(c *common, args []string) error {
 	return err
 }
 
+// maxPointLine is the number of arguments pointLine shows in full.
+const maxPointLine = 10
+
+// pointLine is pointText for a line that heads aligned columns, or is
+// repeated on every line, such as hessian's and jacobian's values: beyond
+// maxPointLine arguments it shows the first three and the last, since
+// tabwriter pads every line of the column to the width of the widest cell
+// and 10⁵ arguments, a megabyte, padded 10⁵ gradient lines to 100 GB.
+func pointLine(g *ir.Graph, fn *ir.Func, x []float64) string {
+	if len(x) <= maxPointLine {
+		return pointText(g, fn, x)
+	}
+	names := fn.ParamNames(g)
+	parts := make([]string, 0, 5)
+	for i := range 3 {
+		parts = append(parts, names[i]+"="+fmtNum(x[i]))
+	}
+	last := len(x) - 1
+	parts = append(parts, "…", names[last]+"="+fmtNum(x[last]))
+	return strings.Join(parts, ", ")
+}
+
 // pointText writes the arguments as "x_1=2, x_2=3".
 func pointText(g *ir.Graph, fn *ir.Func, x []float64) string {
 	parts := make([]string, len(x))

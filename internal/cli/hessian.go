@@ -20,6 +20,7 @@ const defaultMaxMatrixInputs = 1000
 
 func (e *env) hessianCmd() *cobra.Command {
 	var c common
+	var sp sparseFlags
 	var mode string
 	var maxNumeric, maxInputs int
 	cmd := &cobra.Command{
@@ -40,16 +41,48 @@ and prints the worst disagreement of each with compiled.
 An entry is NaN where the value is NaN or the chain rule meets a partial
 that is not finite, as for gradients. The matrix has n² entries: programs of
 more than --max-inputs inputs (default %d) are refused, and numeric and all
-beyond --max-numeric-inputs (default %d).`, defaultMaxMatrixInputs, defaultMaxNumericInputs),
+beyond --max-numeric-inputs (default %d).
+
+--sparse prints only the entries of the Hessian's structure, the pairs of
+inputs whose second partial is not identically 0 as found from the
+program's operations (an entry of the structure may still be 0 at the
+point), computed by the coloured products of compiled: "i j value" a line
+by the inputs' names, rows in order and columns increasing, after a line
+with the size, the number of entries and of colours. Text shows at most
+--max-print entries (default %d; 0: all); --json prints them all, as
+"hessian": {"n", "nnz", "colors", "entries": [[i, j, value], …]}, i and
+j counted from 0 in "variables". --mode all with --sparse compares the
+sparse Hessian with the dense compiled, symbolic and numeric ones, entry
+by entry, those outside the structure included.
+
+With --sparse the limits are the structure's: --max-inputs defaults to
+%d (but stays %d with --mode all, whose matrices are dense); a
+structure of more than --max-entries entries (default %d) is refused
+before anything is computed, and so is one whose finding, colouring or
+products take more than --max-work. A program of many inputs is often
+larger than --max-bytes allows (1 MiB holds the chained Rosenbrock
+function of about 20,000 inputs): raise it.`, defaultMaxMatrixInputs, defaultMaxNumericInputs,
+			defaultMaxPrint, defaultMaxSparseInputs, defaultMaxMatrixInputs, defaultMaxEntries),
 		Example: `  backprop hessian -e '100*(y - x^2)^2 + (1 - x)^2' --at x=-1.2,y=1
   backprop hessian examples/seed.bp --at x_1=2,x_2=3 --mode all
-  backprop hessian examples/seed.bp --at x_1=2,x_2=3 --json`,
+  backprop hessian examples/seed.bp --at x_1=2,x_2=3 --json
+  backprop hessian -e 'f(a, b, c) = (b - a^2)^2 + (c - b^2)^2' --at a=1,b=2,c=3 --sparse
+  backprop hessian -e 'f(a, b, c) = (b - a^2)^2 + (c - b^2)^2' --at a=1,b=2,c=3 --sparse --mode all --json`,
 		Args: args(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch mode {
 			case "compiled", "symbolic", "numeric", "all":
 			default:
 				return badInput("--mode: expected compiled, symbolic, numeric or all, found %q", mode)
+			}
+			if sp.on && mode != "compiled" && mode != "all" {
+				return badInput("--sparse computes the Hessian by the coloured products of --mode compiled: expected --mode compiled or all, found %q", mode)
+			}
+			if err := sp.check(cmd.Flags()); err != nil {
+				return err
+			}
+			if !cmd.Flags().Changed("max-inputs") {
+				maxInputs = sp.maxInputs(mode == "all")
 			}
 			limit, err := maxFlag("max-inputs", maxInputs)
 			if err != nil {
@@ -67,8 +100,19 @@ beyond --max-numeric-inputs (default %d).`, defaultMaxMatrixInputs, defaultMaxNu
 				return err
 			}
 			n := len(x)
+			if n == 0 {
+				// gonum has no matrix of no columns: refused, not an
+				// internal error.
+				return badInput("%s has no parameters to differentiate by", fn.Name)
+			}
 			if limit >= 0 && n > limit {
-				return badInput("%s has %d inputs: its Hessian has %d entries, more than --max-inputs %d allows (0: no limit)", fn.Name, n, n*n, limit)
+				switch {
+				case sp.on && mode == "all":
+					return badInput("%s has %d inputs: --mode all compares the sparse Hessian with dense ones of %d entries, more than --max-inputs %d allows (0: no limit)", fn.Name, n, n*n, limit)
+				case sp.on:
+					return badInput("%s has %d inputs, more than --max-inputs %d allows (0: no limit)", fn.Name, n, limit)
+				}
+				return badInput("%s has %d inputs: its Hessian has %d entries, more than --max-inputs %d allows (0: no limit); --sparse prints only the entries of its structure", fn.Name, n, n*n, limit)
 			}
 			if mode == "numeric" || mode == "all" {
 				if err := checkNumeric("--mode "+mode, n, maxNumeric); err != nil {
@@ -84,40 +128,45 @@ beyond --max-numeric-inputs (default %d).`, defaultMaxMatrixInputs, defaultMaxNu
 			if err != nil {
 				return sourceError(prog, err)
 			}
+			var h *hessian.Hessian
+			if sp.on {
+				// The structure is found, checked and coloured before
+				// the value, so that a refusal comes first.
+				if h, err = sp.sparseHessian(&c.src, fn.Name, p); err != nil {
+					return err
+				}
+			} else if mode == "compiled" || mode == "all" {
+				h = hessian.New(p)
+			}
 			grad := make([]float64, n)
 			v, err := p.Check(grad, x)
 			if err != nil && c.check {
 				return sourceError(prog, err)
 			}
-			h := hessian.New(p)
-			m, _ := h.Dense(nil, nil, x)
-			ref := make([][]float64, n)
-			for i := range n {
-				ref[i] = make([]float64, n)
-				for j := range n {
-					ref[i][j] = m.At(i, j)
+			var s *csr
+			if sp.on {
+				hs, _ := h.Sparse(nil, nil, x)
+				s = &csr{n, n, hs.Start, hs.Cols, hs.Vals}
+			}
+			var results []hessianResult
+			if !sp.on || mode == "all" {
+				if results, err = hessianModes(prog, fn, p, h, x, mode); err != nil {
+					return err
 				}
 			}
-			names := fn.ParamNames(prog.Graph)
-			results := []hessianResult{{"compiled", ref}}
-			if mode != "compiled" {
-				if mode == "symbolic" || mode == "all" {
-					s, err := hessian.Symbolic(prog.Graph, fn, x)
-					if err != nil {
-						return sourceError(prog, err)
-					}
-					results = append(results, hessianResult{"symbolic", s})
-				}
-				if mode == "numeric" || mode == "all" {
-					results = append(results, hessianResult{"numeric", hessian.Numeric(p, x)})
-				}
-				if mode != "all" {
-					results = results[1:]
-				}
+			if sp.on && mode == "all" {
+				// Outside the structure the sparse Hessian is 0, as
+				// the dense compiled one is.
+				sparse := hessianResult{"sparse", s.dense(func(int) float64 { return 0 })}
+				results = append([]hessianResult{sparse}, results...)
 			}
 			warnNonFinite(e.stderr, "the value", v)
+			names := fn.ParamNames(prog.Graph)
 			for i, name := range names {
 				warnNonFinite(e.stderr, "∂"+fn.Name+"/∂"+name, grad[i])
+			}
+			if sp.on {
+				return e.writeHessianSparse(prog.Graph, fn, x, v, grad, s, h.Colors(), results, c.json, sp.maxPrint)
 			}
 			return e.writeHessian(prog.Graph, fn, x, v, grad, results, c.json)
 		},
@@ -126,8 +175,39 @@ beyond --max-numeric-inputs (default %d).`, defaultMaxMatrixInputs, defaultMaxNu
 	f := cmd.Flags()
 	f.StringVar(&mode, "mode", "compiled", "compiled, symbolic, numeric or all")
 	f.IntVar(&maxNumeric, "max-numeric-inputs", defaultMaxNumericInputs, "refuse --mode numeric and all beyond `N` inputs (0: no limit)")
-	f.IntVar(&maxInputs, "max-inputs", defaultMaxMatrixInputs, "refuse programs of more than `N` inputs, whose Hessian has N² entries (0: no limit)")
+	f.IntVar(&maxInputs, "max-inputs", defaultMaxMatrixInputs, fmt.Sprintf("refuse programs of more than `N` inputs, whose Hessian has N² entries (0: no limit; the default is %d with --sparse, but not with --mode all)", defaultMaxSparseInputs))
+	sp.register(f, "Hessian")
 	return cmd
+}
+
+// hessianModes returns the dense Hessians of fn, compiled as p, at x that
+// --mode asks for: compiled (from h, nil for the other modes), symbolic
+// and numeric for all, or the one mode.
+func hessianModes(prog *ir.Program, fn *ir.Func, p *compile.Program, h *hessian.Hessian, x []float64, mode string) ([]hessianResult, error) {
+	var results []hessianResult
+	if mode == "compiled" || mode == "all" {
+		m, _ := h.Dense(nil, nil, x)
+		n := len(x)
+		ref := make([][]float64, n)
+		for i := range n {
+			ref[i] = make([]float64, n)
+			for j := range n {
+				ref[i][j] = m.At(i, j)
+			}
+		}
+		results = append(results, hessianResult{"compiled", ref})
+	}
+	if mode == "symbolic" || mode == "all" {
+		s, err := hessian.Symbolic(prog.Graph, fn, x)
+		if err != nil {
+			return nil, sourceError(prog, err)
+		}
+		results = append(results, hessianResult{"symbolic", s})
+	}
+	if mode == "numeric" || mode == "all" {
+		results = append(results, hessianResult{"numeric", hessian.Numeric(p, x)})
+	}
+	return results, nil
 }
 
 type hessianResult struct {
@@ -184,15 +264,46 @@ func (e *env) writeHessian(g *ir.Graph, fn *ir.Func, x []float64, v float64, gra
 		o := object{{"value", num(v)}, {"variables", names}, {"gradient", gradObject(names, grad)}, {"hessian", matrixJSON(ref)}}
 		return writeJSON(e.stdout, append(o, modesJSON(results, names, names)...))
 	}
-	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(w, "%s(%s)\t%s\n", fn.Name, pointText(g, fn, x), fmtNum(v))
-	for i, n := range names {
-		fmt.Fprintf(w, "∂%s/∂%s\t%s\n", fn.Name, n, fmtNum(grad[i]))
-	}
-	if err := w.Flush(); err != nil {
+	if err := writeGradient(e.stdout, g, fn, x, v, grad); err != nil {
 		return err
 	}
 	return writeModes(e.stdout, "Hessian", results, names, names)
+}
+
+// writeGradient prints the value and the gradient as grad does.
+func writeGradient(out io.Writer, g *ir.Graph, fn *ir.Func, x []float64, v float64, grad []float64) error {
+	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(w, "%s(%s)\t%s\n", fn.Name, pointLine(g, fn, x), fmtNum(v))
+	for i, n := range fn.ParamNames(g) {
+		fmt.Fprintf(w, "∂%s/∂%s\t%s\n", fn.Name, n, fmtNum(grad[i]))
+	}
+	return w.Flush()
+}
+
+// writeHessianSparse prints the value, the gradient and the entries of
+// the structure of the Hessian, s, which colors products computed, and
+// with --mode all (results, the sparse one first) the worst disagreement
+// of each dense mode with it.
+func (e *env) writeHessianSparse(g *ir.Graph, fn *ir.Func, x []float64, v float64, grad []float64, s *csr, colors int, results []hessianResult, asJSON bool, maxPrint int) error {
+	names := fn.ParamNames(g)
+	warnEntries(e.stderr, s, "the Hessian", func(i, j int) string {
+		return fmt.Sprintf("∂²%s/∂%s∂%s", fn.Name, names[i], names[j])
+	})
+	if asJSON {
+		o := object{{"value", num(v)}, {"variables", names}, {"gradient", gradObject(names, grad)},
+			{"hessian", sparseJSON(s, field{"n", s.rows}, field{"nnz", s.nnz()}, field{"colors", colors})}}
+		return writeJSONStream(e.stdout, append(o, modesJSON(results, names, names)...))
+	}
+	if err := writeGradient(e.stdout, g, fn, x, v, grad); err != nil {
+		return err
+	}
+	if err := writeEntries(e.stdout, sparseHeader("Hessian", s, colors), s, names, names, maxPrint); err != nil {
+		return err
+	}
+	if len(results) > 1 {
+		return writeWorst(e.stdout, results, names, names)
+	}
+	return nil
 }
 
 // modesJSON returns, when --mode all gave more than one matrix, the
@@ -221,9 +332,17 @@ func writeModes(out io.Writer, title string, results []hessianResult, rows, cols
 	if err := writeMatrix(out, rows, cols, results[0].h); err != nil {
 		return err
 	}
+	return writeWorst(out, results, rows, cols)
+}
+
+// writeWorst prints each later mode's worst relative disagreement with
+// the first mode.
+func writeWorst(out io.Writer, results []hessianResult, rows, cols []string) error {
 	for _, r := range results[1:] {
 		d, i, j := worstDiff(results[0].h, r.h)
-		fmt.Fprintf(out, "%s: worst relative disagreement with %s %.2g (at %s, %s)\n", r.mode, results[0].mode, d, rows[i], cols[j])
+		if _, err := fmt.Fprintf(out, "%s: worst relative disagreement with %s %.2g (at %s, %s)\n", r.mode, results[0].mode, d, rows[i], cols[j]); err != nil {
+			return err
+		}
 	}
 	return nil
 }

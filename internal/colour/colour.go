@@ -32,3 +32,14 @@ func Greedy(links, back [][]int32) ([]int32, int) {
 	}
 	return color, colors
 }
+
+// Cost returns the time Greedy takes, in steps of its inner loop, with
+// neighbours whose items are back: the sum of the squares of their
+// numbers of items. Callers check it against a limit before colouring.
+func Cost(back [][]int32) int64 {
+	var c int64
+	for _, items := range back {
+		c += int64(len(items)) * int64(len(items))
+	}
+	return c
+}

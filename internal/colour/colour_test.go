@@ -60,3 +60,15 @@ func TestGreedy(t *testing.T) {
 		}
 	}
 }
+
+// TestCost checks the cost on a tridiagonal structure: rows of 2, 3, …,
+// 3, 2 items.
+func TestCost(t *testing.T) {
+	rows := [][]int32{{0, 1}, {0, 1, 2}, {1, 2, 3}, {2, 3}}
+	if c := Cost(rows); c != 4+9+9+4 {
+		t.Errorf("Cost = %d, want %d", c, 4+9+9+4)
+	}
+	if c := Cost(nil); c != 0 {
+		t.Errorf("Cost(nil) = %d", c)
+	}
+}
