@@ -153,12 +153,7 @@ func (e *env) grad(f *gradFlags, args []string) error {
 	if f.json {
 		return writeJSON(e.stdout, object{{"value", num(v)}, {"gradient", gradObject(names, grad)}})
 	}
-	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(w, "%s(%s)\t%s\n", fn.Name, pointText(prog.Graph, fn, x), fmtNum(v))
-	for i, n := range names {
-		fmt.Fprintf(w, "∂%s/∂%s\t%s\n", fn.Name, n, fmtNum(grad[i]))
-	}
-	return w.Flush()
+	return writeGradient(e.stdout, prog.Graph, fn, x, v, grad)
 }
 
 func (e *env) gradAll(prog *ir.Program, fn *ir.Func, x []float64, opts *verify.Settings, asJSON bool) error {
