@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -317,21 +318,47 @@ func assignFlag(flag string, ps []pair, g *ir.Graph, fn *ir.Func) ([]float64, er
 		}
 	}
 	if len(missing) > 0 {
-		return nil, badInput("%s gives no value for %s: write %s %s", flag, strings.Join(missing, ", "), flag, example(params))
+		return nil, badInput("%s gives no value for %s: write %s %s", flag, listOr(missing), flag, example(params))
 	}
 	return x, nil
 }
 
+// maxListed is the number of names an error lists in full: a program of
+// 10⁵ parameters would otherwise make every message about --at a
+// megabyte long.
+const maxListed = 8
+
+// example writes a point that sets every parameter to 1, "x=1,y=1",
+// with "…" for the middle of a long list.
 func example(params []string) string {
-	parts := make([]string, len(params))
-	for i, p := range params {
-		parts[i] = p + "=1"
-	}
-	return strings.Join(parts, ",")
+	return strings.Join(abbreviate(params, func(p string) string { return p + "=1" }), ",")
 }
 
+// listOr lists names, "x, y", the middle of a long list left out with
+// its count.
 func listOr(names []string) string {
-	return strings.Join(names, ", ")
+	parts := abbreviate(names, func(n string) string { return n })
+	if len(names) > maxListed {
+		parts[len(parts)-2] = fmt.Sprintf("… (%d more)", len(names)-maxListed)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// abbreviate returns f of each name, or of the first maxListed-1 and the
+// last with "…" between them when there are more than maxListed.
+func abbreviate(names []string, f func(string) string) []string {
+	keep := names
+	if len(names) > maxListed {
+		keep = append(slices.Clone(names[:maxListed-1]), "", names[len(names)-1])
+	}
+	parts := make([]string, len(keep))
+	for i, n := range keep {
+		parts[i] = f(n)
+	}
+	if len(names) > maxListed {
+		parts[maxListed-1] = "…"
+	}
+	return parts
 }
 
 // notParam says that name is not a parameter of fn, whose parameters are

@@ -338,3 +338,31 @@ func TestSparseTextBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestListAbbreviated checks the lists of names in --at's errors: whole
+// up to maxListed names, the middle left out with its count beyond.
+func TestListAbbreviated(t *testing.T) {
+	names := func(n int) []string {
+		s := make([]string, n)
+		for i := range s {
+			s[i] = fmt.Sprintf("x_%d", i+1)
+		}
+		return s
+	}
+	for _, c := range []struct {
+		n             int
+		list, example string
+	}{
+		{1, "x_1", "x_1=1"},
+		{8, "x_1, x_2, x_3, x_4, x_5, x_6, x_7, x_8", "x_1=1,x_2=1,x_3=1,x_4=1,x_5=1,x_6=1,x_7=1,x_8=1"},
+		{9, "x_1, x_2, x_3, x_4, x_5, x_6, x_7, … (1 more), x_9", "x_1=1,x_2=1,x_3=1,x_4=1,x_5=1,x_6=1,x_7=1,…,x_9=1"},
+		{100000, "x_1, x_2, x_3, x_4, x_5, x_6, x_7, … (99992 more), x_100000", "x_1=1,x_2=1,x_3=1,x_4=1,x_5=1,x_6=1,x_7=1,…,x_100000=1"},
+	} {
+		if got := listOr(names(c.n)); got != c.list {
+			t.Errorf("listOr of %d names = %q, want %q", c.n, got, c.list)
+		}
+		if got := example(names(c.n)); got != c.example {
+			t.Errorf("example of %d names = %q, want %q", c.n, got, c.example)
+		}
+	}
+}
