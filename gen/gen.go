@@ -68,6 +68,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/gobackprop/backprop/internal/power"
 	"github.com/gobackprop/backprop/ir"
 	"github.com/gobackprop/backprop/op"
 )
@@ -884,44 +885,6 @@ func (wr *writer) backward(root ir.ID, slice string, base int) {
 	}
 }
 
-// powBody is op.Power, math.Pow bit for bit in fewer steps for exponents
-// up to 1024 (see op.Power for why the bits are the same); the generated
-// package's TestPowIsMathPow pins the text to math.Pow.
-const powBody = `(x, y float64) float64 {
-	ay := math.Abs(y)
-	if e := math.Float64bits(x) >> 52 & 0x7ff; e-(1023-60) <= 120 && ay <= 1024 && ay != 0.5 {
-		n := int64(ay)
-		f := ay - float64(n)
-		a := 1.0
-		if f != 0 {
-			if x < 0 {
-				return math.NaN()
-			}
-			if f > 0.5 {
-				f--
-				n++
-			}
-			a = math.Exp(f * math.Log(x))
-		}
-		for b := x; ; b *= b {
-			if n&1 != 0 {
-				a *= b
-			}
-			if n >>= 1; n == 0 {
-				break
-			}
-		}
-		if y < 0 {
-			a = 1 / a
-		}
-		if e := math.Float64bits(a) >> 52 & 0x7ff; e-(1023-900) <= 1800 {
-			return a
-		}
-	}
-	return math.Pow(x, y)
-}
-`
-
 // helpers writes the helper functions used, with the table's conventions.
 func (wr *writer) helpers() {
 	bodies := map[string]string{
@@ -937,7 +900,7 @@ func (wr *writer) helpers() {
 		// y·x^(y-1) from z = x^y by one division, where z is normal and
 		// x is not 0; elsewhere the table's y·Pow(x, y-1).
 		"powDx": "(x, y, z float64) float64 {\n\tif a := math.Abs(z); a >= 0x1p-1022 && a <= math.MaxFloat64 && x != 0 {\n\t\treturn y * (z / x)\n\t}\n\treturn y * " + wr.helper("pow") + "(x, y-1)\n}\n",
-		"pow":   powBody,
+		"pow":   power.Body(),
 	}
 	for _, h := range []string{"max", "min", "pow", "powDx", "relu", "sigmoid", "sign", "square", "step"} {
 		if wr.used[h] {

@@ -195,13 +195,14 @@ func SeedHVP(hv, x, v []float64) float64 {
 
 func seedPow(x, y float64) float64 {
 	ay := math.Abs(y)
+	// |x| within 2^±60: its biased exponent is within 60 of 1023.
 	if e := math.Float64bits(x) >> 52 & 0x7ff; e-(1023-60) <= 120 && ay <= 1024 && ay != 0.5 {
 		n := int64(ay)
-		f := ay - float64(n)
+		f := ay - float64(n) // exact: math.Modf's fraction
 		a := 1.0
 		if f != 0 {
 			if x < 0 {
-				return math.NaN()
+				return math.NaN() // a negative base to a non-integer power
 			}
 			if f > 0.5 {
 				f--
@@ -220,6 +221,7 @@ func seedPow(x, y float64) float64 {
 		if y < 0 {
 			a = 1 / a
 		}
+		// |a| within 2^±900.
 		if e := math.Float64bits(a) >> 52 & 0x7ff; e-(1023-900) <= 1800 {
 			return a
 		}
