@@ -49,6 +49,11 @@
 // y·Pow(x, y-1), one division instead of a second Pow (where x^y is
 // normal and x is not 0; the table's formula elsewhere): it agrees within
 // 8·(2 + |y·log x|) ulps, math.Pow's own error growing with |y·log x|.
+// Operations of constants are computed once, when the code is written,
+// in float64 as the modes compute them at run time (a Go constant
+// expression would be exact: 0.1 + 0.2 would be 0.3), and a constant 0 as
+// a divisor is written math.Copysign(0, 1), since Go refuses to divide by
+// a constant 0 where IEEE arithmetic gives ±Inf or NaN.
 // Partial derivatives otherwise differ from the compiled mode's only by
 // the order in which a node's adjoint contributions are added. The tests
 // compile generated code and check it against the compiled mode, for
@@ -93,6 +98,27 @@ type Settings struct {
 	Source, Command string
 }
 
+// folder builds nodes on g, computing an operation of constants once, at
+// generation time, in float64 with op's table, as every mode computes it
+// at run time. Written out, it would be a Go constant expression, which
+// is evaluated exactly: 0.1 + 0.2 would be 0.3, not 0.30000000000000004,
+// and 0.0 / 0.0 would not compile.
+type folder struct{ g *ir.Graph }
+
+func (f folder) Const(c float64) ir.ID { return f.g.Const(c) }
+
+func (f folder) Apply(o op.Op, x, y ir.ID) ir.ID {
+	xv, ok := f.g.IsConst(x)
+	yv := 0.0
+	if ok && o.Arity() == 2 {
+		yv, ok = f.g.IsConst(y)
+	}
+	if ok {
+		return f.g.Const(o.Eval(xv, yv))
+	}
+	return f.g.Apply(o, x, y)
+}
+
 // GoName returns the exported Go name of a function called name: its
 // first letter in upper case, or "F" and the name if it does not start
 // with a letter.
@@ -132,7 +158,7 @@ func Go(w io.Writer, g *ir.Graph, fn *ir.Func, settings *Settings) error {
 	if len(fn.Outputs) > 0 {
 		roots = fn.Outputs
 	}
-	roots = g.InlineAll(g, roots...)
+	roots = g.InlineAll(folder{g}, roots...)
 	order := g.Topo(roots...)
 	wr := &writer{w: bufio.NewWriterSize(w, 64<<10), g: g, s: s, fn: fn, order: order, roots: roots, root: roots[0]}
 	wr.prepare()
@@ -215,15 +241,19 @@ func (wr *writer) shared(e string) string {
 }
 
 // usesMath reports whether the code calls package math: always with
-// inputs (the gradient's NaN convention), otherwise when a primitive is
-// written with it.
+// inputs (the gradient's NaN convention), otherwise when a primitive or
+// a constant (NaN, ±Inf, -0) is written with it.
 func (wr *writer) usesMath() bool {
 	if len(wr.fn.Params) > 0 {
 		return true
 	}
 	for _, id := range wr.order {
-		switch wr.g.Node(id).Op {
-		case op.Const, op.Var, op.Neg, op.Add, op.Sub, op.Mul, op.Div, op.Abs, op.Relu, op.Step, op.Sign:
+		switch n := wr.g.Node(id); n.Op {
+		case op.Const:
+			if strings.HasPrefix(literal(n.Val), "math.") { // NaN, ±Inf, -0
+				return true
+			}
+		case op.Var, op.Neg, op.Add, op.Sub, op.Mul, op.Div, op.Abs, op.Relu, op.Step, op.Sign:
 		default:
 			return true
 		}
@@ -345,11 +375,27 @@ func (wr *writer) pairSincos() {
 	}
 }
 
-// literal writes a constant as a Go expression of type float64.
+// divisor returns name, the divisor node id's Go expression, or for a
+// constant 0 a zero that is not a Go constant: Go refuses to divide by a
+// constant 0, where IEEE arithmetic, as every mode, gives ±Inf or NaN.
+func (wr *writer) divisor(id ir.ID, name string) string {
+	if c, ok := wr.g.IsConst(id); ok && c == 0 {
+		if math.Signbit(c) {
+			return "math.Copysign(0, -1)"
+		}
+		return "math.Copysign(0, 1)"
+	}
+	return name
+}
+
+// literal writes a constant as a Go expression of type float64; -0 as
+// math.Copysign(0, -1), since the Go constant -0.0 is 0.
 func literal(c float64) string {
 	switch {
 	case c != c:
 		return "math.NaN()"
+	case c == 0 && math.Signbit(c):
+		return "math.Copysign(0, -1)"
 	case c > math.MaxFloat64:
 		return "math.Inf(1)"
 	case c < -math.MaxFloat64:
@@ -422,7 +468,7 @@ func (wr *writer) value(n *ir.Node, a, b string) (e [7]string, k int) {
 	case op.Mul:
 		return [7]string{a, " * ", b}, 3
 	case op.Div:
-		return [7]string{a, " / ", b}, 3
+		return [7]string{a, " / ", wr.divisor(n.Y, b)}, 3
 	case op.Pow:
 		return [7]string{wr.helper("pow"), "(", a, ", ", b, ")"}, 6
 	case op.Atan2:
@@ -455,6 +501,7 @@ func (wr *writer) partials(n *ir.Node, a, b, v string) (dx, dy string) {
 	case op.Mul:
 		return b, a
 	case op.Div:
+		b = wr.divisor(n.Y, b)
 		return "(1 / " + b + ")", "(-" + v + " / " + b + ")"
 	case op.Pow:
 		y := wr.g.Node(n.Y)
@@ -535,16 +582,24 @@ func (wr *writer) file() {
 	}
 	params := strings.Join(wr.fn.ParamNames(wr.g), ", ")
 	n := len(wr.fn.Params)
-	wr.p("// %s returns %s(%s) of %s, with x holding %s in order.\n", s.Name, wr.fn.Name, params, src, params)
-	wr.p("// It panics if x has fewer than %d elements.\n", n)
+	if n > 0 {
+		wr.p("// %s returns %s(%s) of %s, with x holding %s in order.\n", s.Name, wr.fn.Name, params, src, params)
+		wr.p("// It panics if x has fewer than %d elements.\n", n)
+	} else {
+		wr.p("// %s returns %s() of %s, which has no inputs: x is not read.\n", s.Name, wr.fn.Name, src)
+	}
 	wr.p("func %s(x []float64) float64 {\n", s.Name)
 	wr.forward(false)
 	wr.p("\treturn %s\n}\n\n", wr.name[wr.root])
 
 	wr.p("// %sGrad stores the gradient of %s at x in grad and returns the value.\n", s.Name, s.Name)
 	wr.p("// A partial derivative is NaN where the value is NaN or the chain rule\n")
-	wr.p("// meets a partial that is not finite. It panics if grad or x has fewer\n")
-	wr.p("// than %d elements.\n", n)
+	if n > 0 {
+		wr.p("// meets a partial that is not finite. It panics if grad or x has fewer\n")
+		wr.p("// than %d elements.\n", n)
+	} else {
+		wr.p("// meets a partial that is not finite.\n")
+	}
 	wr.p("func %sGrad(grad, x []float64) float64 {\n", s.Name)
 	if n > 0 {
 		wr.p("\t_ = grad[%d]\n", n-1)

@@ -30,8 +30,12 @@ func (wr *writer) hvp() {
 	wr.tmpQ = 0
 	wr.p("\n// %sHVP stores in hv the product of the Hessian of %s at x with v, by\n", s.Name, s.Name)
 	wr.p("// forward over reverse, and returns the value. An entry is NaN where the\n")
-	wr.p("// value is NaN or the entry is not finite. It panics if hv, x or v has\n")
-	wr.p("// fewer than %d elements.\n", n)
+	if n > 0 {
+		wr.p("// value is NaN or the entry is not finite. It panics if hv, x or v has\n")
+		wr.p("// fewer than %d elements.\n", n)
+	} else {
+		wr.p("// value is NaN or the entry is not finite.\n")
+	}
 	wr.p("func %sHVP(hv, x, v []float64) float64 {\n", s.Name)
 	if n > 0 {
 		wr.p("\t_ = hv[%d]\n\t_ = v[%d]\n", n-1, n-1)

@@ -109,6 +109,10 @@ func TestFormatted(t *testing.T) {
 		"F(t) = (t, t)",
 		"F() = (1, 2)",
 		"g(x, y) = x*y + y^2\nF(x, y, z) = (g(x, y), g(y, z), g(x, y) + g(z, x))",
+		// Constants: folded in float64, divisors of 0, -0, NaN, Inf.
+		"f(x) = x*(0.1 + 0.2) + x/0 - x/(-0) + 1/(x - x) + 0/0 + (-0)*x + x^(1/0) + exp(1000)",
+		"f() = 0/0 - 1/0",
+		"F(x) = (0/0, x/0, -0)",
 	}
 	all := programs
 	for i, src := range extra {
@@ -139,6 +143,23 @@ func TestFormatted(t *testing.T) {
 		conf := types.Config{Importer: importer.ForCompiler(fset, "source", nil)}
 		if _, err := conf.Check(pr.pkgName, fset, []*ast.File{file}, nil); err != nil {
 			t.Errorf("%s: %v", pr.file, err)
+		}
+	}
+}
+
+// TestConstantsFolded checks that an operation of constants is computed
+// in float64 at generation time, as every mode computes it, and not left
+// to Go's exact constant arithmetic (0.1 + 0.2 is 0.3 there), and that 0
+// and -0 as divisors, which Go refuses as constants, are not constants.
+func TestConstantsFolded(t *testing.T) {
+	g, fn := fromText("constants.bp", "f(x) = x*(0.1 + 0.2) + x/0 - x/(-0) + (-0)*x")(t)
+	var b bytes.Buffer
+	if err := gen.Go(&b, g, fn, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"x0 * 0.30000000000000004", "x0 / math.Copysign(0, 1)", "x0 / math.Copysign(0, -1)", "math.Copysign(0, -1) * x0"} {
+		if !bytes.Contains(b.Bytes(), []byte(want)) {
+			t.Errorf("no %q in\n%s", want, b.Bytes())
 		}
 	}
 }
