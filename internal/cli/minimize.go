@@ -57,8 +57,10 @@ Hessians are counted apart.
 
 With --plot FILE.png and a program of two inputs, minimize also draws the
 function's contours around the path with the path on top, written whole or
-not at all. Newton stores the Hessian densely: it is refused beyond
---max-inputs inputs (default %d).`, defaultMaxIterations, defaultMaxMatrixInputs),
+not at all. Newton stores the Hessian densely and BFGS an approximation
+of its inverse: both are refused beyond --max-inputs inputs (default %d),
+whose matrices have their square of entries (10⁴ inputs: 800 MB); lbfgs
+and gradient-descent store a few vectors.`, defaultMaxIterations, defaultMaxMatrixInputs),
 		Example: `  backprop minimize -e '100*(y - x^2)^2 + (1 - x)^2' --from x=-1.2,y=1
   backprop minimize -e '100*(y - x^2)^2 + (1 - x)^2' --from x=-1.2,y=1 --method newton --plot rosenbrock.png
   backprop minimize examples/seed.bp --from x_1=2,x_2=3 --json`,
@@ -96,7 +98,10 @@ not at all. Newton stores the Hessian densely: it is refused beyond
 				return badInput("--plot draws functions of two inputs, and %s has %d", fn.Name, n)
 			}
 			if name == "newton" && inLimit >= 0 && n > inLimit {
-				return badInput("--method newton stores the %d×%d Hessian of %s, more than --max-inputs %d allows (0: no limit); use bfgs or lbfgs", n, n, fn.Name, inLimit)
+				return badInput("--method newton stores the %d×%d Hessian of %s, more than --max-inputs %d allows (0: no limit); use lbfgs", n, n, fn.Name, inLimit)
+			}
+			if name == "bfgs" && inLimit >= 0 && n > inLimit {
+				return badInput("--method bfgs stores a %d×%d approximation of the inverse Hessian of %s, more than --max-inputs %d allows (0: no limit); use lbfgs", n, n, fn.Name, inLimit)
 			}
 			p, err := compile.Func(prog.Graph, fn, nil)
 			if err != nil {
@@ -165,6 +170,6 @@ not at all. Newton stores the Hessian densely: it is refused beyond
 	f.StringVar(&name, "method", "bfgs", strings.Join(methods, ", "))
 	f.StringVar(&plot, "plot", "", "draw the contours and the path of a function of two inputs to `FILE.png`")
 	f.IntVar(&maxIter, "max-iterations", defaultMaxIterations, "stop after `N` iterations (0: no limit)")
-	f.IntVar(&maxInputs, "max-inputs", defaultMaxMatrixInputs, "refuse --method newton beyond `N` inputs, whose Hessian has N² entries (0: no limit)")
+	f.IntVar(&maxInputs, "max-inputs", defaultMaxMatrixInputs, "refuse --method newton and bfgs beyond `N` inputs, whose matrices have N² entries (0: no limit)")
 	return cmd
 }

@@ -82,6 +82,7 @@ func TestMinimizeErrors(t *testing.T) {
 		{"minimize", "-e", rosenbrockText, "--from", "x=-1.2,z=1"},
 		{"minimize", "-e", rosenbrockText, "--from", "x=-1.2,y=1", "--max-iterations", "-1"},
 		{"minimize", "-e", rosenbrockText, "--from", "x=-1.2,y=1", "--method", "newton", "--max-inputs", "1"},
+		{"minimize", "-e", rosenbrockText, "--from", "x=-1.2,y=1", "--max-inputs", "1"}, // bfgs's n×n matrix
 		{"minimize", "-e", "x^2", "--from", "x=1", "--plot", "x.png"},
 		{"minimize", "-e", rosenbrockText, "--from", "x=-1.2,y=1", "--plot", "x.svg"},
 		{"minimize", "-e", "2", "--from", ""},
