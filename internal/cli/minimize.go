@@ -46,7 +46,8 @@ func (e *env) minimizeCmd() *cobra.Command {
 the compiled program's exact gradient and, for newton, its exact Hessian
 (coloured Hessian-vector products, as hessian computes it).
 
---method is bfgs (the default), lbfgs, newton or gradient-descent. Each
+--method is bfgs (the default; lbfgs beyond --max-inputs inputs), lbfgs,
+newton or gradient-descent. Each
 iteration is printed as it is taken: its number (0 the starting point), the
 value and the Euclidean norm of the gradient; then the point reached and
 the status gonum reports (GradientThreshold: the largest partial is below
@@ -96,6 +97,14 @@ and gradient-descent store a few vectors.`, defaultMaxIterations, defaultMaxMatr
 			}
 			if plot != "" && n != 2 {
 				return badInput("--plot draws functions of two inputs, and %s has %d", fn.Name, n)
+			}
+			if name == "bfgs" && !cmd.Flags().Changed("method") && inLimit >= 0 && n > inLimit {
+				// The default method, for more inputs than its matrix
+				// may have rows: the one that stores vectors.
+				name = "lbfgs"
+				if m, err = method(name); err != nil {
+					return err
+				}
 			}
 			if name == "newton" && inLimit >= 0 && n > inLimit {
 				return badInput("--method newton stores the %d×%d Hessian of %s, more than --max-inputs %d allows (0: no limit); use lbfgs", n, n, fn.Name, inLimit)
@@ -158,9 +167,9 @@ and gradient-descent store a few vectors.`, defaultMaxIterations, defaultMaxMatr
 					{"path", steps},
 				})
 			}
-			_, err = fmt.Fprintf(e.stdout, "\n%s(%s) = %s\n|∇%s| = %s\n%s after %d iterations: %d evaluations, %d gradients, %d Hessians\n",
+			_, err = fmt.Fprintf(e.stdout, "\n%s(%s) = %s\n|∇%s| = %s\n%s after %d iterations of %s: %d evaluations, %d gradients, %d Hessians\n",
 				fn.Name, pointText(prog.Graph, fn, res.X), fmtNum(res.F), fn.Name, fmtNum(gnorm),
-				res.Status, iters, res.FuncEvaluations, res.GradEvaluations, res.HessEvaluations)
+				res.Status, iters, name, res.FuncEvaluations, res.GradEvaluations, res.HessEvaluations)
 			return err
 		},
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"image/png"
 	"math"
 	"os"
@@ -82,7 +83,7 @@ func TestMinimizeErrors(t *testing.T) {
 		{"minimize", "-e", rosenbrockText, "--from", "x=-1.2,z=1"},
 		{"minimize", "-e", rosenbrockText, "--from", "x=-1.2,y=1", "--max-iterations", "-1"},
 		{"minimize", "-e", rosenbrockText, "--from", "x=-1.2,y=1", "--method", "newton", "--max-inputs", "1"},
-		{"minimize", "-e", rosenbrockText, "--from", "x=-1.2,y=1", "--max-inputs", "1"}, // bfgs's n×n matrix
+		{"minimize", "-e", rosenbrockText, "--from", "x=-1.2,y=1", "--method", "bfgs", "--max-inputs", "1"},
 		{"minimize", "-e", "x^2", "--from", "x=1", "--plot", "x.png"},
 		{"minimize", "-e", rosenbrockText, "--from", "x=-1.2,y=1", "--plot", "x.svg"},
 		{"minimize", "-e", "2", "--from", ""},
@@ -94,5 +95,27 @@ func TestMinimizeErrors(t *testing.T) {
 		if !strings.Contains(out, `"error"`) {
 			t.Errorf("%v: no JSON error on stdout: %s", args, out)
 		}
+	}
+}
+
+// TestMinimizeManyInputs checks that the default method, BFGS, gives way
+// to L-BFGS beyond --max-inputs inputs, where its n×n matrix is refused
+// when asked for by name.
+func TestMinimizeManyInputs(t *testing.T) {
+	const n = 12
+	names, terms, from := make([]string, n), make([]string, n), make([]string, n)
+	for i := range names {
+		names[i] = fmt.Sprintf("x_%d", i+1)
+		terms[i] = fmt.Sprintf("(x_%d - %d)^2", i+1, i%3)
+		from[i] = names[i] + "=0"
+	}
+	src := fmt.Sprintf("f(%s) = %s", strings.Join(names, ", "), strings.Join(terms, " + "))
+	out, errs, status := run(t, "", "minimize", "-e", src, "--from", strings.Join(from, ","), "--max-inputs", "10", "--json")
+	if status != ExitOK || !strings.Contains(out, `"method": "lbfgs"`) || !strings.Contains(out, `"status": "GradientThreshold"`) {
+		t.Errorf("default method: status %d, %s%s", status, out, errs)
+	}
+	_, errs, status = run(t, "", "minimize", "-e", src, "--from", strings.Join(from, ","), "--max-inputs", "10", "--method", "bfgs")
+	if status != ExitInput || !strings.Contains(errs, "--max-inputs 10") {
+		t.Errorf("--method bfgs: status %d, %s", status, errs)
 	}
 }
