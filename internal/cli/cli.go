@@ -147,7 +147,11 @@ func (c *common) point(g *ir.Graph, fn *ir.Func) ([]float64, error) {
 	if c.pts != nil {
 		return assign(c.pts, g, fn)
 	}
-	return point(c.at, g, fn)
+	at, err := c.src.points(c.at)
+	if err != nil {
+		return nil, err
+	}
+	return point(at, g, fn)
 }
 
 func (c *common) register(cmd *cobra.Command, at bool) {
@@ -160,7 +164,7 @@ func (c *common) register(cmd *cobra.Command, at bool) {
 	f.BoolVar(&c.json, "json", false, "print one JSON object (an error too: {\"error\": {...}}, besides the text on stderr)")
 	f.BoolVar(&c.check, "check", false, "stop at the first NaN or infinity and report the node that produced it")
 	if at {
-		f.StringArrayVar(&c.at, "at", nil, "evaluate at `POINT`: x_1=2,x_2=3; values may be constant expressions such as pi/2; several --at add up")
+		f.StringArrayVar(&c.at, "at", nil, "evaluate at `POINT`: x_1=2,x_2=3; values may be constant expressions such as pi/2; several --at add up; @FILE reads pairs from FILE, separated by commas or lines")
 	}
 }
 

@@ -95,7 +95,7 @@ function of about 20,000 inputs): raise it.`, defaultMaxMatrixInputs, defaultMax
 			if err != nil {
 				return err
 			}
-			x, err := point(c.at, prog.Graph, fn)
+			x, err := c.point(prog.Graph, fn)
 			if err != nil {
 				return err
 			}

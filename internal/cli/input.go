@@ -110,7 +110,7 @@ func (s *source) load(args []string, stdin io.Reader) (*ir.Program, *ir.Func, er
 		if s.flags == nil {
 			name = s.name
 		}
-		text, err = s.read(name, strings.NewReader(s.expr), int64(len(s.expr)))
+		text, err = s.read("program", name, strings.NewReader(s.expr), int64(len(s.expr)))
 	case len(args) == 0 || args[0] == "-":
 		if stdin == nil {
 			return nil, nil, badInput("no program: give a file, -e TEXT, or a program on standard input")
@@ -120,7 +120,7 @@ func (s *source) load(args []string, stdin io.Reader) (*ir.Program, *ir.Func, er
 				"standard input is a terminal or another device (give - as the file to read it anyway, such as a program typed there and ended with Ctrl-D)")
 		}
 		name = "<stdin>"
-		text, err = s.read(name, stdin, -1)
+		text, err = s.read("program", name, stdin, -1)
 	default:
 		name = args[0]
 		var f *os.File
@@ -132,7 +132,7 @@ func (s *source) load(args []string, stdin io.Reader) (*ir.Program, *ir.Func, er
 		if st, serr := f.Stat(); serr == nil && st.Mode().IsRegular() {
 			size = st.Size()
 		}
-		text, err = s.read(name, f, size)
+		text, err = s.read("program", name, f, size)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -180,14 +180,14 @@ func (s *source) checkPasses(what string, passes int) error {
 // as /dev/zero). A NUL byte, which no program holds, stops the reading at
 // once with its place; text that is not UTF-8 is refused with the place of
 // its first bad byte.
-func (s *source) read(name string, r io.Reader, size int64) (string, error) {
+func (s *source) read(what, name string, r io.Reader, size int64) (string, error) {
 	limit := s.maxBytes
 	tooLarge := func(size int64) error {
 		has := fmt.Sprintf("more than %d bytes", limit)
 		if size >= 0 {
 			has = fmt.Sprintf("%d bytes, more than %d", size, limit)
 		}
-		return badInput("%s: the program has %s, the limit: give --max-bytes N to read larger programs (0: no limit)", name, has)
+		return badInput("%s: the %s has %s, the limit: give --max-bytes N to read larger ones (0: no limit)", name, what, has)
 	}
 	if limit > 0 && size > limit {
 		return "", tooLarge(size)
@@ -206,7 +206,7 @@ func (s *source) read(name string, r io.Reader, size int64) (string, error) {
 		if i := bytes.IndexByte(chunk, 0); i >= 0 {
 			b.Write(chunk[:i+1])
 			return "", expr.ErrorAt(name, b.String(), b.Len()-1,
-				"a NUL byte: this is a binary file, not a program (backprop reads programs as UTF-8 text)")
+				fmt.Sprintf("a NUL byte: this is a binary file, not a %s (backprop reads UTF-8 text)", what))
 		}
 		b.Write(chunk)
 		if limit > 0 && int64(b.Len()) > limit {
@@ -225,12 +225,50 @@ func (s *source) read(name string, r io.Reader, size int64) (string, error) {
 			if r == utf8.RuneError {
 				if _, w := utf8.DecodeRuneInString(text[i:]); w == 1 {
 					return "", expr.ErrorAt(name, text, i,
-						fmt.Sprintf("invalid UTF-8 (byte %#02x): backprop reads programs as UTF-8 text", text[i]))
+						fmt.Sprintf("invalid UTF-8 (byte %#02x): backprop reads a %s as UTF-8 text", text[i], what))
 				}
 			}
 		}
 	}
 	return text, nil
+}
+
+// points returns the values of a point's flag (--at, --from,
+// --direction) with each @FILE replaced by the text of FILE, read as a
+// program is (bounded by --max-bytes, UTF-8), its lines separating pairs
+// as commas do: the point of a program of 10⁶ inputs
+// does not fit on a command line, whose arguments the kernel limits to
+// 128 KiB each.
+func (s *source) points(lists []string) ([]string, error) {
+	var out []string
+	for _, l := range lists {
+		name, ok := strings.CutPrefix(strings.TrimSpace(l), "@")
+		if !ok {
+			out = append(out, l)
+			continue
+		}
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, badInput("%v", err)
+		}
+		size := int64(-1)
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			size = st.Size()
+		}
+		text, err := s.read("point file", name, f, size)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		var items []string
+		for _, item := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }) {
+			if strings.TrimSpace(item) != "" {
+				items = append(items, item)
+			}
+		}
+		out = append(out, strings.Join(items, ","))
+	}
+	return out, nil
 }
 
 // pair is one name=value of a point; the value is a constant expression

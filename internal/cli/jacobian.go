@@ -92,7 +92,7 @@ products take more than --max-work.`, defaultMaxMatrixInputs, defaultMaxNumericI
 			if err != nil {
 				return err
 			}
-			x, err := point(c.at, prog.Graph, fn)
+			x, err := c.point(prog.Graph, fn)
 			if err != nil {
 				return err
 			}

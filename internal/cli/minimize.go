@@ -86,7 +86,11 @@ and gradient-descent store a few vectors.`, defaultMaxIterations, defaultMaxMatr
 			if err != nil {
 				return err
 			}
-			x0, err := pointFlag("--from", from, prog.Graph, fn)
+			fromPairs, err := c.src.points(from)
+			if err != nil {
+				return err
+			}
+			x0, err := pointFlag("--from", fromPairs, prog.Graph, fn)
 			if err != nil {
 				return err
 			}
@@ -175,7 +179,7 @@ and gradient-descent store a few vectors.`, defaultMaxIterations, defaultMaxMatr
 	}
 	c.register(cmd, false)
 	f := cmd.Flags()
-	f.StringArrayVar(&from, "from", nil, "start at `POINT`: x=-1.2,y=1; values may be constant expressions; several --from add up")
+	f.StringArrayVar(&from, "from", nil, "start at `POINT`: x=-1.2,y=1; values may be constant expressions; several --from add up; @FILE reads pairs from FILE")
 	f.StringVar(&name, "method", "bfgs", strings.Join(methods, ", "))
 	f.StringVar(&plot, "plot", "", "draw the contours and the path of a function of two inputs to `FILE.png`")
 	f.IntVar(&maxIter, "max-iterations", defaultMaxIterations, "stop after `N` iterations (0: no limit)")

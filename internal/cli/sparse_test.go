@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -363,6 +365,44 @@ func TestListAbbreviated(t *testing.T) {
 		}
 		if got := example(names(c.n)); got != c.example {
 			t.Errorf("example of %d names = %q, want %q", c.n, got, c.example)
+		}
+	}
+}
+
+// TestPointFile checks --at @FILE and --from @FILE: pairs separated by
+// commas or lines, mixed with pairs on the command line, and the
+// refusals of a missing file, a file over --max-bytes and a binary file.
+func TestPointFile(t *testing.T) {
+	dir := t.TempDir()
+	file := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	xy := file("xy.txt", "x=2\n y = 3,\n")
+	out, errs, status := run(t, "", "grad", "-e", "x*y*z", "--at", "@"+xy, "--at", "z=5", "--json")
+	if status != ExitOK || !strings.Contains(out, `"value": 30`) {
+		t.Errorf("--at @FILE: status %d, %s%s", status, out, errs)
+	}
+	out, errs, status = run(t, "", "minimize", "-e", "(x - 1)^2 + (y + 2)^2", "--from", "@"+xy, "--json")
+	if status != ExitOK || !strings.Contains(out, `"status": "GradientThreshold"`) {
+		t.Errorf("--from @FILE: status %d, %s%s", status, out, errs)
+	}
+	big := file("big.txt", strings.Repeat("x=1\n", 100))
+	binary := file("binary.txt", "x=1\x00")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--at", "@" + filepath.Join(dir, "missing.txt")}, "no such file"},
+		{[]string{"--at", "@" + big, "--max-bytes", "100"}, "--max-bytes"},
+		{[]string{"--at", "@" + binary}, "NUL"},
+	} {
+		_, errs, status := run(t, "", append([]string{"eval", "-e", "x"}, c.args...)...)
+		if status != ExitInput || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: status %d, %s", c.args, status, errs)
 		}
 	}
 }
