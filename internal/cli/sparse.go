@@ -103,6 +103,15 @@ func structureLost(src *source, what, sets, example string) error {
 		what, src.maxWork, sets, example)
 }
 
+// entries returns the number of entries of a structure given by rows.
+func entries(rows [][]int32) int {
+	n := 0
+	for _, r := range rows {
+		n += len(r)
+	}
+	return n
+}
+
 // sparseHessian finds the structure of the Hessian of p, checks it against
 // the limits and colours it, all before any derivative is computed; name
 // is the function's.
@@ -112,11 +121,7 @@ func (sp *sparseFlags) sparseHessian(src *source, name string, p *compile.Progra
 	if !ok {
 		return nil, structureLost(src, what, "that its curved operations depend on", "the square of a sum of n inputs stores n²/2, and its Hessian is dense")
 	}
-	nnz := 0
-	for _, r := range rows {
-		nnz += len(r)
-	}
-	if err := sp.checkStructure(src, what, nnz, hessian.ColoringCost(rows)); err != nil {
+	if err := sp.checkStructure(src, what, entries(rows), hessian.ColoringCost(rows)); err != nil {
 		return nil, err
 	}
 	h := hessian.NewFromSparsity(p, rows)
@@ -133,11 +138,7 @@ func (sp *sparseFlags) sparseJacobian(src *source, name string, p *compile.Progr
 	if !ok {
 		return nil, structureLost(src, what, "that its operations depend on", "the partial sums of a sum of n inputs store n²/2")
 	}
-	nnz := 0
-	for _, r := range rows {
-		nnz += len(r)
-	}
-	if err := sp.checkStructure(src, what, nnz, jacobian.ColoringCost(rows, p.NumInputs(), mode)); err != nil {
+	if err := sp.checkStructure(src, what, entries(rows), jacobian.ColoringCost(rows, p.NumInputs(), mode)); err != nil {
 		return nil, err
 	}
 	c := jacobian.NewColoredFromSparsity(p, rows, mode)
