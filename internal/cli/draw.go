@@ -68,9 +68,14 @@ func (c *common) pass(args []string, stdin io.Reader, lvl string) (*ir.Program, 
 // package atomicfile: done commits it (the file appears whole, replacing
 // any old one) if err is nil, and removes the partial file otherwise, so
 // that a failed or interrupted rendering never leaves a truncated file.
+// Missing directories of FILE are created, as for gen's -o into the
+// directory of a new package.
 func (e *env) output(path string) (w io.Writer, done func(err error) error, err error) {
 	if path == "" || path == "-" {
 		return e.stdout, func(err error) error { return err }, nil
+	}
+	if err := atomicfile.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, nil, badInput("-o: %v", err)
 	}
 	f, err := atomicfile.Create(path)
 	if err != nil {

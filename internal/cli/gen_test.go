@@ -2,6 +2,8 @@ package cli
 
 import (
 	goformat "go/format"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -40,5 +42,19 @@ func TestGenTuple(t *testing.T) {
 	_, errOut, status = run(t, "", "gen", "-e", "F(x, y) = (x*y, sin(x) + y)", "--hessian")
 	if status != ExitInput || !strings.Contains(errOut, "tuple") || !strings.Contains(errOut, "--hessian") {
 		t.Errorf("--hessian with a tuple: status %d, stderr %q", status, errOut)
+	}
+}
+
+// TestGenNewDirectory checks that -o creates the missing directories of
+// its file, as for a new package, and writes the file whole.
+func TestGenNewDirectory(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "seed", "internal", "seed.go")
+	_, errOut, status := run(t, "", "gen", "examples/seed.bp", "--package", "seed", "-o", path)
+	if status != ExitOK {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || !strings.Contains(string(b), "func FGrad(grad, x []float64) float64") {
+		t.Errorf("%s: %v\n%s", path, err, b)
 	}
 }
