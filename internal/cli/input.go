@@ -123,16 +123,7 @@ func (s *source) load(args []string, stdin io.Reader) (*ir.Program, *ir.Func, er
 		text, err = s.read("program", name, stdin, -1)
 	default:
 		name = args[0]
-		var f *os.File
-		if f, err = os.Open(name); err != nil {
-			return nil, nil, badInput("%v", err)
-		}
-		defer f.Close()
-		size := int64(-1)
-		if st, serr := f.Stat(); serr == nil && st.Mode().IsRegular() {
-			size = st.Size()
-		}
-		text, err = s.read("program", name, f, size)
+		text, err = s.readFile("program", name)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -233,6 +224,21 @@ func (s *source) read(what, name string, r io.Reader, size int64) (string, error
 	return text, nil
 }
 
+// readFile reads the file name, a what such as "program", with read:
+// its size, when it is a regular file, refused at once beyond the limit.
+func (s *source) readFile(what, name string) (string, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return "", badInput("%v", err)
+	}
+	defer f.Close()
+	size := int64(-1)
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		size = st.Size()
+	}
+	return s.read(what, name, f, size)
+}
+
 // points returns the values of a point's flag (--at, --from,
 // --direction) with each @FILE replaced by the text of FILE, read as a
 // program is (bounded by --max-bytes, UTF-8), its lines separating pairs
@@ -247,16 +253,7 @@ func (s *source) points(lists []string) ([]string, error) {
 			out = append(out, l)
 			continue
 		}
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, badInput("%v", err)
-		}
-		size := int64(-1)
-		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
-			size = st.Size()
-		}
-		text, err := s.read("point file", name, f, size)
-		f.Close()
+		text, err := s.readFile("point file", name)
 		if err != nil {
 			return nil, err
 		}
