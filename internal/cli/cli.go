@@ -147,11 +147,11 @@ func (c *common) point(g *ir.Graph, fn *ir.Func) ([]float64, error) {
 	if c.pts != nil {
 		return assign(c.pts, g, fn)
 	}
-	at, err := c.src.points(c.at)
+	ps, err := c.src.pairs("--at", c.at)
 	if err != nil {
 		return nil, err
 	}
-	return point(at, g, fn)
+	return assign(ps, g, fn)
 }
 
 func (c *common) register(cmd *cobra.Command, at bool) {

@@ -224,8 +224,8 @@ inputs it leaves out have tangent 0).`,
 			var dir []pair
 			if cmd.Flags().Changed("direction") {
 				var err error
-				if dir, err = pairs(direction); err != nil {
-					return badInput("--direction%s", strings.TrimPrefix(err.Error(), "--at"))
+				if dir, err = c.src.pairs("--direction", direction); err != nil {
+					return err
 				}
 				if dir == nil {
 					dir = []pair{}

@@ -239,51 +239,35 @@ func (s *source) readFile(what, name string) (string, error) {
 	return s.read(what, name, f, size)
 }
 
-// points returns the values of a point's flag (--at, --from,
-// --direction) with each @FILE replaced by the text of FILE, read as a
-// program is (bounded by --max-bytes, UTF-8), its lines separating pairs
-// as commas do: the point of a program of 10⁶ inputs
-// does not fit on a command line, whose arguments the kernel limits to
-// 128 KiB each.
-func (s *source) points(lists []string) ([]string, error) {
-	var out []string
-	for _, l := range lists {
-		name, ok := strings.CutPrefix(strings.TrimSpace(l), "@")
-		if !ok {
-			out = append(out, l)
-			continue
-		}
-		text, err := s.readFile("point file", name)
-		if err != nil {
-			return nil, err
-		}
-		var items []string
-		for _, item := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }) {
-			if strings.TrimSpace(item) != "" {
-				items = append(items, item)
-			}
-		}
-		out = append(out, strings.Join(items, ","))
-	}
-	return out, nil
-}
-
 // pair is one name=value of a point; the value is a constant expression
 // such as 2, -1.5e-3 or pi/2.
 type pair struct{ name, value string }
 
-// pairs splits --at flags, "x_1=2,x_2=3" each, into their pairs. Several
-// --at flags add up: --at x=1 --at y=2 is --at x=1,y=2.
-func pairs(at []string) ([]pair, error) { return pairsFlag("--at", at) }
-
-// pairsFlag is pairs for the flag named flag (minimize's --from).
-func pairsFlag(flag string, at []string) ([]pair, error) {
+// pairs splits the values of a point's flag (--at, --from,
+// --direction), "x_1=2,x_2=3" each, into their pairs. Several flags add
+// up: --at x=1 --at y=2 is --at x=1,y=2. A value @FILE stands for the text
+// of FILE, read as a program is (bounded by --max-bytes, UTF-8), its lines
+// separating pairs as commas do: the point of a program of 10⁶ inputs
+// does not fit on a command line, whose arguments the kernel limits to
+// 128 KiB each.
+func (s *source) pairs(flag string, lists []string) ([]pair, error) {
 	var ps []pair
-	for _, list := range at {
+	for _, list := range lists {
 		if strings.TrimSpace(list) == "" {
 			continue
 		}
-		for _, item := range strings.Split(list, ",") {
+		items := strings.Split(list, ",")
+		if name, ok := strings.CutPrefix(strings.TrimSpace(list), "@"); ok {
+			text, err := s.readFile("point file", name)
+			if err != nil {
+				return nil, err
+			}
+			// Lines and commas between pairs; blank ones, such as a
+			// file's last newline, separate nothing.
+			items = slices.DeleteFunc(strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }),
+				func(item string) bool { return strings.TrimSpace(item) == "" })
+		}
+		for _, item := range items {
 			name, val, ok := strings.Cut(item, "=")
 			name = strings.TrimSpace(name)
 			if !ok || name == "" {
@@ -293,26 +277,6 @@ func pairsFlag(flag string, at []string) ([]pair, error) {
 		}
 	}
 	return ps, nil
-}
-
-// point parses --at "x_1=2,x_2=3" against the parameters of fn. Values may
-// be constant expressions such as pi/2 or 1e-3. Several --at flags add up:
-// --at x=1 --at y=2 is --at x=1,y=2; a parameter given twice is an error.
-func point(at []string, g *ir.Graph, fn *ir.Func) ([]float64, error) {
-	ps, err := pairs(at)
-	if err != nil {
-		return nil, err
-	}
-	return assign(ps, g, fn)
-}
-
-// pointFlag is point for the flag named flag (minimize's --from).
-func pointFlag(flag string, at []string, g *ir.Graph, fn *ir.Func) ([]float64, error) {
-	ps, err := pairsFlag(flag, at)
-	if err != nil {
-		return nil, err
-	}
-	return assignFlag(flag, ps, g, fn)
 }
 
 // assign gives each parameter of fn its value among ps, and refuses names

@@ -86,11 +86,11 @@ and gradient-descent store a few vectors.`, defaultMaxIterations, defaultMaxMatr
 			if err != nil {
 				return err
 			}
-			fromPairs, err := c.src.points(from)
+			ps, err := c.src.pairs("--from", from)
 			if err != nil {
 				return err
 			}
-			x0, err := pointFlag("--from", fromPairs, prog.Graph, fn)
+			x0, err := assignFlag("--from", ps, prog.Graph, fn)
 			if err != nil {
 				return err
 			}
