@@ -83,17 +83,8 @@ const maxPointLine = 10
 // tabwriter pads every line of the column to the width of the widest cell
 // and 10⁵ arguments, a megabyte, padded 10⁵ gradient lines to 100 GB.
 func pointLine(g *ir.Graph, fn *ir.Func, x []float64) string {
-	if len(x) <= maxPointLine {
-		return pointText(g, fn, x)
-	}
 	names := fn.ParamNames(g)
-	parts := make([]string, 0, 5)
-	for i := range 3 {
-		parts = append(parts, names[i]+"="+fmtNum(x[i]))
-	}
-	last := len(x) - 1
-	parts = append(parts, "…", names[last]+"="+fmtNum(x[last]))
-	return strings.Join(parts, ", ")
+	return strings.Join(abbreviate(len(x), maxPointLine, 3, func(i int) string { return names[i] + "=" + fmtNum(x[i]) }), ", ")
 }
 
 // pointText writes the arguments as "x_1=2, x_2=3".

@@ -330,34 +330,34 @@ const maxListed = 8
 // example writes a point that sets every parameter to 1, "x=1,y=1",
 // with "…" for the middle of a long list.
 func example(params []string) string {
-	return strings.Join(abbreviate(params, func(p string) string { return p + "=1" }), ",")
+	return strings.Join(abbreviate(len(params), maxListed, maxListed-1, func(i int) string { return params[i] + "=1" }), ",")
 }
 
 // listOr lists names, "x, y", the middle of a long list left out with
 // its count.
 func listOr(names []string) string {
-	parts := abbreviate(names, func(n string) string { return n })
+	parts := abbreviate(len(names), maxListed, maxListed-1, func(i int) string { return names[i] })
 	if len(names) > maxListed {
 		parts[len(parts)-2] = fmt.Sprintf("… (%d more)", len(names)-maxListed)
 	}
 	return strings.Join(parts, ", ")
 }
 
-// abbreviate returns f of each name, or of the first maxListed-1 and the
-// last with "…" between them when there are more than maxListed.
-func abbreviate(names []string, f func(string) string) []string {
-	keep := names
-	if len(names) > maxListed {
-		keep = append(slices.Clone(names[:maxListed-1]), "", names[len(names)-1])
+// abbreviate returns f(i) for each i below n when n is at most most, and
+// otherwise f of the first head, "…" and f(n-1).
+func abbreviate(n, most, head int, f func(i int) string) []string {
+	if n <= most {
+		parts := make([]string, n)
+		for i := range parts {
+			parts[i] = f(i)
+		}
+		return parts
 	}
-	parts := make([]string, len(keep))
-	for i, n := range keep {
-		parts[i] = f(n)
+	parts := make([]string, 0, head+2)
+	for i := range head {
+		parts = append(parts, f(i))
 	}
-	if len(names) > maxListed {
-		parts[maxListed-1] = "…"
-	}
-	return parts
+	return append(parts, "…", f(n-1))
 }
 
 // notParam says that name is not a parameter of fn, whose parameters are
