@@ -44,11 +44,12 @@
 // (what math.Pow computes, except where x*x is subnormal or 0, where the
 // helper calls math.Pow), with the partial 2x (the table's 2·Pow(x, 1));
 // any other x^y calls a helper that is op.Power written out, math.Pow
-// bit for bit and faster for exponents up to 1024; and sin/cos by Sincos. One does not: the partial of x^y in x, y variable,
-// is y·(x^y / x) from the value already computed instead of the table's
-// y·Pow(x, y-1), one division instead of a second Pow (where x^y is
-// normal and x is not 0; the table's formula elsewhere): it agrees within
-// 8·(2 + |y·log x|) ulps, math.Pow's own error growing with |y·log x|.
+// bit for bit and faster for exponents up to 1024; and sin/cos by Sincos.
+// One does not: the partial of x^y in x, y variable, is y·(x^y / x) from
+// the value already computed instead of the table's y·Pow(x, y-1), one
+// division instead of a second Pow (where x^y is normal and x is not 0;
+// the table's formula elsewhere): it agrees within 8·(2 + |y·log x|)
+// ulps, math.Pow's own error growing with |y·log x|.
 // Operations of constants are computed once, when the code is written,
 // in float64 as the modes compute them at run time (a Go constant
 // expression would be exact: 0.1 + 0.2 would be 0.3), and a constant 0 as
