@@ -151,11 +151,12 @@ func FuzzAgreement(f *testing.F) {
 		}
 		g, fn, smooth := randomProgram(data)
 		pt := []float64{px, py}
-		big, subnormal := magnitudes(g, fn, pt)
+		pass := primitivePass(g, fn, pt)
+		big, subnormal := magnitudes(g, pass)
 		if big > 1e150 {
 			t.Skip()
 		}
-		cond := arcConditioning(g, fn, pt)
+		cond := arcConditioning(g, pass)
 		ref, refGrad, err := verify.Gradient(nil, g, fn, pt, verify.Reverse, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -192,7 +193,7 @@ func FuzzAgreement(f *testing.F) {
 				}
 			}
 		}
-		kink := nearKink(g, fn, pt)
+		kink := nearKink(g, pass)
 		for _, m := range []verify.Mode{verify.Forward, verify.Symbolic, verify.Compiled} {
 			v, grad, err := verify.Gradient(nil, g, fn, pt, m, nil)
 			if err != nil {
@@ -243,14 +244,21 @@ func FuzzAgreement(f *testing.F) {
 	})
 }
 
-// nearKink reports whether the pass of fn at x meets a primitive at or
-// within rounding of its kink: a tie of min or max, abs, relu, step or
-// sign of (nearly) 0.
-func nearKink(g *ir.Graph, fn *ir.Func, x []float64) bool {
+// primitivePass returns the reverse pass of fn at x at primitive level,
+// which nearKink, arcConditioning and magnitudes read, or an empty one if
+// it fails.
+func primitivePass(g *ir.Graph, fn *ir.Func, x []float64) *reverse.Result {
 	r, err := reverse.Run(g, fn.Body, fn.Bind(g, x), &reverse.Settings{Level: reverse.Primitives})
 	if err != nil {
-		return false
+		return &reverse.Result{}
 	}
+	return r
+}
+
+// nearKink reports whether the pass r meets a primitive at or within
+// rounding of its kink: a tie of min or max, abs, relu, step or sign of
+// (nearly) 0.
+func nearKink(g *ir.Graph, r *reverse.Result) bool {
 	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Max(math.Abs(a), math.Abs(b))) }
 	for _, id := range r.Nodes {
 		n := g.Node(id)
@@ -269,18 +277,14 @@ func nearKink(g *ir.Graph, fn *ir.Func, x []float64) bool {
 }
 
 // arcConditioning returns the largest relative condition number, in its
-// argument a, of the partial 1/sqrt(1 - a²) of an asin or acos in fn's
-// pass at x: a²/(1 - a²). The symbolic derivative rewrites its argument
+// argument a, of the partial 1/sqrt(1 - a²) of an asin or acos in the
+// pass r: a²/(1 - a²). The symbolic derivative rewrites its argument
 // (sqrt(y)^2 is y), which moves a by an ulp; near a = ±1 the partial
 // magnifies that by this number, which grows as the square of the
 // partial itself, beyond what the largest magnitude allows: acos(sqrt(y))
 // at y = 1 - 2^-53 has the partial 2^26 from 1 - sqrt(y)² = 2^-52 in
 // reverse mode, and 2^25.5 from 1 - y = 2^-53 in the symbolic one.
-func arcConditioning(g *ir.Graph, fn *ir.Func, x []float64) float64 {
-	r, err := reverse.Run(g, fn.Body, fn.Bind(g, x), &reverse.Settings{Level: reverse.Primitives})
-	if err != nil {
-		return 0
-	}
+func arcConditioning(g *ir.Graph, r *reverse.Result) float64 {
 	c := 0.0
 	for _, id := range r.Nodes {
 		if n := g.Node(id); n.Op == op.Asin || n.Op == op.Acos {
@@ -293,17 +297,13 @@ func arcConditioning(g *ir.Graph, fn *ir.Func, x []float64) float64 {
 }
 
 // magnitudes returns the largest finite magnitude among the values,
-// local partials and adjoints of fn's reverse pass at x at primitive level
+// local partials and adjoints of the reverse pass r at primitive level
 // (tan(y/(x/2)) near x = 0 has a tame value but a partial of 1e6, which
 // no step of central differences resolves): past 1e150, products of
 // partials may overflow in one order of accumulation and not in another,
 // and past 1e4 central differences are not to be trusted. It also reports
 // whether the pass meets a subnormal number, which has lost precision.
-func magnitudes(g *ir.Graph, fn *ir.Func, x []float64) (big float64, subnormal bool) {
-	r, err := reverse.Run(g, fn.Body, fn.Bind(g, x), &reverse.Settings{Level: reverse.Primitives})
-	if err != nil {
-		return 0, false
-	}
+func magnitudes(g *ir.Graph, r *reverse.Result) (big float64, subnormal bool) {
 	m := 0.0
 	see := func(v float64) {
 		if !math.IsInf(v, 0) && !math.IsNaN(v) {
