@@ -84,27 +84,11 @@ function of about 20,000 inputs): raise it.`, defaultMaxMatrixInputs, defaultMax
 			if !cmd.Flags().Changed("max-inputs") {
 				maxInputs = sp.maxInputs(mode == "all")
 			}
-			limit, err := maxFlag("max-inputs", maxInputs)
-			if err != nil {
-				return err
-			}
-			if _, err := maxFlag("max-numeric-inputs", maxNumeric); err != nil {
-				return err
-			}
-			prog, fn, err := c.src.load(args, e.stdin)
-			if err != nil {
-				return err
-			}
-			x, err := c.point(prog.Graph, fn)
+			prog, fn, x, limit, err := e.matrixInput(&c, args, maxInputs, maxNumeric)
 			if err != nil {
 				return err
 			}
 			n := len(x)
-			if n == 0 {
-				// gonum has no matrix of no columns: refused, not an
-				// internal error.
-				return badInput("%s has no parameters to differentiate by", fn.Name)
-			}
 			if limit >= 0 && n > limit {
 				switch {
 				case sp.on && mode == "all":
@@ -268,6 +252,32 @@ func (e *env) writeHessian(g *ir.Graph, fn *ir.Func, x []float64, v float64, gra
 		return err
 	}
 	return writeModes(e.stdout, "Hessian", results, names, names)
+}
+
+// matrixInput is the start hessian and jacobian share: --max-inputs and
+// --max-numeric-inputs checked, the program loaded and the point read,
+// and a function of no parameters refused as bad input (gonum has no
+// matrix of no columns). It returns the --max-inputs limit too.
+func (e *env) matrixInput(c *common, args []string, maxInputs, maxNumeric int) (*ir.Program, *ir.Func, []float64, int, error) {
+	limit, err := maxFlag("max-inputs", maxInputs)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	if _, err := maxFlag("max-numeric-inputs", maxNumeric); err != nil {
+		return nil, nil, nil, 0, err
+	}
+	prog, fn, err := c.src.load(args, e.stdin)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	x, err := c.point(prog.Graph, fn)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	if len(x) == 0 {
+		return nil, nil, nil, 0, badInput("%s has no parameters to differentiate by", fn.Name)
+	}
+	return prog, fn, x, limit, nil
 }
 
 // writeGradient prints the value and the gradient as grad does.

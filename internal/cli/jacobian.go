@@ -80,28 +80,12 @@ products take more than --max-work.`, defaultMaxMatrixInputs, defaultMaxNumericI
 			if !cmd.Flags().Changed("max-inputs") {
 				maxInputs = sp.maxInputs(mode == "all")
 			}
-			limit, err := maxFlag("max-inputs", maxInputs)
-			if err != nil {
-				return err
-			}
-			if _, err := maxFlag("max-numeric-inputs", maxNumeric); err != nil {
-				return err
-			}
 			c.src.tuples = true
-			prog, fn, err := c.src.load(args, e.stdin)
-			if err != nil {
-				return err
-			}
-			x, err := c.point(prog.Graph, fn)
+			prog, fn, x, limit, err := e.matrixInput(&c, args, maxInputs, maxNumeric)
 			if err != nil {
 				return err
 			}
 			n := len(x)
-			if n == 0 {
-				// gonum has no matrix of no columns: refused, not an
-				// internal error.
-				return badInput("%s has no parameters to differentiate by", fn.Name)
-			}
 			if limit >= 0 && n > limit {
 				if sp.on && mode == "all" {
 					return badInput("%s has %d inputs: --mode all compares the sparse Jacobian with dense ones, more than --max-inputs %d allows (0: no limit)", fn.Name, n, limit)
